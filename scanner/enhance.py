@@ -1,0 +1,73 @@
+"""Stage 4 - enhance: even out the light and bring text to the size OCR likes.
+
+Phone photos have shading and shadows; dividing by a blurred background
+estimate flattens them.  Tesseract reads best when capital letters are about
+20-30 px tall, so the page is scaled by its measured text height rather than
+by its pixel size (a close-up and a full page then cost about the same).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: Height of lower-case/capital glyph boxes Tesseract likes for page OCR.
+TARGET_TEXT_HEIGHT = 22.0
+
+
+def flatten_light(grey: np.ndarray) -> np.ndarray:
+    """Divide out uneven lighting (shadows, vignetting) and stretch contrast."""
+    h, w = grey.shape
+    k = max(15, (min(h, w) // 30) | 1)
+    small = cv2.resize(grey, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k // 4 | 1, k // 4 | 1)))
+    bg = cv2.GaussianBlur(bg, (0, 0), max(1.0, k / 16))
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(grey, np.maximum(bg, 1), scale=255)
+    # Paper maps to white; ink keeps its darkness (a mostly white page has no dark percentile).
+    hi = float(np.percentile(flat, 90))
+    lo = min(float(np.percentile(flat, 0.5)), 100.0)
+    if hi - lo < 10:
+        return flat
+    return cv2.convertScaleAbs(flat, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
+
+
+def estimate_text_height(grey: np.ndarray) -> float | None:
+    """Median height of character-sized dark blobs, in pixels (None if no text)."""
+    h, w = grey.shape
+    f = min(1.0, 1400.0 / max(h, w))
+    small = cv2.resize(grey, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else grey
+    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n < 5:
+        return None
+    hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(float)
+    ws = stats[1:, cv2.CC_STAT_WIDTH].astype(float)
+    keep = (hs >= 4) & (hs < small.shape[0] / 8) & (ws < 3 * hs) & (ws >= 1)
+    if keep.sum() < 5:
+        return None
+    return float(np.median(hs[keep])) / f
+
+
+def scale_for_ocr(grey: np.ndarray, text_height: float | None, max_side: int = 2400) -> tuple[np.ndarray, float]:
+    """Resize so glyphs are about TARGET_TEXT_HEIGHT px; returns (image, factor)."""
+    if not text_height:
+        return grey, 1.0
+    f = TARGET_TEXT_HEIGHT / text_height
+    f = min(f, max_side / max(grey.shape))
+    f = float(np.clip(f, 0.25, 3.0))
+    if abs(f - 1.0) < 0.08:
+        return grey, 1.0
+    interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+    return cv2.resize(grey, (int(grey.shape[1] * f), int(grey.shape[0] * f)), interpolation=interp), f
+
+
+def line_for_ocr(crop: np.ndarray, target_height: int = 48) -> np.ndarray:
+    """Scale a single value line so it is ``target_height`` px tall, with a white margin."""
+    h, w = crop.shape
+    f = target_height / max(1, h)
+    if abs(f - 1) > 0.05:
+        crop = cv2.resize(crop, (max(1, int(w * f)), target_height),
+                          interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA)
+    pad = target_height // 3
+    return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)

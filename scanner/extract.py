@@ -1,0 +1,245 @@
+"""Stage 6 - extract: find each code's label on the page and the value beside it.
+
+Labels are matched word by word with a little fuzziness (OCR misreads a letter
+of a label now and then), longest synonym first.  The value is looked for to
+the right of the label (same line or next table cell), then on the line below
+(label-over-value cells).  Only when no label is found does a format-only
+search run, and what it finds is always marked for review.  Values next to the
+labels of other things on the page (NHS number, username, password,
+registration token...) are never taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .models import FieldName
+from .ocr import Box, Word
+from .validate import check_account, check_key, check_ods, is_nhs_number
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "linkage_key": (
+        "account linkage key", "third party passphrase", "linkage key", "pass phrase", "passphrase", "linkage",
+    ),
+    "ods_code": (
+        "national practice code", "practice ods code", "organisation code", "organization code",
+        "ods code", "practice code", "practice id", "surgery id", "ods",
+    ),
+    "account_id": ("account id number", "account id", "account number", "account no"),
+    # Things printed near the codes that must never be taken as one.
+    "other": (
+        "online service registration token", "registration token", "user name", "username", "password",
+        "patient id", "nhs number", "nhs no", "access id", "date of birth", "dob", "telephone", "tel",
+        "phone", "postcode", "token", "reference", "mobile", "email",
+    ),
+}
+
+_SPLIT = regex.compile(r"[\p{L}\p{N}]+")
+_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib"}
+
+
+@dataclass(frozen=True)
+class Label:
+    field: str
+    words: tuple[Word, ...]
+    box: Box
+    text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value found for a field: where it is and what Tesseract read there."""
+
+    field: FieldName
+    text: str
+    box: Box
+    words: tuple[Word, ...]
+    found_by: str  # "label" or "pattern"
+    where: str  # "right", "below" or "anywhere"
+    score: float
+
+
+def _norm_tokens(text: str) -> list[str]:
+    return [t.lower() for t in _SPLIT.findall(text)]
+
+
+def _edit_distance(a: str, b: str, cap: int) -> int:
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _token_matches(seen: str, wanted: str) -> bool:
+    if seen == wanted:
+        return True
+    if wanted == "id":
+        return seen in {v.lower() for v in _ID_VARIANTS}
+    cap = 0 if len(wanted) < 4 else 1 if len(wanted) < 9 else 2
+    return cap > 0 and _edit_distance(seen, wanted, cap) <= cap
+
+
+def find_labels(words: list[Word]) -> list[Label]:
+    """All label occurrences, longest synonym first, each word used once."""
+    toks: list[tuple[Word, str]] = []
+    for w in sorted(words, key=lambda w: (w.line, w.box.x0)):
+        for t in _norm_tokens(w.text):
+            toks.append((w, t))
+    synonyms = sorted(
+        ((field, syn.split()) for field, syns in LABELS.items() for syn in syns), key=lambda fs: -len(fs[1])
+    )
+    used: set[int] = set()
+    labels: list[Label] = []
+    i = 0
+    while i < len(toks):
+        matched = False
+        for field, parts in synonyms:
+            j = i
+            ok = True
+            for part in parts:
+                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not _token_matches(toks[j][1], part):
+                    ok = False
+                    break
+                j += 1
+            if ok:
+                ws = tuple(dict.fromkeys(toks[k][0] for k in range(i, j)))
+                box = ws[0].box
+                for w in ws[1:]:
+                    box = box.union(w.box)
+                labels.append(Label(field=field, words=ws, box=box, text=" ".join(parts)))
+                used.update(range(i, j))
+                i = j
+                matched = True
+                break
+        if not matched:
+            i += 1
+    return labels
+
+
+def _strip_punct(words: list[Word]) -> list[Word]:
+    out = [w for w in words if _SPLIT.search(w.text) or len(w.text) > 1 or w.text in "/!?*+=-"]
+    while out and out[0].text in (":", "-", "—", "|"):
+        out = out[1:]
+    return out
+
+
+def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str) -> list[Word]:
+    h = max(8.0, min(w.box.h for w in label.words))
+    if where == "right":
+        row = [w for w in words if w not in label_words and abs(w.box.cy - label.box.cy) < 0.6 * max(h, w.box.h)
+               and w.box.x0 > label.box.x1 - 2]
+    else:
+        below = [w for w in words if w not in label_words and w.box.y0 > label.box.y1 - 0.2 * h
+                 and w.box.y0 < label.box.y1 + 3.0 * h
+                 and w.box.x1 > label.box.x0 - 1.5 * h and w.box.x0 < label.box.x1 + 4 * h]
+        if not below:
+            return []
+        first = min(below, key=lambda w: w.box.y0)
+        row = [w for w in words if w not in label_words and abs(w.box.cy - first.box.cy) < 0.5 * max(first.box.h, h)
+               and w.box.x0 > label.box.x0 - 3 * h]
+    row.sort(key=lambda w: w.box.x0)
+    out: list[Word] = []
+    stoppers = {w for w in label_words}
+    for w in row:
+        if w in stoppers:
+            break
+        if out:
+            gap = w.box.x0 - out[-1].box.x1
+            if gap > 1.6 * h:
+                break
+        elif where == "right" and w.box.x0 - label.box.x1 > 30 * h:
+            break
+        out.append(w)
+    return _strip_punct(out)
+
+
+def looks_random(value: str) -> bool:
+    """A linkage key is random: reject plain words and all-letter single-case strings."""
+    if regex.fullmatch(r"[A-Z]?[a-z]+", value) or regex.fullmatch(r"[A-Z]+", value):
+        return False
+    return True
+
+
+def _validate(field: str, text: str) -> bool:
+    if field == "linkage_key":
+        c = check_key(text)
+        return c.valid and looks_random(c.value or "")
+    if field == "ods_code":
+        return check_ods(text).valid
+    return check_account(text).valid
+
+
+def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
+    """Values next to their labels, scored: valid format first, then right over below."""
+    label_words = {w for lab in labels for w in lab.words}
+    out: list[Candidate] = []
+    for lab in labels:
+        if lab.field == "other":
+            continue
+        for where in ("right", "below"):
+            vw = _value_words(lab, words, label_words, where)
+            if not vw:
+                continue
+            text = " ".join(w.text for w in vw)
+            box = vw[0].box
+            for w in vw[1:]:
+                box = box.union(w.box)
+            valid = _validate(lab.field, text)
+            score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words)
+            out.append(Candidate(field=lab.field, text=text, box=box, words=tuple(vw), found_by="label",
+                                 where=where, score=score))  # type: ignore[arg-type]
+    return out
+
+
+def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
+    """Format-only search, away from the labels of things that are not codes."""
+    others = [lab for lab in labels if lab.field == "other"]
+
+    def near_other(w: Word) -> bool:
+        for lab in others:
+            h = lab.box.h
+            same_row = abs(w.box.cy - lab.box.cy) < 0.7 * h and 0 <= w.box.x0 - lab.box.x1 < 25 * h
+            under = 0 < w.box.y0 - lab.box.y1 < 2.5 * h and abs(w.box.x0 - lab.box.x0) < 4 * h
+            if same_row or under:
+                return True
+        return False
+
+    out: list[Candidate] = []
+    for w in words:
+        if near_other(w):
+            continue
+        t = w.text.strip(".,;:()")
+        if regex.fullmatch(r"(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})", t):
+            out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
+        elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0"):
+            out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
+        elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and regex.search(r"\d", t) \
+                and regex.search(r"[a-z]", t) and regex.search(r"[A-Z]", t):
+            out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
+    return out
+
+
+def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label]]:
+    """The best candidate per field: label-anchored first, format-only as a fallback."""
+    labels = find_labels(words)
+    chosen: dict[str, Candidate] = {}
+    for cand in sorted(label_candidates(words, labels), key=lambda c: -c.score):
+        chosen.setdefault(cand.field, cand)
+    missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
+    if missing:
+        taken = {w for c in chosen.values() if c.score >= 2.0 for w in c.words}
+        by_field: dict[str, list[Candidate]] = {}
+        for cand in pattern_candidates(words, labels):
+            if cand.field in missing and not (set(cand.words) & taken):
+                by_field.setdefault(cand.field, []).append(cand)
+        for f, cands in by_field.items():
+            if len(cands) == 1:  # a unique match only; two look-alikes mean we cannot tell
+                chosen[f] = cands[0]
+    return chosen, labels

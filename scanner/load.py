@@ -1,0 +1,229 @@
+"""Stage 1 - load: turn whatever the caller passed into an upright 8-bit image.
+
+Type is decided by magic bytes, never by file name.  Limits are checked before
+pixels are decoded (decompression bombs), and large JPEGs are decoded at a
+reduced scale (libjpeg DCT scaling via ``Image.draft``) so that the cost of a
+scan follows the size of the text, not the megapixels of the camera.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps
+
+from .errors import InputTooLarge, UnreadableInput, UnsupportedInput
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, Image.Image, np.ndarray]
+
+# Pillow raises its own DecompressionBombError above this; we check first.
+Image.MAX_IMAGE_PIXELS = None
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "png"),
+    (b"GIF87a", 0, "gif"),
+    (b"GIF89a", 0, "gif"),
+    (b"BM", 0, "bmp"),
+    (b"II*\x00", 0, "tiff"),
+    (b"MM\x00*", 0, "tiff"),
+    (b"%PDF-", 0, "pdf"),
+    (b"PK\x03\x04", 0, "zip"),
+    (b"\x1f\x8b", 0, "gzip"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep hostile or absurd input from costing memory or time."""
+
+    max_bytes: int = 40 * 1024 * 1024
+    max_pixels: int = 120_000_000
+    max_aspect: float = 20.0
+    min_side: int = 32
+    #: longest side an image is decoded at; bigger JPEGs are DCT-scaled down.
+    decode_long_side: int = 4200
+
+
+@dataclass
+class LoadedImage:
+    """An upright image ready for the page stage."""
+
+    image: np.ndarray  # uint8, HxW (grey) or HxWx3 (BGR)
+    scale: float  # source-image pixels per loaded pixel
+    source_size: tuple[int, int]  # (width, height) of the upright source image
+    format: str
+
+
+def sniff(head: bytes) -> str:
+    """Name the format of a byte string from its first bytes ('unknown' if none)."""
+    for magic, offset, name in _MAGIC:
+        if head[offset:offset + len(magic)] == magic:
+            return name
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"avif", b"avis"):
+            return "avif"
+        if brand in (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"):
+            return "heif"
+        return "isobmff"
+    stripped = head.lstrip()
+    if stripped[:1] in (b"<",) and b"<svg" in head[:1000].lower():
+        return "svg"
+    return "unknown"
+
+
+def read_bytes(source: Source, limits: Limits) -> bytes:
+    """Read a path, a file object or a bytes-like source, refusing oversized input."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise UnreadableInput(f"cannot open input file: {exc.strerror or exc}") from None
+        if not path.is_file():
+            raise UnreadableInput("input path is not a regular file")
+        if size > limits.max_bytes:
+            raise InputTooLarge(f"input is {size} bytes; the limit is {limits.max_bytes} bytes")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableInput(f"cannot read input file: {exc.strerror or exc}") from None
+    elif hasattr(source, "read"):
+        data = source.read(limits.max_bytes + 1)  # type: ignore[union-attr]
+        if not isinstance(data, (bytes, bytearray)):
+            raise UnsupportedInput("file object must be opened in binary mode")
+        data = bytes(data)
+    else:
+        raise UnsupportedInput(f"cannot scan an object of type {type(source).__name__}")
+    if len(data) > limits.max_bytes:
+        raise InputTooLarge(f"input is over {limits.max_bytes} bytes, the limit")
+    if not data:
+        raise UnreadableInput("input is empty (0 bytes)")
+    return data
+
+
+def _check_size(width: int, height: int, limits: Limits) -> None:
+    if width * height > limits.max_pixels:
+        raise InputTooLarge(
+            f"image is {width}x{height} pixels; the limit is {limits.max_pixels // 1_000_000} megapixels"
+        )
+    if min(width, height) < limits.min_side:
+        raise UnreadableInput(f"image is {width}x{height} pixels: too small to hold a letter")
+    if max(width, height) / max(1, min(width, height)) > limits.max_aspect:
+        raise UnreadableInput(f"image is {width}x{height} pixels: not the shape of a letter or photo")
+
+
+def to_array(img: Image.Image) -> np.ndarray:
+    """Convert any PIL mode (16-bit, CMYK, palette, alpha...) to uint8 grey or BGR."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        scale = 255.0 / (hi - lo) if hi > lo else 1.0
+        return np.clip((arr - lo) * scale, 0, 255).astype(np.uint8)
+    if img.mode in ("1", "L"):
+        return np.asarray(img.convert("L"))
+    if img.mode in ("LA", "PA") or (img.mode == "P" and "transparency" in img.info) or img.mode == "RGBA":
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    rgb = np.asarray(img.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def open_image(data: bytes, limits: Limits) -> LoadedImage:
+    """Decode one raster image from bytes, upright and within limits."""
+    fmt = sniff(data[:64])
+    if fmt in ("heif", "avif"):
+        _register_heif()
+    elif fmt not in ("jpeg", "png", "gif", "bmp", "tiff", "webp"):
+        raise UnsupportedInput(f"input looks like {_describe(fmt)}, not an image the scanner reads")
+    try:
+        img = Image.open(io.BytesIO(data))
+        width, height = img.size
+        _check_size(width, height, limits)
+        orientation = _exif_orientation(img)
+        scale = 1.0
+        if fmt == "jpeg" and max(width, height) > limits.decode_long_side:
+            wanted = (
+                max(1, width * limits.decode_long_side // max(width, height)),
+                max(1, height * limits.decode_long_side // max(width, height)),
+            )
+            img.draft(img.mode if img.mode in ("L", "RGB") else "RGB", wanted)
+            scale = width / img.size[0]
+        img.load()
+        if orientation in range(2, 9):
+            img = ImageOps.exif_transpose(img)
+        upright = (width, height) if orientation not in (5, 6, 7, 8) else (height, width)
+        arr = to_array(img)
+    except (InputTooLarge, UnreadableInput, UnsupportedInput):
+        raise
+    except MemoryError:
+        raise InputTooLarge("image too large to decode in memory") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types on bad data
+        raise UnreadableInput(f"{fmt.upper()} image could not be decoded ({type(exc).__name__}); the file may be truncated or corrupt") from None
+    return LoadedImage(image=arr, scale=scale, source_size=upright, format=fmt)
+
+
+def from_object(source: Image.Image | np.ndarray, limits: Limits) -> LoadedImage:
+    """Accept an in-memory PIL image or numpy array (BGR/grey/BGRA, as OpenCV gives)."""
+    if isinstance(source, Image.Image):
+        _check_size(*source.size, limits)
+        return LoadedImage(image=to_array(source), scale=1.0, source_size=source.size, format="pil")
+    arr = np.asarray(source)
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (1, 3, 4)):
+        raise UnsupportedInput(f"numpy array of shape {arr.shape} is not an image")
+    _check_size(arr.shape[1], arr.shape[0], limits)
+    if arr.dtype != np.uint8:
+        arr = arr.astype(np.float64)
+        hi = arr.max() if arr.size else 1.0
+        arr = np.clip(arr * (255.0 / (65535.0 if hi > 255 else 255.0 if hi > 1 else 1.0)), 0, 255).astype(np.uint8)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        alpha = arr[:, :, 3:4].astype(np.float32) / 255.0
+        arr = (arr[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    return LoadedImage(image=np.ascontiguousarray(arr), scale=1.0, source_size=(arr.shape[1], arr.shape[0]), format="array")
+
+
+def _exif_orientation(img: Image.Image) -> int:
+    try:
+        return int(img.getexif().get(0x0112, 1))
+    except Exception:  # noqa: BLE001 - a broken EXIF block must not stop the scan
+        return 1
+
+
+_heif_registered = False
+
+
+def _register_heif() -> None:
+    global _heif_registered
+    if _heif_registered:
+        return
+    try:
+        import pillow_heif
+    except ImportError:
+        raise UnsupportedInput("input is a HEIC/HEIF/AVIF photo; install pillow-heif to read it") from None
+    pillow_heif.register_heif_opener()
+    _heif_registered = True
+
+
+def _describe(fmt: str) -> str:
+    return {
+        "unknown": "no known file type",
+        "zip": "a ZIP archive",
+        "gzip": "a gzip archive",
+        "svg": "an SVG drawing",
+        "isobmff": "an MP4/QuickTime container",
+        "pdf": "a PDF",
+    }.get(fmt, f"a {fmt.upper()} file")

@@ -1,0 +1,111 @@
+"""The result contract: pydantic models returned by :func:`scanner.scan`.
+
+``ScanResult.model_dump_json()`` is the JSON contract.  ``repr``/``str`` of
+these models mask code values (only the first two characters show), so a
+result that ends up in a log line or a traceback leaks nothing; the value is
+only available through explicit field access.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+FieldName = Literal["linkage_key", "ods_code", "account_id"]
+FIELD_NAMES: tuple[FieldName, ...] = ("linkage_key", "ods_code", "account_id")
+
+
+def mask(value: str | None) -> str | None:
+    """Show the first two characters of a code and hide the rest."""
+    if value is None:
+        return None
+    return value[:2] + "*" * max(0, len(value) - 2)
+
+
+class UncertainChar(BaseModel):
+    """A character the scanner is unsure of, with what else it could be."""
+
+    index: int = Field(description="0-based position in the value")
+    alternatives: list[str] = Field(
+        description="candidate characters, most likely first; the first is the one in the value"
+    )
+    reason: str = Field(default="", description="why it is uncertain, in plain words")
+
+    def __repr_args__(self) -> Any:
+        # Alternatives are single characters of a secret: keep them out of repr.
+        yield "index", self.index
+        yield "alternatives", ["*"] * len(self.alternatives)
+
+
+class CodeField(BaseModel):
+    """One code read from the letter."""
+
+    value: str | None = Field(default=None, description="the code, or null when not found")
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    needs_review: bool = Field(default=False, description="true when a person must check the value")
+    uncertain: list[UncertainChar] = Field(default_factory=list)
+    found_by: Literal["label", "pattern", "text"] | None = Field(
+        default=None, description="how the value was located: next to its label, by its format alone, or from a text layer"
+    )
+    crop_png: str | None = Field(
+        default=None, description="base64 PNG of the value as seen (only with crops=True)"
+    )
+
+    def __repr_args__(self) -> Any:
+        for name, val in super().__repr_args__():
+            if name == "value":
+                yield name, mask(val)
+            elif name == "crop_png":
+                yield name, None if val is None else "<png>"
+            else:
+                yield name, val
+
+
+class Quality(BaseModel):
+    """Cheap measurements of the picture, used for retake guidance."""
+
+    sharpness: float | None = Field(default=None, description="variance of the Laplacian on the code panel")
+    text_height_px: float | None = Field(default=None, description="median height of code characters in the source image")
+    glare_fraction: float | None = Field(default=None, description="share of saturated pixels on the code panel")
+    brightness: float | None = Field(default=None, description="median grey level of the panel, 0..255")
+
+
+class StageTimings(BaseModel):
+    """Seconds spent in each pipeline stage."""
+
+    load: float = 0.0
+    page: float = 0.0
+    panel: float = 0.0
+    enhance: float = 0.0
+    ocr: float = 0.0
+    extract: float = 0.0
+    total: float = 0.0
+
+
+class ScanResult(BaseModel):
+    """Everything :func:`scanner.scan` found on one input."""
+
+    status: Literal["ok", "needs_review", "not_found"] = "not_found"
+    linkage_key: CodeField = Field(default_factory=CodeField)
+    ods_code: CodeField = Field(default_factory=CodeField)
+    account_id: CodeField = Field(default_factory=CodeField)
+    panel: list[tuple[float, float]] | None = Field(
+        default=None, description="polygon around the code panel in source-image pixel coordinates"
+    )
+    panel_png: str | None = Field(default=None, description="base64 PNG of the code panel (only with crops=True)")
+    source_kind: Literal["image", "pdf", "text", "email"] = "image"
+    page_index: int = Field(default=0, description="0-based page or frame the codes came from")
+    warnings: list[str] = Field(default_factory=list)
+    quality: Quality = Field(default_factory=Quality)
+    timings: StageTimings = Field(default_factory=StageTimings)
+
+    def field(self, name: FieldName) -> CodeField:
+        return getattr(self, name)
+
+    def __repr_args__(self) -> Any:
+        for name, val in super().__repr_args__():
+            if name == "panel_png":
+                yield name, None if val is None else "<png>"
+            else:
+                yield name, val

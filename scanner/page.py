@@ -1,0 +1,149 @@
+"""Stage 2 - page: find the sheet of paper in a photo and flatten it.
+
+Detection runs on a small copy (long side ~900 px), so its cost does not grow
+with the camera's megapixels; only the final perspective warp touches the full
+image.  When no clear page outline is found (flatbed scans, screenshots,
+close-ups of the code panel) the whole image is the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+DETECT_LONG_SIDE = 900
+#: A4 is 1:1.414; accept a range wide enough for US letter, curl and crops.
+_MIN_AREA_FRACTION = 0.18
+
+
+@dataclass
+class Page:
+    """A flattened page and the map back to the loaded image."""
+
+    image: np.ndarray  # grey uint8, rectified
+    to_source: np.ndarray  # 3x3 homography: page pixel -> loaded-image pixel
+    found_outline: bool
+    quad: np.ndarray | None  # 4x2 corners in loaded-image pixels (tl, tr, br, bl)
+
+
+def to_grey(image: np.ndarray) -> np.ndarray:
+    """Grey uint8 copy of a BGR or grey image (no copy when already grey)."""
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    pts = pts.reshape(4, 2).astype(np.float32)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise from the top-left-ish (image y points down)
+    start = int(np.argmin(pts.sum(axis=1)))
+    return np.roll(pts, -start, axis=0)
+
+
+def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    h, w = mask.shape
+    best = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(best)
+    if area < _MIN_AREA_FRACTION * h * w:
+        return None
+    hull = cv2.convexHull(best)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return _order_corners(approx)
+    # A curled or partly hidden page: the minimum-area rectangle still frames it.
+    rect = cv2.minAreaRect(hull)
+    if area / max(1.0, rect[1][0] * rect[1][1]) > 0.85:
+        return _order_corners(cv2.boxPoints(rect))
+    return None
+
+
+def _touches_all_borders(quad: np.ndarray, w: int, h: int) -> bool:
+    margin = 0.02 * max(w, h)
+    xs, ys = quad[:, 0], quad[:, 1]
+    return xs.min() < margin and ys.min() < margin and xs.max() > w - margin and ys.max() > h - margin
+
+
+def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
+    """Corners of the brightest large quadrilateral (the paper), or None."""
+    h, w = grey_small.shape
+    blur = cv2.GaussianBlur(grey_small, (5, 5), 0)
+    # Paper is bright and low in texture: threshold, then close the text holes.
+    candidates = []
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    for mask in (otsu,):
+        closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+        opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
+        candidates.append(_quad_from_mask(opened))
+    edges = cv2.Canny(blur, 40, 120)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    filled = np.zeros_like(edges)
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if contours:
+        cv2.drawContours(filled, [max(contours, key=cv2.contourArea)], -1, 255, cv2.FILLED)
+        candidates.append(_quad_from_mask(filled))
+    best = None
+    best_area = 0.0
+    for quad in candidates:
+        if quad is None or _touches_all_borders(quad, w, h):
+            continue
+        area = cv2.contourArea(quad.astype(np.float32))
+        if area > best_area:
+            best, best_area = quad, area
+    return best
+
+
+def _rectify(image: np.ndarray, quad: np.ndarray, max_width: int) -> tuple[np.ndarray, np.ndarray]:
+    tl, tr, br, bl = quad
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    scale = min(1.0, max_width / max(width, 1.0)) if width >= height else min(1.0, max_width / max(height, 1.0))
+    out_w, out_h = max(8, int(round(width * scale))), max(8, int(round(height * scale)))
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    warped = cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_AREA if scale < 0.7 else cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)
+    return warped, np.linalg.inv(m)
+
+
+def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
+    """Find and flatten the page; fall back to the whole image."""
+    grey = to_grey(image)
+    h, w = grey.shape
+    f = DETECT_LONG_SIDE / max(h, w)
+    small = cv2.resize(grey, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else grey
+    f = small.shape[1] / w
+    quad = find_page_quad(small)
+    if quad is not None:
+        quad_full = quad / f
+        warped, to_source = _rectify(grey, quad_full, max_width)
+        return Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full)
+    s = min(1.0, max_width / max(w, h))
+    if s < 1.0:
+        grey = cv2.resize(grey, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    to_source = np.diag([1.0 / s, 1.0 / s, 1.0])
+    return Page(image=grey, to_source=to_source, found_outline=False, quad=None)
+
+
+def rotate_page(page: Page, quarter_turns: int) -> Page:
+    """Rotate a page clockwise by 90-degree steps, keeping the map to the source."""
+    k = quarter_turns % 4
+    if k == 0:
+        return page
+    h, w = page.image.shape[:2]
+    rotated = np.ascontiguousarray(np.rot90(page.image, -k))
+    # Map rotated-page pixel -> original page pixel.
+    if k == 1:  # clockwise: new (x, y) came from old (y, h-1-x)
+        back = np.array([[0, 1, 0], [-1, 0, h - 1], [0, 0, 1]], float)
+    elif k == 2:
+        back = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], float)
+    else:  # counter-clockwise: new (x, y) came from old (w-1-y, x)
+        back = np.array([[0, -1, w - 1], [1, 0, 0], [0, 0, 1]], float)
+    return Page(image=rotated, to_source=page.to_source @ back, found_outline=page.found_outline, quad=page.quad)

@@ -1,0 +1,195 @@
+"""The pipeline: every stage composed in one place, data flowing forward.
+
+load -> page (find and flatten the sheet, turn it upright) -> panel (find the
+code box) -> enhance (even light, OCR scale) -> OCR (words and labels) ->
+extract (label-anchored values) -> read and vote (recogniser + Tesseract) ->
+validate -> result.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .enhance import estimate_text_height, flatten_light, scale_for_ocr
+from .errors import ScanTimeout
+from .extract import Candidate, best_candidates
+from .load import LoadedImage
+from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
+from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
+from .page import Page, locate_page, rotate_page
+from .panel import find_panels
+from .quality import assess, retake_advice
+from .reading import read_value
+
+
+@dataclass
+class Options:
+    """Per-call settings."""
+
+    crops: bool = False
+    deadline: float | None = None  # time.monotonic() value after which the scan gives up
+    use_model: bool = True
+
+
+@dataclass
+class _Clock:
+    deadline: float | None
+    marks: dict[str, float] = field(default_factory=dict)
+    last: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.marks[stage] = self.marks.get(stage, 0.0) + (now - self.last)
+        self.last = now
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ScanTimeout("scanning took longer than the time limit; try a smaller or clearer image")
+
+
+def _png_b64(img: np.ndarray) -> str:
+    ok, buf = cv2.imencode(".png", img)
+    return base64.b64encode(buf.tobytes()).decode("ascii") if ok else ""
+
+
+def _offset(words: list[Word], dx: float, dy: float, line_base: int) -> list[Word]:
+    return [Word(w.text, w.conf, Box(w.box.x0 + dx, w.box.y0 + dy, w.box.x1 + dx, w.box.y1 + dy), w.line + line_base)
+            for w in words]
+
+
+def _upright(page: Page, engine: OcrEngine, text_h: float | None) -> tuple[Page, list[str]]:
+    """Turn the page so its text reads left to right, using Tesseract's OSD on a small copy."""
+    grey = page.image
+    f = min(1.0, 14.0 / text_h) if text_h else min(1.0, 1200.0 / max(grey.shape))
+    small = cv2.resize(grey, (max(1, int(grey.shape[1] * f)), max(1, int(grey.shape[0] * f))),
+                       interpolation=cv2.INTER_AREA) if f < 1 else grey
+    res = engine.orientation(flatten_light(small))
+    if res is None:
+        return page, []
+    deg, conf = res
+    if deg == 0 or conf < 0.6:
+        return page, []
+    # OSD reports how far the text is rotated; turning clockwise by it makes it upright.
+    return rotate_page(page, (360 - deg) // 90 if deg in (90, 270) else 2), []
+
+
+def _words_in(engine: OcrEngine, img: np.ndarray, region: Box | None, psm: int, line_base: int) -> list[Word]:
+    if region is None:
+        return engine.words(img, psm)
+    x0, y0 = int(max(0, region.x0)), int(max(0, region.y0))
+    x1, y1 = int(min(img.shape[1], region.x1)), int(min(img.shape[0], region.y1))
+    return _offset(engine.words(img[y0:y1, x0:x1], psm), x0, y0, line_base)
+
+
+def _complete(chosen: dict[str, Candidate]) -> bool:
+    return all(f in chosen and chosen[f].found_by == "label" and chosen[f].score >= 2.0 for f in FIELD_NAMES)
+
+
+def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options) -> ScanResult:  # noqa: ANN001
+    """Run the stages on one decoded image."""
+    clock = _Clock(opts.deadline)
+    warnings: list[str] = []
+
+    page = locate_page(loaded.image)
+    text_h = estimate_text_height(page.image)
+    page, _ = _upright(page, engine, text_h)
+    clock.lap("page")
+
+    ocr_img, f = scale_for_ocr(page.image, text_h)
+    flat = flatten_light(ocr_img)
+    clock.lap("enhance")
+
+    panels = find_panels(flat, (text_h or 20.0) * f)
+    clock.lap("panel")
+
+    # OCR: the panels first (cheap), then the whole page if the labels are not all there.
+    words: list[Word] = []
+    chosen: dict[str, Candidate] = {}
+    pad = 6
+    for i, p in enumerate(panels[:3]):
+        region = Box(p.x0 - pad, p.y0 - pad, p.x1 + pad, p.y1 + pad)
+        words += _words_in(engine, flat, region, PSM_SPARSE if p.w < 3 * p.h else PSM_AUTO, 1000 * (i + 1))
+        chosen, _ = best_candidates(words)
+        if _complete(chosen):
+            break
+    if not _complete(chosen):
+        if panels:
+            warnings.append("No complete code panel found; the whole page was read.")
+        words = engine.words(flat, PSM_AUTO)
+        chosen, _ = best_candidates(words)
+        if not _complete(chosen):
+            sparse = engine.words(flat, PSM_SPARSE)
+            chosen2, _ = best_candidates(sparse)
+            if sum(c.score for c in chosen2.values()) > sum(c.score for c in chosen.values()):
+                chosen, words = chosen2, sparse
+    clock.lap("ocr")
+
+    fields: dict[str, CodeField] = {}
+    crops: dict[str, np.ndarray] = {}
+    total_scale = f  # OCR image px per page px
+    for fname in FIELD_NAMES:
+        cand = chosen.get(fname)
+        if cand is None:
+            fields[fname] = CodeField()
+            continue
+        cf, crop = read_value(fname, page.image, cand.box, total_scale, cand.text, engine,
+                              recognizer if opts.use_model else None)
+        if cf.value is not None:
+            cf.found_by = cand.found_by  # type: ignore[assignment]
+            if cand.found_by == "pattern":
+                cf.needs_review = True
+                cf.confidence = min(cf.confidence, 0.5)
+        fields[fname] = cf
+        crops[fname] = crop
+    clock.lap("extract")
+
+    # Where the codes are, in source-image coordinates.
+    boxes = [chosen[f].box for f in FIELD_NAMES if f in chosen and fields[f].value is not None]
+    polygon = None
+    panel_crop = None
+    if boxes:
+        region = boxes[0]
+        for b in boxes[1:]:
+            region = region.union(b)
+        enclosing = [p for p in panels if p.x0 <= region.x0 + 2 and p.y0 <= region.y0 + 2 and p.x1 >= region.x1 - 2
+                     and p.y1 >= region.y1 - 2]
+        if enclosing:
+            region = min(enclosing, key=lambda b: b.w * b.h)
+        pts = np.array([[region.x0, region.y0], [region.x1, region.y0], [region.x1, region.y1], [region.x0, region.y1]],
+                       float) / total_scale
+        hom = np.hstack([pts, np.ones((4, 1))]) @ page.to_source.T
+        src = hom[:, :2] / hom[:, 2:3] * loaded.scale
+        polygon = [(round(float(x), 1), round(float(y), 1)) for x, y in src]
+        y0, y1 = int(region.y0 / total_scale), int(region.y1 / total_scale)
+        x0, x1 = int(region.x0 / total_scale), int(region.x1 / total_scale)
+        panel_crop = page.image[max(0, y0):y1, max(0, x0):x1]
+
+    quality = assess(page.image, panel_crop, crops, loaded.scale, page, text_h)
+    result = ScanResult(
+        linkage_key=fields["linkage_key"], ods_code=fields["ods_code"], account_id=fields["account_id"],
+        panel=polygon, warnings=warnings, quality=quality,
+    )
+    if not page.found_outline and loaded.format not in ("png",) and max(loaded.image.shape[:2]) > 2000:
+        pass
+    result.warnings += retake_advice(result, quality)
+    found = [result.field(f) for f in FIELD_NAMES]
+    if all(f.value is None for f in found):
+        result.status = "not_found"
+    elif any(f.value is None or f.needs_review for f in found):
+        result.status = "needs_review"
+    else:
+        result.status = "ok"
+    if opts.crops:
+        for fname, crop in crops.items():
+            if crop.size:
+                result.field(fname).crop_png = _png_b64(crop)  # type: ignore[arg-type]
+        if panel_crop is not None and panel_crop.size:
+            result.panel_png = _png_b64(panel_crop)
+    result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
+    return result
+
+
+__all__ = ["Options", "scan_loaded", "Quality"]

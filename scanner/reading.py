@@ -1,0 +1,180 @@
+"""Stage 6b - read each value: several looks at the value's line, one vote.
+
+Tesseract located the value; here the value's own crop is read again at a
+good scale by the key recogniser (trained on random keys; it gives a
+posterior per character) and by Tesseract in single-line mode with the
+field's alphabet.  The readings are aligned character by character: where they
+agree the character is trusted as far as the posteriors allow, where they
+disagree or the posterior is low the character is reported as uncertain with
+its ranked alternatives.  Nothing here is ever logged.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .enhance import line_for_ocr
+from .models import CodeField, FieldName, UncertainChar
+from .ocr import Box, OcrEngine
+from .validate import KEY_CHARS, check_account, check_key, check_ods
+
+WHITELIST: dict[str, str] = {
+    "linkage_key": KEY_CHARS,
+    "ods_code": string.ascii_uppercase + string.digits,
+    "account_id": string.digits,
+}
+#: Glyphs that some fonts draw (almost) alike; without a model these are never trusted.
+CONFUSABLE = set("lI1|O0oQDcCsSvVwWxXzZkKpPuUyY")
+#: Below this posterior a recogniser character is flagged for review.
+CHAR_REVIEW = 0.90
+FIELD_REVIEW = 0.90
+
+
+@dataclass
+class Reading:
+    """One engine's reading of a value crop."""
+
+    source: str
+    text: str
+    probs: list[float]
+    alternatives: list[list[tuple[str, float]]] = field(default_factory=list)
+
+
+def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
+    """Cut the value's line out of the full-resolution page with a small margin."""
+    h = box.h / scale
+    x0 = int(max(0, box.x0 / scale - 0.45 * h))
+    x1 = int(min(page.shape[1], box.x1 / scale + 0.45 * h))
+    y0 = int(max(0, box.y0 / scale - 0.22 * h))
+    y1 = int(min(page.shape[0], box.y1 / scale + 0.22 * h))
+    return page[y0:y1, x0:x1]
+
+
+def _from_recognizer(recognizer, crop: np.ndarray) -> Reading | None:  # noqa: ANN001
+    if recognizer is None or crop.size == 0:
+        return None
+    lr = recognizer.read(crop)
+    chars = [c for c in lr.chars if c.char != " "]
+    return Reading(
+        source="model",
+        text="".join(c.char for c in chars),
+        probs=[float(c.prob) for c in chars],
+        alternatives=[[(a, float(p)) for a, p in c.alternatives] for c in chars],
+    )
+
+
+def _from_tesseract(engine: OcrEngine, crop: np.ndarray, fname: str) -> Reading | None:
+    if crop.size == 0:
+        return None
+    lt = engine.line(line_for_ocr(crop), whitelist=WHITELIST[fname])
+    syms = [s for s in lt.symbols if s.char.strip()]
+    if syms:
+        text = "".join(s.char for s in syms)
+        probs = [s.conf for s in syms]
+        alts = [[(c, p) for c, p in s.choices if c and c != s.char] for s in syms]
+    else:
+        text = "".join(lt.text.split())
+        probs = [lt.conf / 100.0] * len(text)
+        alts = [[] for _ in text]
+    return Reading(source="tesseract", text=text, probs=probs, alternatives=alts)
+
+
+def _validated(fname: str, text: str):  # noqa: ANN202
+    if fname == "ods_code":
+        return check_ods(text)
+    if fname == "account_id":
+        return check_account(text)
+    return check_key(text)
+
+
+def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeField:
+    """Combine readings of one value into a field with per-character certainty."""
+    valid = []
+    for r in readings:
+        chk = _validated(fname, r.text)
+        if chk.valid and chk.value is not None:
+            valid.append((r, chk))
+    if not valid:
+        return CodeField(value=None, confidence=0.0, needs_review=True)
+    # The model is the primary reader when present; Tesseract otherwise.
+    primary, pchk = valid[0]
+    value = pchk.value or ""
+    others = [r for r, _ in valid[1:]] + [r for r in readings if all(r is not v for v, _ in valid)]
+    uncertain: dict[int, UncertainChar] = {}
+    for idx, alts in pchk.repaired:
+        uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(alts)), reason="changed to fit the code's format")
+    # Per-character posterior of the primary reading (same length unless repaired by removing spaces).
+    probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
+    alts = primary.alternatives if len(primary.alternatives) == len(value) else [[] for _ in value]
+    for i, ch in enumerate(value):
+        p = probs[i]
+        trust = p if primary.source == "model" else (p if ch not in CONFUSABLE else min(p, 0.6))
+        if trust < CHAR_REVIEW and i not in uncertain:
+            cands = [ch] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if q >= 0.02 and a != ch]
+            if len(cands) == 1 and ch in CONFUSABLE:
+                cands += _look_alikes(ch)
+            uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4],
+                                         reason="hard to read")
+    agreement = 1.0
+    for other in others:
+        other_text = "".join(other.text.split())
+        if fname != "linkage_key":
+            chk = _validated(fname, other_text)
+            other_text = chk.value or other_text
+        sm = difflib.SequenceMatcher(a=value, b=other_text, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == "equal":
+                continue
+            agreement = min(agreement, 0.85 if has_model else 0.6)
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                for k in range(i2 - i1):
+                    i = i1 + k
+                    prev = uncertain.get(i)
+                    cands = (prev.alternatives if prev else [value[i]]) + [other_text[j1 + k]]
+                    uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4],
+                                                 reason="readings disagree")
+            elif tag in ("replace", "delete"):
+                for i in range(i1, i2):
+                    prev = uncertain.get(i)
+                    uncertain[i] = UncertainChar(index=i, alternatives=prev.alternatives if prev else [value[i]],
+                                                 reason="readings disagree")
+            # An insertion in the other reading is usually Tesseract writing an ambiguous glyph twice.
+    conf = float(np.prod([max(1e-6, p) for p in probs])) if probs else 0.0
+    if primary.source != "model":
+        conf = min(conf, 0.8) if any(c in CONFUSABLE for c in value) and fname == "linkage_key" else conf
+    conf = max(0.0, min(1.0, conf * agreement * (0.9 if pchk.repaired else 1.0)))
+    for u in uncertain.values():
+        conf = min(conf, 0.75)
+    needs_review = bool(uncertain) or conf < FIELD_REVIEW
+    return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
+                     uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+_LOOKS = [set("lI1|"), set("O0oQD"), set("cC"), set("sS5"), set("vV"), set("wW"), set("xX"), set("zZ2"),
+          set("kK"), set("pP"), set("uU"), set("yY"), set("B8"), set("G6")]
+
+
+def _look_alikes(ch: str) -> list[str]:
+    for group in _LOOKS:
+        if ch in group:
+            return sorted(group - {ch})
+    return []
+
+
+def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
+               engine: OcrEngine, recognizer) -> tuple[CodeField, np.ndarray]:  # noqa: ANN001
+    """Read one value crop with every reader available and vote."""
+    crop = crop_value(page, box, scale)
+    readings: list[Reading] = []
+    model = _from_recognizer(recognizer, crop)
+    if model is not None:
+        readings.append(model)
+    tess = _from_tesseract(engine, crop, fname)
+    if tess is not None:
+        readings.append(tess)
+    readings.append(Reading(source="page", text="".join(ocr_text.split()), probs=[0.5] * len("".join(ocr_text.split()))))
+    return vote(fname, readings, has_model=model is not None), crop
