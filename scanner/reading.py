@@ -147,7 +147,7 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
     if primary.source != "model":
         conf = min(conf, 0.8) if any(c in CONFUSABLE for c in value) and fname == "linkage_key" else conf
     conf = max(0.0, min(1.0, conf * agreement * (0.9 if pchk.repaired else 1.0)))
-    for u in uncertain.values():
+    if uncertain:
         conf = min(conf, 0.75)
     needs_review = bool(uncertain) or conf < FIELD_REVIEW
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,

@@ -1,0 +1,198 @@
+"""Benchmark: accuracy, honesty and speed on a labelled sample folder.
+
+``linkage-scanner bench samples/`` scans every sample in ``labels.json`` and
+prints, per capture type and overall: letter-exact rate, per-field exact rate,
+silent-wrong rate (a wrong value not flagged for review), review burden
+(right values flagged anyway), not-found rate, median/p90 seconds and peak
+memory.  In the same run it scores the scanner without its key recogniser
+(Tesseract alone) and a naive baseline (whole-image Tesseract + regex), so
+the table shows ratios measured on the same images.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .errors import ScannerError
+from .models import FIELD_NAMES
+
+CAPTURE_ORDER = ("clean", "scan", "photo", "closeup", "document", "nocodes")
+
+
+@dataclass
+class Outcome:
+    capture: str
+    seconds: float
+    values: dict[str, str | None]
+    flagged: dict[str, bool] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    stage: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _naive(path: Path) -> dict[str, str | None]:
+    """What a user would do by hand: Tesseract on the whole image, then regexes."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    from .ocr import get_engine
+
+    img = ImageOps.exif_transpose(Image.open(path)).convert("L")
+    words = get_engine().words(np.asarray(img))
+    text = " ".join(w.text for w in words)
+    out: dict[str, str | None] = {}
+    m = regex.search(r"(?i)(?:linkage\s*key|pass\s*phrase)\s*:?\s*(\S+)", text)
+    out["linkage_key"] = m.group(1) if m else None
+    m = regex.search(r"\b([A-HJ-NP-WY]\d{5})\b", text)
+    out["ods_code"] = m.group(1) if m else None
+    m = regex.search(r"(?i)account\s*i[dl]\s*(?:number)?\s*:?\s*(\d{6,15})", text)
+    out["account_id"] = m.group(1) if m else None
+    return out
+
+
+def _run(samples: list[dict], root: Path, mode: str) -> list[Outcome]:
+    from .api import scan
+
+    outs = []
+    for s in samples:
+        path = root / s["file"]
+        t0 = time.perf_counter()
+        try:
+            if mode == "baseline":
+                vals = _naive(path)
+                outs.append(Outcome(s["capture"], time.perf_counter() - t0, vals, {f: False for f in FIELD_NAMES}))
+                continue
+            r = scan(path, use_model=(mode != "tesseract"))
+        except ScannerError as exc:
+            outs.append(Outcome(s["capture"], time.perf_counter() - t0, {f: None for f in FIELD_NAMES}, error=exc.code))
+            continue
+        outs.append(Outcome(
+            s["capture"], time.perf_counter() - t0,
+            {f: r.field(f).value for f in FIELD_NAMES},
+            {f: r.field(f).needs_review for f in FIELD_NAMES},
+            {f: r.field(f).confidence for f in FIELD_NAMES},
+            r.timings.model_dump(),
+        ))
+    return outs
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100.0 * n / d:5.1f}%" if d else "    -"
+
+
+def score(samples: list[dict], outs: list[Outcome]) -> dict[str, dict[str, float | int]]:
+    """Per-capture counts: letters, exact letters, per-field exact/wrong/silent-wrong/flagged-right/not-found."""
+    table: dict[str, dict[str, float | int]] = {}
+    for s, o in zip(samples, outs):
+        for group in (s["capture"], "all"):
+            row = table.setdefault(group, {"n": 0, "letters": 0, "letter_exact": 0, "invented": 0, "times": []})  # type: ignore[dict-item]
+            row["n"] += 1
+            row["times"].append(o.seconds)  # type: ignore[union-attr]
+            has_codes = s.get("linkage_key") is not None
+            if not has_codes:
+                row["invented"] += sum(1 for f in FIELD_NAMES if o.values.get(f) is not None)
+                continue
+            row["letters"] += 1
+            row["letter_exact"] += all(o.values.get(f) == s[f] for f in FIELD_NAMES)
+            for f in FIELD_NAMES:
+                v = o.values.get(f)
+                ok = v == s[f]
+                flagged = o.flagged.get(f, False)
+                row[f"{f}.exact"] = row.get(f"{f}.exact", 0) + ok
+                row[f"{f}.missing"] = row.get(f"{f}.missing", 0) + (v is None)
+                row[f"{f}.silent"] = row.get(f"{f}.silent", 0) + (v is not None and not ok and not flagged)
+                row[f"{f}.burden"] = row.get(f"{f}.burden", 0) + (ok and flagged)
+    return table
+
+
+def _print_table(title: str, table: dict, captures: list[str]) -> None:
+    print(f"\n## {title}\n")
+    print("| capture | n | letter exact | key exact | ODS exact | account exact | key silent-wrong | ODS/acct silent-wrong | key review burden | not found (k/o/a) | invented | median s | p90 s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for c in captures:
+        row = table.get(c)
+        if not row:
+            continue
+        n, L = row["n"], row["letters"]
+        times = sorted(row["times"])
+        p90 = times[min(len(times) - 1, int(0.9 * len(times)))]
+        k_ok = row.get("linkage_key.exact", 0)
+        print(
+            f"| {c} | {n} | {_pct(row['letter_exact'], L)} | {_pct(k_ok, L)} | {_pct(row.get('ods_code.exact', 0), L)} | "
+            f"{_pct(row.get('account_id.exact', 0), L)} | {row.get('linkage_key.silent', 0)} | "
+            f"{row.get('ods_code.silent', 0) + row.get('account_id.silent', 0)} | "
+            f"{_pct(row.get('linkage_key.burden', 0), k_ok)} | "
+            f"{row.get('linkage_key.missing', 0)}/{row.get('ods_code.missing', 0)}/{row.get('account_id.missing', 0)} | "
+            f"{row['invented']} | {statistics.median(times):.2f} | {p90:.2f} |"
+        )
+
+
+def _calibration(samples: list[dict], outs: list[Outcome]) -> None:
+    bins = [(0.95, 1.01), (0.9, 0.95), (0.75, 0.9), (0.5, 0.75), (0.0, 0.5)]
+    print("\n## Confidence calibration (fields with a value)\n")
+    print("| confidence | fields | right | right % | flagged for review |")
+    print("|---|---|---|---|---|")
+    for lo, hi in bins:
+        n = right = flagged = 0
+        for s, o in zip(samples, outs):
+            if s.get("linkage_key") is None:
+                continue
+            for f in FIELD_NAMES:
+                v, c = o.values.get(f), o.confidence.get(f, 0.0)
+                if v is None or not (lo <= c < hi):
+                    continue
+                n += 1
+                right += v == s[f]
+                flagged += o.flagged.get(f, False)
+        print(f"| {lo:.2f}-{min(hi, 1.0):.2f} | {n} | {right} | {_pct(right, n)} | {flagged} |")
+
+
+def run_bench(ns: argparse.Namespace) -> int:
+    root = Path(ns.folder)
+    labels = root / "labels.json"
+    if not labels.is_file():
+        print(f"error: {labels} not found", flush=True)
+        return 2
+    samples = json.loads(labels.read_text())
+    if ns.limit:
+        samples = samples[: ns.limit]
+    captures = [c for c in CAPTURE_ORDER if any(s["capture"] == c for s in samples)] + ["all"]
+    modes = ["scanner", "tesseract"] + ([] if ns.no_baseline else ["baseline"])
+    results: dict[str, list[Outcome]] = {}
+    for mode in modes:
+        t0 = time.perf_counter()
+        results[mode] = _run(samples, root, mode)
+        print(f"ran {mode} on {len(samples)} samples in {time.perf_counter() - t0:.1f}s", flush=True)
+    titles = {"scanner": "linkage-scanner (recogniser + Tesseract vote)",
+              "tesseract": "linkage-scanner with Tesseract alone (no recogniser)",
+              "baseline": "naive baseline: whole-image Tesseract + regex"}
+    tables = {m: score(samples, results[m]) for m in modes}
+    for m in modes:
+        _print_table(titles[m], tables[m], captures)
+    _calibration(samples, results["scanner"])
+    outs = results["scanner"]
+    print("\n## Stage medians (seconds, scanner)\n")
+    stages = ["load", "page", "panel", "enhance", "ocr", "extract", "total"]
+    print("| " + " | ".join(stages) + " |\n|" + "---|" * len(stages))
+    print("| " + " | ".join(f"{statistics.median([o.stage.get(s, 0.0) for o in outs if o.stage]):.3f}" for s in stages) + " |")
+    all_s = tables["scanner"]["all"]
+    key_err = {m: tables[m]["all"]["letters"] - tables[m]["all"].get("linkage_key.exact", 0) for m in modes}
+    med = {m: statistics.median(o.seconds for o in results[m]) for m in modes}
+    print(f"\nkey errors: scanner {key_err['scanner']}, Tesseract alone {key_err['tesseract']}"
+          + (f", baseline {key_err['baseline']}" if "baseline" in modes else ""))
+    if "baseline" in modes:
+        print(f"median time: scanner {med['scanner']:.2f}s, baseline {med['baseline']:.2f}s "
+              f"(scanner is {med['baseline'] / med['scanner']:.1f}x faster)")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"letters with codes: {all_s['letters']}, letter-exact {_pct(all_s['letter_exact'], all_s['letters'])}")
+    if ns.json:
+        Path(ns.json).write_text(json.dumps({m: [o.__dict__ for o in results[m]] for m in modes}, indent=1))
+    return 0

@@ -1,0 +1,64 @@
+"""Label-anchored extraction on hand-built word layouts (pure logic, no OCR)."""
+
+from scanner.extract import best_candidates, find_labels, looks_random
+from scanner.ocr import Box, Word
+
+
+def _line(y: int, line: int, *items: tuple[int, str]) -> list[Word]:
+    return [Word(text=t, conf=90, box=Box(x, y, x + 14 * len(t), y + 24), line=line) for x, t in items]
+
+
+def test_table_layout_values_to_the_right():
+    words = (
+        _line(100, 0, (100, "Linkage"), (210, "Key:"), (500, "tTALtBP3rLR16"))
+        + _line(150, 1, (100, "ODS"), (160, "Code:"), (500, "A81001"))
+        + _line(200, 2, (100, "Account"), (220, "ID:"), (500, "1195029928"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "tTALtBP3rLR16"
+    assert chosen["ods_code"].text == "A81001"
+    assert chosen["account_id"].text == "1195029928"
+    assert all(c.found_by == "label" for c in chosen.values())
+
+
+def test_stacked_layout_value_below_label_and_fuzzy_label():
+    words = (
+        _line(100, 0, (100, "Passphrase"), (500, "Practice"), (620, "ID"), (900, "Account"), (1010, "ld"))
+        + _line(140, 1, (100, "?2sY3qyZp5gRB8*b"), (500, "Y02906"), (900, "520993083"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "?2sY3qyZp5gRB8*b"
+    assert chosen["ods_code"].text == "Y02906"
+    assert chosen["account_id"].text == "520993083"
+
+
+def test_grouped_key_joined_and_distractors_ignored():
+    words = (
+        _line(100, 0, (100, "Username:"), (500, "JSmith0417X"))
+        + _line(150, 1, (100, "Password:"), (500, "Xk3pQ9wzT2"))
+        + _line(200, 2, (100, "Linkage"), (210, "key"), (500, "tTAL"), (570, "tBP3"), (640, "rLR16"))
+        + _line(250, 3, (100, "NHS"), (160, "number:"), (500, "4857773456"))
+    )
+    chosen, labels = best_candidates(words)
+    assert chosen["linkage_key"].text == "tTAL tBP3 rLR16"
+    assert "account_id" not in chosen  # the NHS number is never an account ID
+    assert {lab.field for lab in labels} >= {"other", "linkage_key"}
+
+
+def test_body_text_mentioning_labels_gives_nothing():
+    words = _line(100, 0, (100, "Your"), (170, "linkage"), (280, "key"), (340, "will"), (400, "be"), (440, "sent"),
+                  (510, "separately"))
+    chosen, _ = best_candidates(words)
+    assert chosen.get("linkage_key") is None or chosen["linkage_key"].score < 2.0
+
+
+def test_find_labels_prefers_longest_synonym():
+    words = _line(100, 0, (100, "Account"), (220, "Linkage"), (330, "Key"))
+    labels = find_labels(words)
+    assert [lab.field for lab in labels] == ["linkage_key"]
+
+
+def test_looks_random():
+    assert looks_random("tTALtBP3rLR16")
+    assert not looks_random("Enclosed")
+    assert not looks_random("willbesent")

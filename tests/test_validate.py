@@ -1,0 +1,44 @@
+from scanner.validate import check_account, check_key, check_ods, is_nhs_number
+
+
+def test_ods_valid_codes_pass_unchanged():
+    for code in ("A81001", "Y02906", "W95010", "JER123", "GUE001"):
+        c = check_ods(code)
+        assert c.valid and c.value == code and c.repaired == []
+
+
+def test_ods_rejects_excluded_first_letters_and_wrong_lengths():
+    for code in ("I81001", "O81001", "Z12345", "A8100", "A810011", "EMIS"):
+        assert not check_ods(code).valid
+
+
+def test_ods_repairs_letter_in_digit_position_and_reports_it():
+    c = check_ods("YO1234")  # the NHS staff guide's own slip
+    assert c.valid and c.value == "Y01234"
+    assert c.repaired == [(1, ["0", "O"])]
+
+
+def test_ods_repairs_digit_in_letter_position():
+    c = check_ods("881001")
+    assert c.value == "B81001" and c.repaired[0][0] == 0
+
+
+def test_account_id_keeps_leading_zeros_and_repairs():
+    assert check_account("0123456").value == "0123456"
+    c = check_account("11950299Z8")
+    assert c.value == "1195029928" and c.repaired == [(8, ["2", "Z"])]
+    assert not check_account("12345").valid
+    assert not check_account("1234567890123456").valid
+
+
+def test_key_keeps_case_and_punctuation_and_drops_group_spaces():
+    assert check_key("0dw1f1p4a/2!35").value == "0dw1f1p4a/2!35"
+    assert check_key("tTAL tBP3 rLR16").value == "tTALtBP3rLR16"
+    assert not check_key("abc").valid
+    assert not check_key("has a # hash").valid
+
+
+def test_nhs_number_check_digit():
+    assert is_nhs_number("9434765919")
+    assert not is_nhs_number("9434765918")
+    assert not is_nhs_number("1195029928")
