@@ -132,6 +132,8 @@ def _strip_punct(words: list[Word]) -> list[Word]:
 
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
+    # Ruled lines and smudges read as tall "words": never part of a value.
+    words = [w for w in words if w.box.h < 2.2 * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
     if where == "right":
         row = [w for w in words if w not in label_words and abs(w.box.cy - label.box.cy) < 0.6 * max(h, w.box.h)
                and w.box.x0 > label.box.x1 - 2]

@@ -115,6 +115,14 @@ def tessdata_dir() -> Path | None:
     return None
 
 
+def _text(it, *level) -> str:  # noqa: ANN001
+    """Text at an iterator position; tesserocr raises where Tesseract returns none."""
+    try:
+        return it.GetUTF8Text(*level) or ""
+    except RuntimeError:
+        return ""
+
+
 class TesserocrEngine:
     """Tesseract in-process through tesserocr; one API object per thread."""
 
@@ -167,7 +175,7 @@ class TesserocrEngine:
         for r in t.iterate_level(it, level):
             if r.IsAtBeginningOf(t.RIL.TEXTLINE):
                 line += 1
-            text = r.GetUTF8Text(level)
+            text = _text(r, level)
             bb = r.BoundingBox(level)
             if not text or bb is None:
                 continue
@@ -188,13 +196,13 @@ class TesserocrEngine:
         confs: list[float] = []
         if it is not None:
             for r in t.iterate_level(it, t.RIL.SYMBOL):
-                ch = r.GetUTF8Text(t.RIL.SYMBOL)
+                ch = _text(r, t.RIL.SYMBOL)
                 bb = r.BoundingBox(t.RIL.SYMBOL)
                 if not ch or bb is None:
                     continue
                 if r.IsAtBeginningOf(t.RIL.WORD) and symbols:
                     symbols.append(Symbol(char=" ", conf=1.0, box=Box(*bb)))
-                choices = tuple((c.GetUTF8Text(), c.Confidence() / 100.0) for c in r.GetChoiceIterator())
+                choices = tuple((_text(c), c.Confidence() / 100.0) for c in r.GetChoiceIterator())
                 conf = float(r.Confidence(t.RIL.SYMBOL))
                 confs.append(conf)
                 symbols.append(Symbol(char=ch, conf=conf / 100.0, box=Box(*bb), choices=choices))

@@ -60,7 +60,7 @@ def _offset(words: list[Word], dx: float, dy: float, line_base: int) -> list[Wor
             for w in words]
 
 
-def _upright(page: Page, engine: OcrEngine, text_h: float | None) -> tuple[Page, list[str]]:
+def _upright(page: Page, engine: OcrEngine, text_h: float | None) -> Page | None:
     """Turn the page so its text reads left to right, using Tesseract's OSD on a small copy."""
     grey = page.image
     f = min(1.0, 14.0 / text_h) if text_h else min(1.0, 1200.0 / max(grey.shape))
@@ -68,12 +68,12 @@ def _upright(page: Page, engine: OcrEngine, text_h: float | None) -> tuple[Page,
                        interpolation=cv2.INTER_AREA) if f < 1 else grey
     res = engine.orientation(flatten_light(small))
     if res is None:
-        return page, []
+        return None
     deg, conf = res
     if deg == 0 or conf < 0.6:
-        return page, []
+        return None
     # OSD reports how far the text is rotated; turning clockwise by it makes it upright.
-    return rotate_page(page, (360 - deg) // 90 if deg in (90, 270) else 2), []
+    return rotate_page(page, (360 - deg) // 90 if deg in (90, 270) else 2)
 
 
 def _words_in(engine: OcrEngine, img: np.ndarray, region: Box | None, psm: int, line_base: int) -> list[Word]:
@@ -88,26 +88,31 @@ def _complete(chosen: dict[str, Candidate]) -> bool:
     return all(f in chosen and chosen[f].found_by == "label" and chosen[f].score >= 2.0 for f in FIELD_NAMES)
 
 
-def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options) -> ScanResult:  # noqa: ANN001
-    """Run the stages on one decoded image."""
-    clock = _Clock(opts.deadline)
-    warnings: list[str] = []
+@dataclass
+class _PageRead:
+    page: Page
+    text_h: float | None
+    scale: float  # OCR-image px per page px
+    panels: list[Box]
+    chosen: dict[str, Candidate]
+    warnings: list[str]
 
-    page = locate_page(loaded.image)
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.chosen.values())
+
+
+def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
+    """Enhance, find panels and OCR one orientation of the page: panels first, whole page after."""
     text_h = estimate_text_height(page.image)
-    page, _ = _upright(page, engine, text_h)
-    clock.lap("page")
-
     ocr_img, f = scale_for_ocr(page.image, text_h)
     flat = flatten_light(ocr_img)
     clock.lap("enhance")
-
     panels = find_panels(flat, (text_h or 20.0) * f)
     clock.lap("panel")
-
-    # OCR: the panels first (cheap), then the whole page if the labels are not all there.
     words: list[Word] = []
     chosen: dict[str, Candidate] = {}
+    warnings: list[str] = []
     pad = 6
     for i, p in enumerate(panels[:3]):
         region = Box(p.x0 - pad, p.y0 - pad, p.x1 + pad, p.y1 + pad)
@@ -124,8 +129,28 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
             sparse = engine.words(flat, PSM_SPARSE)
             chosen2, _ = best_candidates(sparse)
             if sum(c.score for c in chosen2.values()) > sum(c.score for c in chosen.values()):
-                chosen, words = chosen2, sparse
+                chosen = chosen2
     clock.lap("ocr")
+    return _PageRead(page, text_h, f, panels, chosen, warnings)
+
+
+def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options) -> ScanResult:  # noqa: ANN001
+    """Run the stages on one decoded image."""
+    clock = _Clock(opts.deadline)
+
+    page = locate_page(loaded.image)
+    clock.lap("page")
+    read = _read_page(page, engine, clock)
+    if not _complete(read.chosen):
+        # Not all labels found: the page may be sideways or upside down. Ask OSD, then try that turn.
+        turned = _upright(page, engine, read.text_h)
+        clock.lap("page")
+        if turned is not None:
+            again = _read_page(turned, engine, clock)
+            if again.score > read.score:
+                read = again
+    page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
+    warnings = list(read.warnings)
 
     fields: dict[str, CodeField] = {}
     crops: dict[str, np.ndarray] = {}
@@ -172,8 +197,6 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         linkage_key=fields["linkage_key"], ods_code=fields["ods_code"], account_id=fields["account_id"],
         panel=polygon, warnings=warnings, quality=quality,
     )
-    if not page.found_outline and loaded.format not in ("png",) and max(loaded.image.shape[:2]) > 2000:
-        pass
     result.warnings += retake_advice(result, quality)
     found = [result.field(f) for f in FIELD_NAMES]
     if all(f.value is None for f in found):

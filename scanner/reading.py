@@ -112,10 +112,10 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
     alts = primary.alternatives if len(primary.alternatives) == len(value) else [[] for _ in value]
     for i, ch in enumerate(value):
         p = probs[i]
-        trust = p if primary.source == "model" else (p if ch not in CONFUSABLE else min(p, 0.6))
+        trust = p if primary.source == "model" or not _confusable(fname, i, ch) else min(p, 0.6)
         if trust < CHAR_REVIEW and i not in uncertain:
             cands = [ch] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if q >= 0.02 and a != ch]
-            if len(cands) == 1 and ch in CONFUSABLE:
+            if len(cands) == 1 and _confusable(fname, i, ch):
                 cands += _look_alikes(ch)
             uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4],
                                          reason="hard to read")
@@ -152,6 +152,17 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
     needs_review = bool(uncertain) or conf < FIELD_REVIEW
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+def _confusable(fname: str, index: int, ch: str) -> bool:
+    """Could this character be another one the field's format allows at this position?"""
+    if ch not in CONFUSABLE:
+        return False
+    if fname == "account_id" or (fname == "ods_code" and index > 0):
+        return False  # digit positions: the look-alikes are letters, which the format rules out
+    if fname == "ods_code":
+        return any(a.isupper() for a in _look_alikes(ch))
+    return True
 
 
 _LOOKS = [set("lI1|"), set("O0oQD"), set("cC"), set("sS5"), set("vV"), set("wW"), set("xX"), set("zZ2"),

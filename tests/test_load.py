@@ -1,0 +1,117 @@
+"""Loading: every common format, EXIF orientation, odd modes, and bad input."""
+
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from scanner import InputTooLarge, Limits, ScannerError, UnreadableInput, UnsupportedInput, scan
+from scanner.load import open_image, read_bytes, sniff
+
+from .conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def letter(clean_sample) -> Image.Image:
+    img = Image.open(SAMPLES / clean_sample["file"]).convert("RGB")
+    return img.resize((img.width // 2, img.height // 2))
+
+
+def _encode(img: Image.Image, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF"])
+def test_formats_decode_to_the_same_picture(letter, fmt):
+    loaded = open_image(_encode(letter, fmt), Limits())
+    assert loaded.format == fmt.lower() if fmt != "JPEG" else loaded.format == "jpeg"
+    grey = loaded.image if loaded.image.ndim == 2 else loaded.image.mean(axis=2)
+    ref = np.asarray(letter.convert("L"), dtype=float)
+    assert grey.shape == ref.shape
+    assert np.abs(grey - ref).mean() < 12  # lossy formats and GIF palettes differ a little
+
+
+@pytest.mark.parametrize("orientation,turn", [(3, 180), (6, 90), (8, 270)])
+def test_exif_orientation_is_honoured(letter, orientation, turn):
+    # Store pixels rotated and say in EXIF how to show them upright.
+    stored = letter.rotate(turn, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    loaded = open_image(_encode(stored, "JPEG", exif=exif, quality=92), Limits())
+    ref = np.asarray(letter.convert("L"), dtype=float)
+    grey = loaded.image.mean(axis=2) if loaded.image.ndim == 3 else loaded.image
+    assert grey.shape == ref.shape
+    assert np.abs(grey - ref).mean() < 12
+
+
+@pytest.mark.parametrize("mode", ["L", "LA", "RGBA", "CMYK", "I;16", "P", "1"])
+def test_odd_modes_load_as_uint8(letter, mode):
+    img = letter.convert("L").convert(mode) if mode in ("I;16",) else letter.convert(mode)
+    fmt = "TIFF" if mode in ("CMYK", "I;16") else "PNG"
+    loaded = open_image(_encode(img, fmt), Limits())
+    assert loaded.image.dtype == np.uint8
+    assert loaded.image.shape[:2] == (letter.height, letter.width)
+    assert loaded.image.mean() > 150  # still a white page, not inverted or black
+
+
+def test_large_jpeg_is_reduced_while_decoding(letter):
+    big = letter.resize((letter.width * 4, letter.height * 4))
+    loaded = open_image(_encode(big, "JPEG"), Limits(decode_long_side=2000))
+    assert max(loaded.image.shape) <= 2000 * 1.01
+    assert loaded.scale >= 2.0
+    assert loaded.source_size == big.size
+
+
+def test_sniff_by_content_not_name(tmp_path, letter):
+    p = tmp_path / "really_a_png.jpg"
+    p.write_bytes(_encode(letter, "PNG"))
+    assert sniff(p.read_bytes()[:16]) == "png"
+    assert open_image(read_bytes(p, Limits()), Limits()).format == "png"
+
+
+def _png_header(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+@pytest.mark.parametrize(
+    "data,error",
+    [
+        (b"", UnreadableInput),
+        (b"\x00" * 100, UnsupportedInput),
+        (bytes(range(256)) * 40, UnsupportedInput),
+        (b"PK\x03\x04" + b"\x00" * 100, UnsupportedInput),
+        (_png_header(100000, 100000), InputTooLarge),  # decompression bomb
+        (_png_header(1, 100000), UnreadableInput),  # absurd shape
+        (_png_header(800, 600), UnreadableInput),  # header only: truncated
+    ],
+)
+def test_bad_input_raises_documented_errors(data, error):
+    with pytest.raises(error) as info:
+        scan(data)
+    assert isinstance(info.value, ScannerError)
+    assert info.value.message and "\n" not in info.value.message
+
+
+def test_truncated_jpeg_is_unreadable(letter):
+    data = _encode(letter, "JPEG")
+    with pytest.raises(UnreadableInput, match="truncated or corrupt"):
+        scan(data[: len(data) // 2])
+
+
+def test_byte_limit(letter):
+    with pytest.raises(InputTooLarge):
+        scan(_encode(letter, "PNG"), limits=Limits(max_bytes=1000))
+
+
+def test_missing_file_and_wrong_type(tmp_path):
+    with pytest.raises(UnreadableInput):
+        scan(tmp_path / "nope.jpg")
+    with pytest.raises(UnsupportedInput):
+        scan(12345)  # type: ignore[arg-type]
