@@ -120,6 +120,13 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
         chosen, _ = best_candidates(words)
         if _complete(chosen):
             break
+    if not _complete(chosen) and words:
+        # Some labels were in the panels: read the band of the page around them (side-by-side cells).
+        th = (text_h or 20.0) * f
+        ys = [w.box.y0 for w in words] + [w.box.y1 for w in words]
+        band = Box(0, min(ys) - 5 * th, flat.shape[1], max(ys) + 5 * th)
+        words = _words_in(engine, flat, band, PSM_SPARSE, 900)
+        chosen, _ = best_candidates(words)
     if not _complete(chosen):
         if panels:
             warnings.append("No complete code panel found; the whole page was read.")
