@@ -2,7 +2,7 @@
 
 Why a model of our own: stock Tesseract's word-trained LSTM misreads random
 case-sensitive keys (l/I/1, O/0, x/X ...).  This runs a small CNN+BiLSTM CTC
-model (scanner/models/keyreader.onnx, see MODEL_CARD.md) with onnxruntime and
+model (scanner/weights/keyreader.onnx, see MODEL_CARD.md) with onnxruntime and
 returns per-character posteriors so callers can say which characters are
 uncertain.  Runtime deps: numpy, cv2, onnxruntime only.
 """
@@ -24,7 +24,7 @@ INPUT_HEIGHT = 32
 STRIDE = 2          # input columns per output frame
 MIN_WIDTH = 16
 MAX_WIDTH = 2048
-DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "keyreader.onnx"
+DEFAULT_MODEL = Path(__file__).resolve().parent / "weights" / "keyreader.onnx"
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,10 @@ def decode(probs: np.ndarray, n_frames: int, scale: float,
            in_width: int) -> LineRead:
     """Greedy CTC decode of (T, C) posteriors with per-char probabilities.
 
-    A char's distribution is the non-blank mass of the frames its label spans
-    in the best path, summed per class and renormalised (blank excluded).
+    Over the frames a char's label spans in the best path: alternatives come
+    from the non-blank mass summed per class and renormalised (blank
+    excluded); the char's prob is min(that share, max raw softmax prob of the
+    char), so blank competition (a possibly doubled/inserted char) lowers it.
     """
     p = probs[:n_frames]
     best = p.argmax(axis=1)
@@ -109,7 +111,8 @@ def decode(probs: np.ndarray, n_frames: int, scale: float,
                      if k != c - 1 and q[k] >= 0.01)
         x0 = int(np.floor(t0 * STRIDE * scale))
         x1 = int(np.ceil((t1 + 1) * STRIDE * scale))
-        chars.append(CharRead(ch, float(min(1.0, max(0.0, q[c - 1]))), alts,
+        pr = min(float(q[c - 1]), float(p[t0:t1 + 1, c].max()))
+        chars.append(CharRead(ch, min(1.0, max(0.0, pr)), alts,
                               max(0, x0), min(in_width, max(x1, x0 + 1))))
     # tidy spaces: no leading/trailing, no doubles
     out: list[CharRead] = []
