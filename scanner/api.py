@@ -14,13 +14,20 @@ from .pipeline import Options, scan_loaded
 log = logging.getLogger("scanner")
 
 
+_no_model = False
+
+
 def _recognizer():  # noqa: ANN202
+    global _no_model
+    if _no_model:
+        return None
     try:
         from .recognizer import get_recognizer
 
         return get_recognizer()
     except Exception as exc:  # noqa: BLE001 - a missing model degrades to Tesseract only
         log.warning("key recogniser unavailable (%s); using Tesseract alone", type(exc).__name__)
+        _no_model = True
         return None
 
 

@@ -165,7 +165,7 @@ def run_bench(ns: argparse.Namespace) -> int:
     if ns.limit:
         samples = samples[: ns.limit]
     captures = [c for c in CAPTURE_ORDER if any(s["capture"] == c for s in samples)] + ["all"]
-    modes = ["scanner", "tesseract"] + ([] if ns.no_baseline else ["baseline"])
+    modes = ["scanner"] + ([] if ns.quick else ["tesseract"]) + ([] if ns.no_baseline or ns.quick else ["baseline"])
     results: dict[str, list[Outcome]] = {}
     for mode in modes:
         t0 = time.perf_counter()
@@ -186,8 +186,7 @@ def run_bench(ns: argparse.Namespace) -> int:
     all_s = tables["scanner"]["all"]
     key_err = {m: tables[m]["all"]["letters"] - tables[m]["all"].get("linkage_key.exact", 0) for m in modes}
     med = {m: statistics.median(o.seconds for o in results[m]) for m in modes}
-    print(f"\nkey errors: scanner {key_err['scanner']}, Tesseract alone {key_err['tesseract']}"
-          + (f", baseline {key_err['baseline']}" if "baseline" in modes else ""))
+    print("\nkey errors: " + ", ".join(f"{m} {n}" for m, n in key_err.items()))
     if "baseline" in modes:
         print(f"median time: scanner {med['scanner']:.2f}s, baseline {med['baseline']:.2f}s "
               f"(scanner is {med['baseline'] / med['scanner']:.1f}x faster)")

@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("folder", nargs="?", default="samples")
     b.add_argument("--no-baseline", action="store_true", help="skip the naive whole-image Tesseract baseline")
     b.add_argument("--limit", type=int, default=0, help="only the first N samples")
+    b.add_argument("--quick", action="store_true", help="the scanner alone: no Tesseract-only run, no baseline")
     b.add_argument("--json", metavar="FILE", help="also write the raw per-sample results to FILE")
     try:
         ns = parser.parse_args(argv)

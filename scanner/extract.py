@@ -162,11 +162,18 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     return _strip_punct(out)
 
 
+_NOT_A_KEY = (
+    regex.compile(r"[A-Z]?[a-z]+|[A-Z]+"),  # a word
+    regex.compile(r"\d{1,2}[-/. ]?(?i:[a-z]{3,9})[-/. ]?\d{2,4}"),  # 22-Nov-2025
+    regex.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"),  # 22/11/2025
+    regex.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}"),  # a postcode
+    regex.compile(r"\+?\d{6,}"),  # a phone, NHS or account number
+)
+
+
 def looks_random(value: str) -> bool:
-    """A linkage key is random: reject plain words and all-letter single-case strings."""
-    if regex.fullmatch(r"[A-Z]?[a-z]+", value) or regex.fullmatch(r"[A-Z]+", value):
-        return False
-    return True
+    """A linkage key is random: reject words, dates, postcodes and plain numbers."""
+    return not any(p.fullmatch(value) for p in _NOT_A_KEY)
 
 
 def _validate(field: str, text: str) -> bool:
@@ -237,7 +244,10 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
     for cand in sorted(label_candidates(words, labels), key=lambda c: -c.score):
         chosen.setdefault(cand.field, cand)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
-    if missing:
+    anchored = any(c.score >= 2.0 for c in chosen.values())
+    # A format-only search runs only on a letter that has at least one code next to its label:
+    # a page with no code label at all (an appointment letter) must give nothing.
+    if missing and anchored:
         taken = {w for c in chosen.values() if c.score >= 2.0 for w in c.words}
         by_field: dict[str, list[Candidate]] = {}
         for cand in pattern_candidates(words, labels):

