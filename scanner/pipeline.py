@@ -60,20 +60,38 @@ def _offset(words: list[Word], dx: float, dy: float, line_base: int) -> list[Wor
             for w in words]
 
 
-def _upright(page: Page, engine: OcrEngine, text_h: float | None) -> Page | None:
-    """Turn the page so its text reads left to right, using Tesseract's OSD on a small copy."""
+def _lines_run_vertically(small: np.ndarray) -> bool:
+    """True when the page's text lines run up-down (the page is sideways): smearing ink along
+    the lines joins characters into long bars, smearing across them does not."""
+    inv = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    k = max(5, small.shape[0] // 80)
+
+    def bar_pixels(kernel: tuple[int, int], horizontal: bool) -> int:
+        smeared = cv2.morphologyEx(inv, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(smeared)
+        w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+        long = (w > 5 * h) if horizontal else (h > 5 * w)
+        return int(stats[1:, cv2.CC_STAT_AREA][long].sum())
+
+    return bar_pixels((1, k), False) > bar_pixels((k, 1), True)
+
+
+def _turns_to_try(page: Page, engine: OcrEngine, text_h: float | None) -> list[int]:
+    """Clockwise quarter turns that may make the page upright, most likely first.
+    Tesseract's OSD leads; the direction of the text lines orders the rest."""
     grey = page.image
-    f = min(1.0, 14.0 / text_h) if text_h else min(1.0, 1200.0 / max(grey.shape))
+    f = min(1.0, 14.0 / text_h) if text_h else 1.0
+    f = min(f, 1000.0 / max(grey.shape))
     small = cv2.resize(grey, (max(1, int(grey.shape[1] * f)), max(1, int(grey.shape[0] * f))),
                        interpolation=cv2.INTER_AREA) if f < 1 else grey
-    res = engine.orientation(flatten_light(small))
-    if res is None:
-        return None
-    deg, conf = res
-    if deg == 0 or conf < 0.6:
-        return None
-    # OSD reports how far the text is rotated; turning clockwise by it makes it upright.
-    return rotate_page(page, (360 - deg) // 90 if deg in (90, 270) else 2)
+    small = flatten_light(small)
+    order = [1, 3, 2] if _lines_run_vertically(small) else [2, 1, 3]
+    res = engine.orientation(small)
+    if res is not None and res[0] in (90, 180, 270):
+        # OSD reports how far the text is rotated; turning clockwise by it makes it upright.
+        first = (360 - res[0]) // 90 if res[0] in (90, 270) else 2
+        order = [first] + [t for t in order if t != first]
+    return order
 
 
 def _words_in(engine: OcrEngine, img: np.ndarray, region: Box | None, psm: int, line_base: int) -> list[Word]:
@@ -102,7 +120,7 @@ class _PageRead:
         return sum(c.score for c in self.chosen.values())
 
 
-def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
+def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool = True) -> _PageRead:
     """Enhance, find panels and OCR one orientation of the page: panels first, whole page after."""
     text_h = estimate_text_height(page.image)
     ocr_img, f = scale_for_ocr(page.image, text_h)
@@ -132,7 +150,7 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
             warnings.append("No complete code panel found; the whole page was read.")
         words = engine.words(flat, PSM_AUTO)
         chosen, _ = best_candidates(words)
-        if not _complete(chosen):
+        if not _complete(chosen) and sparse_pass:
             sparse = engine.words(flat, PSM_SPARSE)
             chosen2, _ = best_candidates(sparse)
             if sum(c.score for c in chosen2.values()) > sum(c.score for c in chosen.values()):
@@ -149,13 +167,14 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     clock.lap("page")
     read = _read_page(page, engine, clock)
     if not _complete(read.chosen):
-        # Not all labels found: the page may be sideways or upside down. Ask OSD, then try that turn.
-        turned = _upright(page, engine, read.text_h)
-        clock.lap("page")
-        if turned is not None:
-            again = _read_page(turned, engine, clock)
+        # Not all labels found: the page may be sideways or upside down. Try the likely turns.
+        for turns in _turns_to_try(page, engine, read.text_h):
+            clock.lap("page")
+            again = _read_page(rotate_page(page, turns), engine, clock, sparse_pass=False)
             if again.score > read.score:
                 read = again
+            if _complete(read.chosen):
+                break
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)
 
