@@ -20,7 +20,7 @@ import numpy as np
 from .enhance import line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
-from .validate import KEY_CHARS, check_account, check_key, check_ods
+from .validate import KEY_CHARS, ODS_RE, check_account, check_key, check_ods
 
 WHITELIST: dict[str, str] = {
     "linkage_key": KEY_CHARS,
@@ -115,6 +115,7 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
     # Per-character posterior of the primary reading (same length unless repaired by removing spaces).
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
     alts = primary.alternatives if len(primary.alternatives) == len(value) else [[] for _ in value]
+    resolved: set[int] = set()
     for i, ch in enumerate(value):
         p = probs[i]
         trust = p if primary.source == "model" or not _confusable(fname, i, ch) else min(p, 0.6)
@@ -122,6 +123,10 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
             cands = [ch] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if q >= 0.02 and a != ch]
             if len(cands) == 1 and _confusable(fname, i, ch):
                 cands += _look_alikes(ch)
+            cands = [ch] + [a for a in cands[1:] if _allowed(fname, value, i, a)]
+            if len(cands) == 1 and fname != "linkage_key":
+                resolved.add(i)
+                continue  # the format rules out every other reading of this character
             uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4],
                                          reason="hard to read")
     agreement = 1.0
@@ -161,7 +166,9 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
                 alts = (prev.alternatives if prev else [value[i]]) + [extra]
                 uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(alts))[:4],
                                              reason="a character may be missing next to this one")
-    conf = float(np.prod([1.0 - _char_error(p, primary.source) for p in probs])) if probs else 0.0
+    errors = [min(_char_error(p, primary.source), 0.02) if i in resolved else _char_error(p, primary.source)
+              for i, p in enumerate(probs)]
+    conf = float(np.prod([1.0 - e for e in errors])) if probs else 0.0
     if primary.source != "model":
         conf = min(conf, 0.8) if any(c in CONFUSABLE for c in value) and fname == "linkage_key" else conf
     conf = max(0.0, min(1.0, conf * agreement * (0.9 if pchk.repaired else 1.0)))
@@ -172,6 +179,18 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+def _allowed(fname: str, value: str, index: int, ch: str) -> bool:
+    """Would the value still be a valid code with ``ch`` at ``index``?"""
+    if len(ch) != 1:
+        return True
+    candidate = value[:index] + ch + value[index + 1:]
+    if fname == "ods_code":
+        return bool(ODS_RE.match(candidate))
+    if fname == "account_id":
+        return ch.isdigit()
+    return ch in KEY_CHARS
 
 
 def _char_error(p: float, source: str) -> float:

@@ -17,8 +17,8 @@ for p in (str(ROOT), str(ROOT / "tools")):
         sys.path.insert(0, p)
 
 import linegen  # noqa: E402
-from scanner.recognizer import (CHARSET, CharRead, KeyRecognizer,  # noqa: E402
-                                LineRead, get_recognizer)
+
+from scanner.recognizer import CHARSET, CharRead, KeyRecognizer, LineRead, get_recognizer  # noqa: E402
 
 MODEL = ROOT / "scanner" / "weights" / "keyreader.onnx"
 CARD = ROOT / "scanner" / "weights" / "MODEL_CARD.md"
