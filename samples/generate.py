@@ -1019,8 +1019,12 @@ def build_codes_opts(sp: Spec, r: random.Random, idn: dict) -> None:
         g = r.choice([4, 4, 5, 3])
         parts = [key[i:i + g] for i in range(0, len(key), g)]
         if len(parts[-1]) == 1:
-            parts[-2] += parts.pop()
+            # pop first: `parts[-2] += parts.pop()` reads parts[-2] before the pop but stores
+            # after it, so the merged group overwrote the wrong (middle) group
+            last = parts.pop()
+            parts[-1] += last
         shown = " ".join(parts)
+        assert shown.replace(" ", "") == key, (shown, key)
         o["grouped"] = True
     if sp.layout == "tpp":
         kl = r.choice(["Passphrase", "Pass phrase", "Third-party passphrase", "Passphrase"])

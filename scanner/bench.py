@@ -35,6 +35,7 @@ class Outcome:
     flagged: dict[str, bool] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     stage: dict[str, float] = field(default_factory=dict)
+    uncertain: dict[str, list[int]] = field(default_factory=dict)
     error: str | None = None
 
 
@@ -80,6 +81,7 @@ def _run(samples: list[dict], root: Path, mode: str) -> list[Outcome]:
             {f: r.field(f).needs_review for f in FIELD_NAMES},
             {f: r.field(f).confidence for f in FIELD_NAMES},
             r.timings.model_dump(),
+            {f: [u.index for u in r.field(f).uncertain] for f in FIELD_NAMES},
         ))
     return outs
 
@@ -155,6 +157,40 @@ def _calibration(samples: list[dict], outs: list[Outcome]) -> None:
         print(f"| {lo:.2f}-{min(hi, 1.0):.2f} | {n} | {right} | {_pct(right, n)} | {flagged} |")
 
 
+def _wrong_positions(value: str, truth: str) -> set[int]:
+    """Indices of ``value`` that differ from the truth (aligned; a missing character marks its neighbour)."""
+    import difflib
+
+    bad: set[int] = set()
+    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=value, b=truth, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            bad.update(range(i1, i2))
+        elif tag == "insert":
+            bad.update({max(0, i1 - 1), min(i1, len(value) - 1)} & set(range(len(value))))
+    return bad
+
+
+def _flag_coverage(samples: list[dict], outs: list[Outcome]) -> None:
+    """For wrong keys: were the wrong characters among those flagged?"""
+    wrong_keys = covered = wrong_chars = flagged_chars = 0
+    for s, o in zip(samples, outs):
+        truth, value = s.get("linkage_key"), o.values.get("linkage_key")
+        if truth is None or value is None or value == truth:
+            continue
+        wrong_keys += 1
+        bad = _wrong_positions(value, truth)
+        flagged = set(o.uncertain.get("linkage_key", []))
+        wrong_chars += len(bad)
+        flagged_chars += len(flagged)
+        # A wrong key is "covered" when every wrong spot is flagged (or the whole field is marked for review
+        # with a length that cannot be right, which no per-character flag can show).
+        covered += bool(bad) and bad <= flagged
+    print("\n## Wrong keys: are the wrong characters flagged?\n")
+    print(f"wrong keys (value given): {wrong_keys}; all wrong characters flagged in {covered} "
+          f"({_pct(covered, wrong_keys).strip()}); characters flagged per wrong character: "
+          f"{flagged_chars / wrong_chars if wrong_chars else 0:.1f}")
+
+
 def run_bench(ns: argparse.Namespace) -> int:
     root = Path(ns.folder)
     labels = root / "labels.json"
@@ -178,6 +214,7 @@ def run_bench(ns: argparse.Namespace) -> int:
     for m in modes:
         _print_table(titles[m], tables[m], captures)
     _calibration(samples, results["scanner"])
+    _flag_coverage(samples, results["scanner"])
     outs = results["scanner"]
     print("\n## Stage medians (seconds, scanner)\n")
     stages = ["load", "page", "panel", "enhance", "ocr", "extract", "total"]
