@@ -27,6 +27,10 @@ from .quality import assess, retake_advice
 from .reading import read_value
 
 
+#: Seconds after which no further page turns are tried (a hopeless photo must not take a minute).
+TURN_BUDGET_S = 5.0
+
+
 @dataclass
 class Options:
     """Per-call settings."""
@@ -170,6 +174,8 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         # Not all labels found: the page may be sideways or upside down. Try the likely turns.
         for turns in _turns_to_try(page, engine, read.text_h):
             clock.lap("page")
+            if sum(clock.marks.values()) > TURN_BUDGET_S:
+                break
             again = _read_page(rotate_page(page, turns), engine, clock, sparse_pass=False)
             if again.score > read.score:
                 read = again
