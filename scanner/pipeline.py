@@ -26,7 +26,6 @@ from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
 
-
 #: Seconds after which no further page turns are tried (a hopeless photo must not take a minute).
 TURN_BUDGET_S = 5.0
 
