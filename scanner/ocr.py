@@ -31,6 +31,8 @@ PSM_AUTO = 3
 PSM_SINGLE_BLOCK = 6
 PSM_SINGLE_LINE = 7
 PSM_SPARSE = 11
+#: Longest a single page-level Tesseract pass may run (ms); only noise-filled pages come near it.
+WORDS_TIMEOUT_MS = 4000
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ class TesserocrEngine:
         api.SetPageSegMode(psm)
         api.SetVariable("tessedit_char_whitelist", "")
         self._set_image(api, grey)
-        api.Recognize()
+        api.Recognize(timeout=WORDS_TIMEOUT_MS)  # a safety net against pathological pages
         out: list[Word] = []
         it = api.GetIterator()
         line = -1

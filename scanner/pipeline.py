@@ -26,9 +26,6 @@ from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
 
-#: Seconds after which no further page turns are tried (a hopeless photo must not take a minute).
-TURN_BUDGET_S = 5.0
-
 
 @dataclass
 class Options:
@@ -79,22 +76,31 @@ def _lines_run_vertically(small: np.ndarray) -> bool:
     return bar_pixels((1, k), False) > bar_pixels((k, 1), True)
 
 
-def _turns_to_try(page: Page, engine: OcrEngine, text_h: float | None) -> list[int]:
-    """Clockwise quarter turns that may make the page upright, most likely first.
-    Tesseract's OSD leads; the direction of the text lines orders the rest."""
+def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
+    """How much confident, word-like text Tesseract finds: high only when the text is upright."""
+    return sum(w.conf for w in engine.words(grey, PSM_AUTO)
+               if len(w.text) >= 3 and w.text.isalpha() and w.conf > 60)
+
+
+def _best_turn(page: Page, engine: OcrEngine, text_h: float | None) -> int:
+    """Clockwise quarter turns that make the page upright (0 = as it is).
+
+    The text-line direction rules out half of the turns; OCR of a band through the middle of
+    the page in the remaining two orientations decides between upright and upside down."""
     grey = page.image
-    f = min(1.0, 14.0 / text_h) if text_h else 1.0
-    f = min(f, 1000.0 / max(grey.shape))
+    f = min(1.0, 20.0 / text_h) if text_h else 1.0
     small = cv2.resize(grey, (max(1, int(grey.shape[1] * f)), max(1, int(grey.shape[0] * f))),
                        interpolation=cv2.INTER_AREA) if f < 1 else grey
     small = flatten_light(small)
-    order = [1, 3, 2] if _lines_run_vertically(small) else [2, 1, 3]
-    res = engine.orientation(small)
-    if res is not None and res[0] in (90, 180, 270):
-        # OSD reports how far the text is rotated; turning clockwise by it makes it upright.
-        first = (360 - res[0]) // 90 if res[0] in (90, 270) else 2
-        order = [first] + [t for t in order if t != first]
-    return order
+    probe = cv2.resize(small, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    sideways = _lines_run_vertically(probe)
+    candidates = (1, 3) if sideways else (0, 2)
+    scores = {}
+    for t in candidates:
+        turned = np.ascontiguousarray(np.rot90(small, -t))
+        h = turned.shape[0]
+        scores[t] = _text_score(engine, turned[int(0.3 * h):int(0.7 * h)])
+    return max(scores, key=lambda t: scores[t])
 
 
 def _words_in(engine: OcrEngine, img: np.ndarray, region: Box | None, psm: int, line_base: int) -> list[Word]:
@@ -170,16 +176,14 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     clock.lap("page")
     read = _read_page(page, engine, clock)
     if not _complete(read.chosen):
-        # Not all labels found: the page may be sideways or upside down. Try the likely turns.
-        for turns in _turns_to_try(page, engine, read.text_h):
-            clock.lap("page")
-            if sum(clock.marks.values()) > TURN_BUDGET_S:
-                break
-            again = _read_page(rotate_page(page, turns), engine, clock, sparse_pass=False)
+        # Not all labels found: the page may be sideways or upside down. Pick the turn whose
+        # text reads best on a strip of the page, then read the page that way.
+        turns = _best_turn(page, engine, read.text_h)
+        clock.lap("page")
+        if turns:
+            again = _read_page(rotate_page(page, turns), engine, clock)
             if again.score > read.score:
                 read = again
-            if _complete(read.chosen):
-                break
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)
 
