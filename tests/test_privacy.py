@@ -1,0 +1,34 @@
+"""Nothing leaks: code values never reach logs, reprs or exception texts, and no files are left behind."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+
+import pytest
+
+from scanner import ScannerError, scan
+from scanner.models import FIELD_NAMES
+
+from .conftest import SAMPLES, load_labels
+
+
+def test_debug_logs_and_reprs_hold_no_code(caplog):
+    samples = [s for s in load_labels() if s["linkage_key"] and s["capture"] in ("clean", "photo")][:2]
+    before = set(os.listdir(tempfile.gettempdir()))
+    texts = []
+    with caplog.at_level(logging.DEBUG):
+        for s in samples:
+            r = scan(SAMPLES / s["file"])
+            assert r.ods_code.value == s["ods_code"]  # it did read the codes...
+            texts += [repr(r), str(r), repr(r.linkage_key)]
+            with pytest.raises(ScannerError) as info:
+                scan((SAMPLES / s["file"]).read_bytes()[:5000])  # truncated
+            texts.append(str(info.value))
+    texts.append(caplog.text)
+    blob = "\n".join(texts)
+    for s in samples:
+        for f in FIELD_NAMES:
+            assert s[f] not in blob, f"{f} leaked"  # ...but never shows them
+    assert set(os.listdir(tempfile.gettempdir())) <= before | {"pytest-of-root"}
