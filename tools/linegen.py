@@ -10,13 +10,11 @@ measured honestly.
 from __future__ import annotations
 
 import functools
-import io
 import math
 import os
 import random
 import string
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -99,7 +97,7 @@ OTHER_WORDS = ("Dear", "Patient", "NHS", "App", "number", "Surgery", "Medical",
                "of", "birth", "Tel", "(01234)", "Dr.", "Smith's", "Practice")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _font_index() -> dict[str, str]:
     idx: dict[str, str] = {}
     for d in FONT_DIRS:
@@ -126,7 +124,7 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(font_path(name), size)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cap_ratio(name: str) -> float:
     f = _font(name, 100)
     b = f.getbbox("H", anchor="ls")

@@ -95,7 +95,7 @@ def export_onnx(model, path: Path):
     model.eval()
     dummy = torch.zeros(1, 1, 32, 160)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.onnx")
+    tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.onnx")
     kw = dict(input_names=["image"], output_names=["logits"],
               dynamic_axes={"image": {0: "batch", 3: "width"},
                             "logits": {0: "batch", 1: "frames"}},
@@ -105,6 +105,43 @@ def export_onnx(model, path: Path):
     except TypeError:
         torch.onnx.export(model, dummy, str(tmp), **kw)
     os.replace(tmp, path)
+
+
+def atomic_copy(src: Path, dst: Path):
+    """Copy src over dst so readers never see a half-written file."""
+    tmp = dst.with_name(dst.stem + f".{os.getpid()}.tmp{dst.suffix}")
+    tmp.write_bytes(Path(src).read_bytes())
+    os.replace(tmp, dst)
+
+
+GATE_SEEDS = (201, 202)   # validation sets for --gate; NOT the eval seeds
+
+
+class Gate:
+    """Held-out-font validation (seeds 201/202, distinct from the reported
+    eval seeds 101/102): a candidate ONNX replaces the shipped one only if it
+    reads more validation keys exactly (clean + degraded) than the best so
+    far, starting from the shipped model."""
+
+    def __init__(self, n: int):
+        held = linegen.available(linegen.HELDOUT_FONTS
+                                 + linegen.HELDOUT_BOLD_FONTS)
+        self.sets = [linegen.eval_set(s, held, n, deg, kind="key")
+                     for s, deg in zip(GATE_SEEDS, (False, True))]
+        self.best = self.score(ONNX_PATH)
+        print(f"gate: shipped model {self.best}", flush=True)
+
+    def score(self, path: Path):
+        k = rec.KeyRecognizer(path)
+        out = []
+        for data in self.sets:
+            ok = 0
+            for i in range(0, len(data), 50):
+                ch = data[i:i + 50]
+                reads = k.read_batch([img for img, _, _ in ch])
+                ok += sum(r.text == t for r, (_, t, _) in zip(reads, ch))
+            out.append(ok)
+        return out
 
 
 # ------------------------------------------------------------------ data
@@ -188,6 +225,18 @@ def train(args):
     def lr_at(s):
         # --minutes: cosine over the wall-clock budget (the machine is shared,
         # so steps/minute varies); otherwise cosine over --steps.
+        if args.restart_lr and args.minutes:
+            # warm restart of a resumed run: linear ramp over a few steps to
+            # --restart-lr, then cosine down to 1 % of --lr at the end of the
+            # remaining wall budget (--minutes counts the earlier runs too).
+            ds = s - start_step
+            if ds < args.restart_warm:
+                return args.restart_lr * (ds + 1) / args.restart_warm
+            span = max(1.0, 60 * args.minutes - wall_prev)
+            f = (time.time() - t0) / span
+            lo = 0.01 * args.lr
+            return lo + (args.restart_lr - lo) * 0.5 * (
+                1 + math.cos(math.pi * min(1, f)))
         if s < warm:
             return args.lr * (s + 1) / warm
         if args.minutes:
@@ -201,6 +250,9 @@ def train(args):
     wall_prev = 0.0
     if args.resume and (CKPT_DIR / "last.pt").exists():
         wall_prev = ck.get("wall", 0.0)
+    gate = Gate(args.gate_n) if args.gate else None
+    out_path = CKPT_DIR / "candidate.onnx" if gate else ONNX_PATH
+    t0 = time.time()   # don't bill the gate's set-up to the schedule
     model.train()
     it = iter(loader)
     avg = None
@@ -233,16 +285,34 @@ def train(args):
                 args.export_minutes and
                 time.time() - last_export >= 60 * args.export_minutes):
             last_export = time.time()
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                        "step": done, "wall": el}, CKPT_DIR / "last.pt")
-            export_onnx(model, ONNX_PATH)
+            ck_state = {"model": model.state_dict(), "opt": opt.state_dict(),
+                        "step": done, "wall": el}
+            torch.save(ck_state, CKPT_DIR / "last.pt")
+            export_onnx(model, out_path)
             model.train()
             info = {"steps": done, "batch": args.batch, "wall_s": round(el),
                     "params": nparams, "seed": args.seed, "lr": args.lr,
                     "lines_per_step": "about batch*320 columns",
                     "torch": torch.__version__, "argv": sys.argv[1:]}
-            (CKPT_DIR / "train_info.json").write_text(json.dumps(info))
-            print(f"exported at step {done} ({el/60:.1f} min)", flush=True)
+            promote = True
+            if gate is not None:
+                sc = gate.score(out_path)
+                promote = sum(sc) > sum(gate.best)
+                with open(CKPT_DIR / "gate_log.jsonl", "a") as fh:
+                    fh.write(json.dumps({"step": done, "wall_min": el / 60,
+                                         "val": sc, "best_before": gate.best,
+                                         "shipped": promote}) + "\n")
+                print(f"gate at step {done}: val clean/degraded {sc} vs best "
+                      f"{gate.best} -> {'SHIP' if promote else 'keep'}",
+                      flush=True)
+                if promote:
+                    gate.best = sc
+                    info["gate_val"] = sc
+                    torch.save(ck_state, CKPT_DIR / "best.pt")
+                    atomic_copy(out_path, ONNX_PATH)
+            if promote:
+                (CKPT_DIR / "train_info.json").write_text(json.dumps(info))
+                print(f"exported at step {done} ({el/60:.1f} min)", flush=True)
             if args.ready_file:
                 Path(args.ready_file).write_text(
                     f"keyreader.onnx exported at step {done} "
@@ -250,15 +320,15 @@ def train(args):
                     "scanner.recognizer.KeyRecognizer / get_recognizer() "
                     "usable. Not final yet.\n")
     if args.check_export:
-        check_export(model)
+        check_export(model, out_path)
 
 
-def check_export(model):
+def check_export(model, path: Path = ONNX_PATH):
     """Max |onnxruntime - torch| on a few lines of different widths."""
     import onnxruntime as ort
     import torch
     model.eval()
-    sess = ort.InferenceSession(str(ONNX_PATH),
+    sess = ort.InferenceSession(str(path),
                                 providers=["CPUExecutionProvider"])
     rng = random.Random(5)
     fonts = linegen.available(linegen.HELDOUT_FONTS)
@@ -430,7 +500,7 @@ Line recogniser for linkage keys, ODS codes and account IDs, used by
 - file: `scanner/weights/keyreader.onnx`, {size/1e6:.2f} MB, fp32, opset 17
 - sha256: `{sha}`
 - architecture: CNN (6 conv layers, BN, ReLU; 32 px high input, any width,
-  multiple of 4) -> 2 columns folded per step -> 2-layer BiLSTM (160 per
+  multiple of 4) -> 2 columns folded per step -> 2-layer BiLSTM ({ARCH['hidden']} per
   direction) -> linear to 2 CTC frames per step; one CTC frame per 2 input
   columns; {info['params']:,} parameters
 - input `image`: float32 (N, 1, 32, W), W % 4 == 0, ink 1 / paper 0 (see
@@ -545,6 +615,15 @@ def main():
     ap.add_argument("--minutes", type=float, default=0,
                     help="wall-clock budget; LR schedule follows it")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--restart-lr", type=float, default=0,
+                    help="with --resume and --minutes: ramp to this LR, then "
+                    "cosine to 1%% of --lr over the remaining wall budget")
+    ap.add_argument("--restart-warm", type=int, default=100,
+                    help="steps of linear ramp for --restart-lr")
+    ap.add_argument("--gate", action="store_true",
+                    help="export to a candidate and replace the shipped ONNX "
+                    "only if it beats it on held-out-font validation sets")
+    ap.add_argument("--gate-n", type=int, default=300)
     ap.add_argument("--check-export", action="store_true")
     ap.add_argument("--ready-file", default="")
     ap.add_argument("--eval-only", action="store_true")
