@@ -15,6 +15,7 @@ import difflib
 import string
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from .enhance import line_for_ocr
@@ -59,17 +60,47 @@ def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
     return page[y0:y1, x0:x1]
 
 
-def _from_recognizer(recognizer, crop: np.ndarray) -> Reading | None:  # noqa: ANN001
-    if recognizer is None or crop.size == 0:
-        return None
-    lr = recognizer.read(crop)
+def _looks(crop: np.ndarray) -> list[np.ndarray]:
+    """Three looks at one value crop: as cut, with the light evened out, and with tighter
+    top/bottom margins (a neighbouring line or a table rule at the edge matters less)."""
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, grey.shape[0] / 2))
+    even = cv2.normalize(cv2.divide(grey, np.maximum(bg, 1), scale=230), None, 0, 255, cv2.NORM_MINMAX)
+    m = max(1, grey.shape[0] // 10)
+    tight = grey[m:-m] if grey.shape[0] > 4 * m else grey
+    return [grey, even, tight]
+
+
+def _to_reading(lr, source: str) -> Reading:  # noqa: ANN001
     chars = [c for c in lr.chars if c.char != " "]
     return Reading(
-        source="model",
+        source=source,
         text="".join(c.char for c in chars),
         probs=[float(c.prob) for c in chars],
         alternatives=[[(a, float(p)) for a, p in c.alternatives] for c in chars],
     )
+
+
+def _from_recognizer(recognizer, crop: np.ndarray) -> list[Reading]:  # noqa: ANN001
+    """The recogniser's vote over several looks: the most frequent text leads, and each of its
+    characters keeps the posterior averaged over the looks (a look that disagrees counts 0)."""
+    if recognizer is None or crop.size == 0 or min(crop.shape[:2]) < 4:
+        return []
+    reads = [_to_reading(lr, "model") for lr in recognizer.read_batch(_looks(crop))]
+    texts = [r.text for r in reads]
+    best_text = max(texts, key=lambda t: (texts.count(t), np.mean(reads[texts.index(t)].probs or [0])))
+    same = [r for r in reads if len(r.text) == len(best_text)]
+    probs, alts = [], []
+    for i, ch in enumerate(best_text):
+        probs.append(float(sum(r.probs[i] if r.text[i] == ch else 0.0 for r in same) / len(reads)))
+        merged: dict[str, float] = {}
+        for r in same:
+            for a, q in r.alternatives[i] + ([(r.text[i], r.probs[i])] if r.text[i] != ch else []):
+                merged[a] = max(merged.get(a, 0.0), q)
+        alts.append(sorted(merged.items(), key=lambda t: -t[1]))
+    voted = Reading(source="model", text=best_text, probs=probs, alternatives=alts)
+    # Looks that read a different length stay in as second opinions for the aligned vote.
+    return [voted] + [Reading("model-look", r.text, r.probs) for r in reads if len(r.text) != len(best_text)]
 
 
 def _from_tesseract(engine: OcrEngine, crop: np.ndarray, fname: str) -> Reading | None:
@@ -248,10 +279,9 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     crop = crop_value(page, box, scale)
     readings: list[Reading] = []
     model = _from_recognizer(recognizer, crop)
-    if model is not None:
-        readings.append(model)
+    readings += model
     tess = _from_tesseract(engine, crop, fname)
     if tess is not None:
         readings.append(tess)
     readings.append(Reading(source="page", text="".join(ocr_text.split()), probs=[0.5] * len("".join(ocr_text.split()))))
-    return vote(fname, readings, has_model=model is not None), crop
+    return vote(fname, readings, has_model=bool(model)), crop
