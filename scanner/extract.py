@@ -17,7 +17,7 @@ import regex
 
 from .models import FieldName
 from .ocr import Box, Word
-from .validate import check_account, check_key, check_ods, is_nhs_number
+from .validate import check_account, check_key, check_ods, is_nhs_number, looks_random
 
 LABELS: dict[str, tuple[str, ...]] = {
     "linkage_key": (
@@ -160,20 +160,6 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
             break
         out.append(w)
     return _strip_punct(out)
-
-
-_NOT_A_KEY = (
-    regex.compile(r"[A-Z]?[a-z]+|[A-Z]+"),  # a word
-    regex.compile(r"\d{1,2}[-/. ]?(?i:[a-z]{3,9})[-/. ]?\d{2,4}"),  # 22-Nov-2025
-    regex.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"),  # 22/11/2025
-    regex.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}"),  # a postcode
-    regex.compile(r"\+?\d{6,}"),  # a phone, NHS or account number
-)
-
-
-def looks_random(value: str) -> bool:
-    """A linkage key is random: reject words, dates, postcodes and plain numbers."""
-    return not any(p.fullmatch(value) for p in _NOT_A_KEY)
 
 
 def _validate(field: str, text: str) -> bool:

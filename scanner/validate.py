@@ -86,10 +86,25 @@ def check_account(text: str) -> Checked:
     return Checked("".join(chars), True, repaired)
 
 
+_NOT_A_KEY = (
+    regex.compile(r"[A-Z]?[a-z]+|[A-Z]+"),  # a word
+    regex.compile(r"\d{1,2}[-/. ]?(?i:[a-z]{3,9})[-/. ]?\d{2,4}"),  # 22-Nov-2025
+    regex.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"),  # 22/11/2025
+    regex.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}"),  # a postcode
+    regex.compile(r"\+?\d{6,}"),  # a phone, NHS or account number
+)
+
+
+def looks_random(value: str) -> bool:
+    """A linkage key is random: words, dates, postcodes and plain numbers are something else."""
+    return not any(p.fullmatch(value) for p in _NOT_A_KEY)
+
+
 def check_key(text: str) -> Checked:
-    """Validate a linkage key: group spaces removed, case and punctuation kept."""
+    """Validate a linkage key: group spaces removed, case and punctuation kept; a word, date,
+    postcode or plain number printed next to a key label is not a key."""
     raw = "".join(text.split())
-    if KEY_RE.match(raw):
+    if KEY_RE.match(raw) and looks_random(raw):
         return Checked(raw, True)
     return Checked(None, False)
 

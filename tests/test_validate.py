@@ -42,3 +42,10 @@ def test_nhs_number_check_digit():
     assert is_nhs_number("9434765919")
     assert not is_nhs_number("9434765918")
     assert not is_nhs_number("1195029928")
+
+
+def test_key_rejects_words_dates_and_numbers():
+    # What sits next to a key label in prose ("... your linkage key details ...") is not a key.
+    for text in ("details", "Enclosed", "PASSPHRASE", "22/11/2025", "SW1A1AA", "07700900123"):
+        assert not check_key(text).valid, text
+    assert check_key("tTAL tBP3 rLR16").value == "tTALtBP3rLR16"
