@@ -82,24 +82,31 @@ def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
                if len(w.text) >= 3 and w.text.isalpha() and w.conf > 60)
 
 
-def _best_turn(page: Page, engine: OcrEngine, text_h: float | None) -> int:
-    """Clockwise quarter turns that make the page upright (0 = as it is).
-
-    The text-line direction rules out half of the turns; OCR of a band through the middle of
-    the page in the remaining two orientations decides between upright and upside down."""
+def _small_for_turns(page: Page, text_h: float | None) -> np.ndarray:
+    """A light-evened copy with ~20 px text: enough to tell which way the lines run and read."""
     grey = page.image
     f = min(1.0, 20.0 / text_h) if text_h else 1.0
     small = cv2.resize(grey, (max(1, int(grey.shape[1] * f)), max(1, int(grey.shape[0] * f))),
                        interpolation=cv2.INTER_AREA) if f < 1 else grey
-    small = flatten_light(small)
+    return flatten_light(small)
+
+
+def _is_sideways(small: np.ndarray) -> bool:
     probe = cv2.resize(small, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    sideways = _lines_run_vertically(probe)
+    return _lines_run_vertically(probe)
+
+
+def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
+    """Clockwise quarter turns that make the page upright (0 = as it is).
+
+    The text-line direction rules out half of the turns; OCR of a band through the middle of
+    the page in the remaining two orientations decides between upright and upside down."""
     candidates = (1, 3) if sideways else (0, 2)
     scores = {}
     for t in candidates:
-        turned = np.ascontiguousarray(np.rot90(small, -t))
-        h = turned.shape[0]
-        scores[t] = _text_score(engine, turned[int(0.3 * h):int(0.7 * h)])
+        turned = np.rot90(small, -t)
+        h, w = turned.shape[:2]
+        scores[t] = _text_score(engine, np.ascontiguousarray(turned[int(0.35 * h):int(0.65 * h), int(0.1 * w):int(0.9 * w)]))
     return max(scores, key=lambda t: scores[t])
 
 
@@ -173,12 +180,23 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     clock = _Clock(opts.deadline)
 
     page = locate_page(loaded.image)
+    small = _small_for_turns(page, estimate_text_height(page.image))
+    unturned = page
+    if _is_sideways(small):
+        # Text lines run up and down: reading the page as it is would only waste OCR time.
+        page = rotate_page(page, _best_turn(small, engine, sideways=True))
+        small = None
     clock.lap("page")
     read = _read_page(page, engine, clock)
-    if not _complete(read.chosen):
-        # Not all labels found: the page may be sideways or upside down. Pick the turn whose
-        # text reads best on a strip of the page, then read the page that way.
-        turns = _best_turn(page, engine, read.text_h)
+    if not _complete(read.chosen) and small is None:
+        # Perhaps misjudged as sideways: the page as it came may read better.
+        again = _read_page(unturned, engine, clock)
+        if again.score > read.score:
+            read = again
+    elif not _complete(read.chosen):
+        # Not all labels found: the page may be upside down. Pick the turn whose text reads
+        # best on a strip of the page, then read the page that way.
+        turns = _best_turn(small, engine, sideways=False)
         clock.lap("page")
         if turns:
             again = _read_page(rotate_page(page, turns), engine, clock)
