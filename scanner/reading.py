@@ -83,21 +83,29 @@ def _to_reading(lr, source: str) -> Reading:  # noqa: ANN001
 
 def _from_recognizer(recognizer, crop: np.ndarray) -> list[Reading]:  # noqa: ANN001
     """The recogniser's vote over several looks: the most frequent text leads, and each of its
-    characters keeps the posterior averaged over the looks (a look that disagrees counts 0)."""
+    characters keeps the posterior averaged over the looks, aligned character by character (a
+    look that reads that character differently, or not at all, counts 0 for it)."""
     if recognizer is None or crop.size == 0 or min(crop.shape[:2]) < 4:
         return []
     reads = [_to_reading(lr, "model") for lr in recognizer.read_batch(_looks(crop))]
     texts = [r.text for r in reads]
     best_text = max(texts, key=lambda t: (texts.count(t), np.mean(reads[texts.index(t)].probs or [0])))
-    same = [r for r in reads if len(r.text) == len(best_text)]
-    probs, alts = [], []
-    for i, ch in enumerate(best_text):
-        probs.append(float(sum(r.probs[i] if r.text[i] == ch else 0.0 for r in same) / len(reads)))
-        merged: dict[str, float] = {}
-        for r in same:
-            for a, q in r.alternatives[i] + ([(r.text[i], r.probs[i])] if r.text[i] != ch else []):
-                merged[a] = max(merged.get(a, 0.0), q)
-        alts.append(sorted(merged.items(), key=lambda t: -t[1]))
+    support = [0.0] * len(best_text)
+    merged: list[dict[str, float]] = [{} for _ in best_text]
+    for r in reads:
+        sm = difflib.SequenceMatcher(a=best_text, b=r.text, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    support[i1 + k] += r.probs[j1 + k]
+                    for a, q in r.alternatives[j1 + k]:
+                        merged[i1 + k][a] = max(merged[i1 + k].get(a, 0.0), q)
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                for k in range(i2 - i1):
+                    a, q = r.text[j1 + k], r.probs[j1 + k]
+                    merged[i1 + k][a] = max(merged[i1 + k].get(a, 0.0), q)
+    probs = [float(v / len(reads)) for v in support]
+    alts = [sorted(((a, q) for a, q in m.items() if a != ch), key=lambda t: -t[1]) for m, ch in zip(merged, best_text)]
     voted = Reading(source="model", text=best_text, probs=probs, alternatives=alts)
     # Looks that read a different length stay in as second opinions for the aligned vote.
     return [voted] + [Reading("model-look", r.text, r.probs) for r in reads if len(r.text) != len(best_text)]
@@ -194,8 +202,8 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
                 i = min(max(0, i1 - 1), len(value) - 1)
                 prev = uncertain.get(i)
                 extra = value[i] + other_text[j1:j2] if i < i1 else other_text[j1:j2] + value[i]
-                alts = (prev.alternatives if prev else [value[i]]) + [extra]
-                uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(alts))[:4],
+                opts = (prev.alternatives if prev else [value[i]]) + [extra]
+                uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(opts))[:4],
                                              reason="a character may be missing next to this one")
     errors = [min(_char_error(p, primary.source), 0.02) if i in resolved else _char_error(p, primary.source)
               for i, p in enumerate(probs)]
@@ -206,6 +214,12 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
     if uncertain:
         conf = min(conf, 0.75)
     needs_review = bool(uncertain) or conf < FIELD_REVIEW
+    if needs_review and not uncertain and fname == "linkage_key":
+        # Many slightly unsure characters add up: point the person at the least sure ones.
+        for i in sorted(range(len(value)), key=lambda k: probs[k])[:2]:
+            if probs[i] < MODEL_SURE:
+                cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
+                uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
