@@ -62,3 +62,15 @@ def test_looks_random():
     assert looks_random("tTALtBP3rLR16")
     assert not looks_random("Enclosed")
     assert not looks_random("willbesent")
+
+
+def test_key_with_a_stray_ocr_symbol_beats_prose_after_a_label_in_the_text():
+    # Page OCR turned one glyph of the key into '£'; the letter's prose mentions "your Linkage Key, ODS Code".
+    words = (
+        _line(100, 0, (100, "Linkage"), (210, "Key"), (500, "ODS"), (560, "Code"))
+        + _line(140, 1, (100, "Me3bkC+*f£KYvB"), (500, "R80799"))
+        + _line(400, 2, (100, "enter"), (180, "your"), (260, "Linkage"), (370, "Key,"), (440, "and"), (500, "the"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "Me3bkC+*f£KYvB"
+    assert chosen["linkage_key"].score >= 2.0
