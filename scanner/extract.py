@@ -46,6 +46,7 @@ class Label:
     words: tuple[Word, ...]
     box: Box
     text: str
+    in_prose: bool = False  # mentioned in a sentence ("enter your Linkage Key, ODS code..."), not a label
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,18 @@ def _token_matches(seen: str, wanted: str) -> bool:
     return cap > 0 and _edit_distance(seen, wanted, cap) <= cap
 
 
+def _in_prose(label_words: tuple[Word, ...], before: Word | None) -> bool:
+    """A label name inside a sentence: followed by a comma or full stop, or just after a
+    lower-case word of the same line ("enter your Linkage Key")."""
+    if label_words[-1].text.endswith((",", ".")):
+        return True
+    first = label_words[0]
+    if before is None or before is first or before.line != first.line:
+        return False
+    gap = first.box.x0 - before.box.x1
+    return 0 <= gap < 1.2 * first.box.h and bool(regex.fullmatch(r"\p{Ll}+", before.text))
+
+
 def find_labels(words: list[Word]) -> list[Label]:
     """All label occurrences, longest synonym first, each word used once."""
     toks: list[tuple[Word, str]] = []
@@ -113,7 +126,8 @@ def find_labels(words: list[Word]) -> list[Label]:
                 box = ws[0].box
                 for w in ws[1:]:
                     box = box.union(w.box)
-                labels.append(Label(field=field, words=ws, box=box, text=" ".join(parts)))
+                labels.append(Label(field=field, words=ws, box=box, text=" ".join(parts),
+                                    in_prose=_in_prose(ws, toks[i - 1][0] if i > 0 else None)))
                 used.update(range(i, j))
                 i = j
                 matched = True
@@ -154,7 +168,9 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
             break
         if out:
             gap = w.box.x0 - out[-1].box.x1
-            if gap > 1.6 * h:
+            # Gaps are measured against the value's own text size (often larger than the label's):
+            # a key printed in groups has word-sized gaps, the next table cell a wider one.
+            if gap > 1.6 * max(h, 0.8 * max(x.box.h for x in (*out, w))):
                 break
         elif where == "right" and w.box.x0 - label.box.x1 > 30 * h:
             break
@@ -179,7 +195,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     label_words = {w for lab in labels for w in lab.words}
     out: list[Candidate] = []
     for lab in labels:
-        if lab.field == "other":
+        if lab.field == "other" or lab.in_prose:
             continue
         for where in ("right", "below"):
             vw = _value_words(lab, words, label_words, where)

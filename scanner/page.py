@@ -15,7 +15,10 @@ import numpy as np
 
 DETECT_LONG_SIDE = 900
 #: A4 is 1:1.414; accept a range wide enough for US letter, curl and crops.
-_MIN_AREA_FRACTION = 0.18
+_MIN_AREA_FRACTION = 0.06
+#: Below this share of the picture a bright quadrilateral must also stand out from what surrounds
+#: it: a small page on a table does, a ruled box on a white page does not.
+_SMALL_PAGE_FRACTION = 0.18
 
 
 @dataclass
@@ -70,6 +73,17 @@ def _touches_all_borders(quad: np.ndarray, w: int, h: int) -> bool:
     return xs.min() < margin and ys.min() < margin and xs.max() > w - margin and ys.max() > h - margin
 
 
+def _brighter_than_surroundings(grey: np.ndarray, quad: np.ndarray) -> bool:
+    """Paper on a table is clearly brighter than a band just outside its edges."""
+    inside = np.zeros(grey.shape, np.uint8)
+    cv2.fillPoly(inside, [quad.astype(np.int32)], 255)
+    k = max(5, int(0.03 * max(grey.shape)))
+    ring = cv2.subtract(cv2.dilate(inside, np.ones((k, k), np.uint8)), inside)
+    if not ring.any() or not inside.any():
+        return False
+    return float(np.median(grey[inside > 0])) - float(np.median(grey[ring > 0])) > 40
+
+
 def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
     """Corners of the brightest large quadrilateral (the paper), or None."""
     h, w = grey_small.shape
@@ -95,6 +109,8 @@ def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
         if quad is None or _touches_all_borders(quad, w, h):
             continue
         area = cv2.contourArea(quad.astype(np.float32))
+        if area < _SMALL_PAGE_FRACTION * h * w and not _brighter_than_surroundings(blur, quad):
+            continue
         if area > best_area:
             best, best_area = quad, area
     return best

@@ -74,3 +74,23 @@ def test_key_with_a_stray_ocr_symbol_beats_prose_after_a_label_in_the_text():
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "Me3bkC+*f£KYvB"
     assert chosen["linkage_key"].score >= 2.0
+
+
+def test_grouped_key_in_larger_type_than_its_label_is_joined_but_the_next_cell_is_not():
+    # Small label over a large monospaced value printed in groups; the next card starts further away.
+    small = [Word(text=t, conf=90, box=Box(x, 100, x + 10 * len(t), 118), line=0)
+             for x, t in ((440, "Linkage"), (520, "Key"), (960, "Surgery"), (1040, "ID"))]
+    big = [Word(text=t, conf=90, box=Box(x, 130, x + 92, 161), line=1)
+           for x, t in ((440, "xXF4"), (565, "!PI1"), (680, "p9=m"), (796, "wIqz"), (960, "V73624"))]
+    chosen, _ = best_candidates(small + big)
+    assert "".join(chosen["linkage_key"].text.split()) == "xXF4!PI1p9=mwIqz"
+    assert chosen["ods_code"].text == "V73624"
+
+
+def test_label_names_inside_a_sentence_are_not_labels():
+    words = _line(100, 0, (100, "enter"), (180, "your"), (260, "Linkage"), (370, "Key,"), (450, "Surgery"),
+                  (560, "ID"), (620, "and"))
+    labels = find_labels(words)
+    assert [lab.in_prose for lab in labels if lab.field == "linkage_key"] == [True]
+    chosen, _ = best_candidates(words)
+    assert "linkage_key" not in chosen
