@@ -86,8 +86,11 @@ def _token_matches(seen: str, wanted: str) -> bool:
     return cap > 0 and _edit_distance(seen, wanted, cap) <= cap
 
 
-def find_labels(words: list[Word]) -> list[Label]:
-    """All label occurrences, longest synonym first, each word used once."""
+def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
+    """All label occurrences, longest synonym first, each word used once.
+
+    ``fuzzy=False`` (text layers, emails: no OCR misreads) matches words exactly, which is
+    also many times faster than the edit-distance match."""
     toks: list[tuple[Word, str]] = []
     for w in sorted(words, key=lambda w: (w.line, w.box.x0)):
         for t in _norm_tokens(w.text):
@@ -104,7 +107,7 @@ def find_labels(words: list[Word]) -> list[Label]:
             j = i
             ok = True
             for part in parts:
-                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not _token_matches(toks[j][1], part):
+                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not (toks[j][1] == part if not fuzzy else _token_matches(toks[j][1], part)):
                     ok = False
                     break
                 j += 1
