@@ -136,10 +136,10 @@ def pdf_bytes(pages: list[PdfPage], *, user_password: str | None = None, javascr
         P = -44
         upad = (user_password.encode("latin-1") + _PAD)[:32]
         opad = (b"owner-" + doc_id + _PAD)[:32]
-        O = _rc4(hashlib.md5(opad).digest()[:5], upad)
-        enc_key = hashlib.md5(upad + O + struct.pack("<i", P) + doc_id).digest()[:5]
+        o_entry = _rc4(hashlib.md5(opad).digest()[:5], upad)
+        enc_key = hashlib.md5(upad + o_entry + struct.pack("<i", P) + doc_id).digest()[:5]
         U = _rc4(enc_key, _PAD)
-        objs.append(f"<< /Filter /Standard /V 1 /R 2 /O <{O.hex()}> /U <{U.hex()}> /P {P} >>".encode())
+        objs.append(f"<< /Filter /Standard /V 1 /R 2 /O <{o_entry.hex()}> /U <{U.hex()}> /P {P} >>".encode())
         encrypt_obj = f" /Encrypt {len(objs)} 0 R".encode()
         if javascript:  # strings in objects are encrypted too: keep the sample simple
             raise ValueError("javascript and encryption together are not supported here")

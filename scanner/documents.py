@@ -127,9 +127,7 @@ def _key_from(tokens: list[str]) -> tuple[str | None, bool]:
             if len(tok) > g + 1:
                 break
             if tok.lower() in _PROSE:
-                break
-            if tok.isalpha() and tok.islower() and len(tok) > 2:
-                stopped_early = True  # a plain word: prose after the key, or an unlucky group
+                stopped_early = len(tok) == g  # "is" after a key is prose; "keep" in 4-groups is a doubt
                 break
             joined += tok
             ck = check_key(joined)
@@ -448,7 +446,7 @@ def _scan_frames(data: bytes, ctx: _Context) -> ScanResult:
     if not frames.multi:
         return ctx.scan_image(open_first(frames))
     best = _Best()
-    for i, loaded in enumerate(frames):
+    for i, loaded in frames:
         ctx.check_time()
         try:
             result = ctx.scan_image(loaded)
@@ -468,7 +466,7 @@ def _scan_frames(data: bytes, ctx: _Context) -> ScanResult:
 
 def open_first(frames: Frames) -> LoadedImage:
     """The first frame of a single-frame image."""
-    for loaded in frames:
+    for _index, loaded in frames:
         return loaded
     raise UnreadableInput("the image holds no frame")
 
@@ -620,11 +618,12 @@ def _pdf_words(textpage, pdfium_c, page_height: float, scale: float) -> list[Wor
     return words
 
 
-def _visible_text(page, pdfium_c) -> tuple[bool, bool]:  # noqa: ANN001
-    """(has visible text, has images): invisible text (render mode 3) is what a scanner's OCR
-    adds under a page image, and is not trusted to be right."""
-    visible = images = False
+def _page_content(page, pdfium_c) -> tuple[bool, bool, bool]:  # noqa: ANN001
+    """(has visible text, has images, has anything at all).  Invisible text (render mode 3)
+    is what a scanner's OCR adds under a page image, and is not trusted to be right."""
+    visible = images = anything = False
     for obj in page.get_objects(max_depth=2):
+        anything = True
         if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
             if pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
                 visible = True
@@ -632,7 +631,7 @@ def _visible_text(page, pdfium_c) -> tuple[bool, bool]:  # noqa: ANN001
             images = True
         if visible and images:
             break
-    return visible, images
+    return visible, images, anything
 
 
 def _render_scale(width: float, height: float, limits: Limits) -> float:
@@ -674,6 +673,9 @@ def _scan_pdf(data: bytes, ctx: _Context) -> ScanResult:
             except ScannerError as exc:
                 best.fail(exc)
                 continue
+            if text_result is None and image is None:
+                log.debug("pdf page %d is empty", index + 1)
+                continue
             if text_result is not None and best.offer(text_result):
                 break
             if image is not None:
@@ -688,6 +690,8 @@ def _scan_pdf(data: bytes, ctx: _Context) -> ScanResult:
     finally:
         with _PDF_LOCK:
             doc.close()
+    if best.result is None and best.error is None:
+        return ScanResult(source_kind="pdf", warnings=["The PDF's pages hold no text or pictures."])
     return best.final()
 
 
@@ -703,7 +707,7 @@ def _pdf_page(doc, index: int, ctx: _Context, pdfium_c) -> tuple[ScanResult | No
             if not (width > 0 and height > 0) or max(width, height) / min(width, height) > ctx.limits.max_aspect:
                 raise UnreadableInput(f"page {index + 1} of the PDF is not the shape of a letter")
             scale = _render_scale(width, height, ctx.limits)
-            visible, images = _visible_text(page, pdfium_c)
+            visible, images, anything = _page_content(page, pdfium_c)
             text_result = None
             if visible:
                 textpage = page.get_textpage()
@@ -715,7 +719,9 @@ def _pdf_page(doc, index: int, ctx: _Context, pdfium_c) -> tuple[ScanResult | No
                 text_result = scan_words(words, "pdf", index)
                 log.debug("pdf page %d: text layer of %d words, status %s", index + 1, len(words), text_result.status)
             image = None
-            if text_result is None or (text_result.status != "ok" and images):
+            # Render when there is no text to read (a scan, or text drawn as outlines), or when
+            # the text gave no complete set and the page holds pictures that may carry the codes.
+            if anything and ((text_result is None) or (text_result.status != "ok" and images)):
                 bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
                 try:
                     arr = np.array(bitmap.to_numpy(), copy=True)

@@ -286,7 +286,7 @@ def open_image(data: bytes, limits: Limits) -> LoadedImage:
 class Frames:
     """The frames of a multi-page TIFF or an animated GIF/WebP/PNG, each a candidate page.
 
-    Iterating yields at most ``limits.max_frames`` decoded frames, skipping exact
+    Iterating yields (frame index, image) for at most ``limits.max_frames`` frames, skipping exact
     repeats (animations often hold the same picture many times); ``capped`` is
     true afterwards when the input had more.  An error on the first frame is
     raised; an error on a later frame ends the iteration (``error`` holds it).
@@ -320,7 +320,7 @@ class Frames:
                 pass
         return True
 
-    def __iter__(self) -> Iterator[LoadedImage]:
+    def __iter__(self) -> Iterator[tuple[int, LoadedImage]]:
         seen: set[bytes] = set()
         index = 0
         while True:
@@ -349,7 +349,7 @@ class Frames:
             digest = hashlib.blake2b(loaded.image.tobytes(), digest_size=16).digest()
             if digest not in seen:
                 seen.add(digest)
-                yield loaded
+                yield index, loaded
             index += 1
 
 
