@@ -430,6 +430,8 @@ def _dispatch(data: bytes, ctx: _Context) -> ScanResult:
     if fmt == "email":
         return _scan_email(data, ctx)
     if fmt in ("text", "html"):
+        if len(data) > 4 * ctx.limits.max_text_chars:  # before decoding: no character takes more than 4 bytes
+            raise InputTooLarge(f"input holds over {ctx.limits.max_text_chars} characters of text, the limit")
         text = decode_text(data)
         if text is None:
             raise UnreadableInput("the text could not be decoded (not UTF-8, UTF-16 or Windows-1252)")

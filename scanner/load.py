@@ -107,6 +107,10 @@ _HTML_TAG = re.compile(r"<(?:body|table|div|p|br|td|tr|span|b|strong|h[1-6])\b")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:")
 
 
+_ASCII_TEXT = bytes(range(32, 127)) + b"\t\n\r"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def decode_text(head: bytes) -> str | None:
     """The text of a byte string that looks like text (UTF-8/UTF-16 with BOM/ASCII-ish), else None."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -118,19 +122,21 @@ def decode_text(head: bytes) -> str | None:
     else:
         if b"\x00" in head:
             return None
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
         try:
-            text = head.decode("utf-8-sig")
+            text = head.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if exc.start >= len(head) - 4:  # a multi-byte character cut by the sample
-                text = head[: exc.start].decode("utf-8-sig")
+            if exc.start >= len(head) - 4 and exc.reason == "unexpected end of data":  # a character cut by the sample
+                text = head[: exc.start].decode("utf-8", errors="replace")
             else:
-                ascii_share = sum(32 <= b < 127 or b in (9, 10, 13) for b in head) / max(1, len(head))
+                ascii_share = 1 - len(head.translate(None, _ASCII_TEXT)) / max(1, len(head))
                 if ascii_share < 0.95:
                     return None
                 text = head.decode("cp1252", errors="replace")
     if not text.strip():
         return None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 200):
         return None
     return text

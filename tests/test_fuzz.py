@@ -115,7 +115,7 @@ PYTEST_FILTER = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::Depre
 
 
 @PYTEST_FILTER
-@_settings(7200)
+@_settings(5000)
 @given(seed=st.sampled_from(range(len(SEEDS))), ops=MUTATIONS)
 def test_mutated_seed_files(seed, ops):
     _check(_mutate(SEEDS[seed], ops), "mutated")
@@ -127,7 +127,7 @@ MAGIC = [b"", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"II*\x00", 
 
 
 @PYTEST_FILTER
-@_settings(2000)
+@_settings(3000)
 @given(magic=st.sampled_from(MAGIC), body=st.binary(max_size=3000))
 def test_random_bytes_behind_every_magic(magic, body):
     _check(magic + body, "random")
@@ -143,7 +143,7 @@ HEADERS = ["", "From: a@b.c\nTo: d@e.f\nSubject: s\nMIME-Version: 1.0\n"
 
 
 @PYTEST_FILTER
-@_settings(1300)
+@_settings(2100)
 @given(head=st.sampled_from(HEADERS),
        parts=st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=60),
        encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
