@@ -269,8 +269,12 @@ class _Best:
         self.error = self.error or exc
 
     def final(self) -> ScanResult:
+        """The best result; but when nothing was found and a page, frame or attachment could not
+        be read, its error (a "not found" must not hide an unreadable part)."""
+        if self.error is not None and (self.result is None or self.result.status == "not_found"):
+            raise self.error
         if self.result is None:
-            raise self.error or UnreadableInput("the input holds nothing the scanner could read")
+            raise UnreadableInput("the input holds nothing the scanner could read")
         return self.result
 
 
@@ -525,8 +529,10 @@ def _scan_email(data: bytes, ctx: _Context) -> ScanResult:
         if decoded > ctx.limits.max_bytes:
             raise InputTooLarge(f"email attachments decode to over {ctx.limits.max_bytes} bytes, the limit")
         kind = detect(payload)
-        if kind in ("zip", "gzip"):
+        if kind in ("zip", "gzip"):  # never unpacked, so an archive bomb costs nothing
             ctx.warnings.append(f"Attachment {i + 1} is an archive; archives are not opened.")
+            best.fail(UnsupportedInput(f"attachment {i + 1} is {describe(kind)}; archives are not opened, "
+                                       "attach the letter itself"))
             continue
         if kind in ("unknown", "isobmff", "svg"):
             log.debug("email attachment %d (%s) skipped", i + 1, kind)

@@ -99,6 +99,8 @@ def test_zero_bytes_and_whitespace():
         scan(b"")
     with pytest.raises(UnsupportedInput):
         scan(b"   \n\t  ")
+    with pytest.raises(UnsupportedInput):
+        scan(b"\xef\xbb\xbf\x01\x80")  # a BOM then a broken character (found by the fuzz test)
 
 
 @pytest.mark.parametrize("data,name", [
