@@ -34,13 +34,17 @@ def test_debug_logs_and_reprs_hold_no_code(caplog):
     assert set(os.listdir(tempfile.gettempdir())) <= before | {"pytest-of-root"}
 
 
-def test_documents_leak_no_code_and_leave_no_file(caplog):
+def test_documents_leak_no_code_and_leave_no_file(caplog, tmp_path, monkeypatch):
     """PDFs, emails and text: DEBUG logs, warnings, reprs and error texts hold no true code."""
     import json
 
     docs = json.loads((SAMPLES / "documents" / "labels.json").read_text())
     samples = [s for s in docs if s["linkage_key"] and s["kind"] in ("pdf-text", "email", "text", "pdf-scan")]
-    before = set(os.listdir(tempfile.gettempdir()))
+    # A private temp dir: other processes on the machine may write to the shared one meanwhile.
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     texts = []
     with caplog.at_level(logging.DEBUG):
         for s in samples:
@@ -62,4 +66,4 @@ def test_documents_leak_no_code_and_leave_no_file(caplog):
     for s in samples:
         for f in FIELD_NAMES:
             assert s[f] not in blob, f"{f} of {s['file']} leaked"
-    assert set(os.listdir(tempfile.gettempdir())) <= before | {"pytest-of-root"}
+    assert not os.listdir(private)
