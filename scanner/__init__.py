@@ -7,6 +7,7 @@
 
 from .api import scan
 from .errors import (
+    EncryptedInput,
     EngineUnavailable,
     InputTooLarge,
     ScannerError,
@@ -30,5 +31,6 @@ __all__ = [
     "InputTooLarge",
     "ScanTimeout",
     "EngineUnavailable",
+    "EncryptedInput",
 ]
 __version__ = "0.1.0"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 
-from .errors import ScannerError, UnreadableInput
-from .load import Limits, LoadedImage, Source, from_object, open_image, read_bytes
+from .documents import scan_bytes
+from .errors import InputTooLarge, ScannerError, UnreadableInput
+from .load import Limits, LoadedImage, Source, from_object, read_bytes
 from .models import ScanResult
 from .ocr import get_engine
 from .pipeline import Options, scan_loaded
@@ -43,7 +44,11 @@ def scan(
     """Read the linkage key, ODS code and account ID from a letter.
 
     ``source`` may be a path, bytes, a binary file object, a PIL image or a
-    numpy array (BGR or grey).  ``engine`` picks the OCR back-end
+    numpy array (BGR or grey).  Files and bytes may hold an image (JPEG, PNG,
+    WebP, HEIC/HEIF, AVIF, TIFF, BMP, GIF; every frame of a multi-page TIFF or
+    an animation is tried), a PDF (text layer read directly, pages without one
+    rendered and OCR'd), an email (.eml: bodies and attachments), HTML or plain
+    text; the type is detected from the content.  ``engine`` picks the OCR back-end
     (``"tesserocr"``, the default, or ``"pytesseract"``).  ``crops=True`` adds
     PNG crops of each value and of the panel to the result.
 
@@ -56,19 +61,27 @@ def scan(
         import numpy as np
         from PIL import Image
 
+        opts = Options(crops=crops, deadline=deadline, use_model=use_model)
+
+        def scan_image(loaded: LoadedImage) -> ScanResult:
+            return scan_loaded(loaded, get_engine(engine), _recognizer() if use_model else None, opts)
+
         if isinstance(source, (Image.Image, np.ndarray)):
             loaded: LoadedImage = from_object(source, limits)
+            load_time = time.perf_counter() - started
+            result = scan_image(loaded)
         else:
-            loaded = open_image(read_bytes(source, limits), limits)
-        load_time = time.perf_counter() - started
-        ocr = get_engine(engine)
-        result = scan_loaded(loaded, ocr, _recognizer() if use_model else None,
-                             Options(crops=crops, deadline=deadline, use_model=use_model))
+            # Images, PDFs, emails and text: the type comes from the content, never the name.
+            data = read_bytes(source, limits)
+            load_time = time.perf_counter() - started
+            result = scan_bytes(data, limits, scan_image, deadline)
     except ScannerError:
         raise
     except MemoryError:
-        raise UnreadableInput("the input needs more memory than is available; send a smaller image") from None
-    result.timings.load = round(load_time, 4)
+        raise InputTooLarge("the input needs more memory than is available; send a smaller file") from None
+    except RecursionError:
+        raise UnreadableInput("the input is nested too deeply to read") from None
+    result.timings.load = round(result.timings.load or load_time, 4)
     result.timings.total = round(time.perf_counter() - started, 4)
     log.debug("scan finished: status=%s in %.3fs", result.status, result.timings.total)
     return result

@@ -68,6 +68,9 @@ def _run(samples: list[dict], root: Path, mode: str) -> list[Outcome]:
         t0 = time.perf_counter()
         try:
             if mode == "baseline":
+                if s["capture"] == "document":  # whole-image Tesseract cannot open a PDF or an email
+                    outs.append(Outcome(s["capture"], 0.0, {f: None for f in FIELD_NAMES}, error="unsupported"))
+                    continue
                 vals = _naive(path)
                 outs.append(Outcome(s["capture"], time.perf_counter() - t0, vals, {f: False for f in FIELD_NAMES}))
                 continue
@@ -94,7 +97,8 @@ def score(samples: list[dict], outs: list[Outcome]) -> dict[str, dict[str, float
     """Per-capture counts: letters, exact letters, per-field exact/wrong/silent-wrong/flagged-right/not-found."""
     table: dict[str, dict[str, float | int]] = {}
     for s, o in zip(samples, outs):
-        for group in (s["capture"], "all"):
+        groups = (s["capture"], f"{s['capture']}:{s['kind']}", "all") if s.get("kind") else (s["capture"], "all")
+        for group in groups:
             row = table.setdefault(group, {"n": 0, "letters": 0, "letter_exact": 0, "invented": 0, "times": []})  # type: ignore[dict-item]
             row["n"] += 1
             row["times"].append(o.seconds)  # type: ignore[union-attr]
@@ -198,9 +202,16 @@ def run_bench(ns: argparse.Namespace) -> int:
         print(f"error: {labels} not found", flush=True)
         return 2
     samples = json.loads(labels.read_text())
+    documents = root / "documents" / "labels.json"  # PDFs, emails and text (samples/generate_documents.py)
+    if documents.is_file():
+        samples += json.loads(documents.read_text())
+    if getattr(ns, "capture", None):
+        samples = [s for s in samples if s["capture"] == ns.capture]
     if ns.limit:
         samples = samples[: ns.limit]
-    captures = [c for c in CAPTURE_ORDER if any(s["capture"] == c for s in samples)] + ["all"]
+    kinds = sorted({f"{s['capture']}:{s['kind']}" for s in samples if s.get("kind")})
+    captures = [c for c in CAPTURE_ORDER if any(s["capture"] == c for s in samples)]
+    captures = [x for c in captures for x in [c] + [k for k in kinds if k.startswith(c + ":")]] + ["all"]
     modes = ["scanner"] + ([] if ns.quick else ["tesseract"]) + ([] if ns.no_baseline or ns.quick else ["baseline"])
     results: dict[str, list[Outcome]] = {}
     for mode in modes:

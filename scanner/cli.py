@@ -19,8 +19,10 @@ from pathlib import Path
 from .errors import ScannerError
 from .models import FIELD_NAMES
 
+# Which files a folder contributes; a file named on the command line is read whatever its name,
+# and every type is decided by content.
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".heif", ".avif",
-                  ".pdf", ".eml", ".txt"}
+                  ".pdf", ".eml", ".txt", ".html", ".htm"}
 
 
 def _inputs(paths: list[str]) -> Iterator[Path]:
@@ -150,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--limit", type=int, default=0, help="only the first N samples")
     b.add_argument("--quick", action="store_true", help="the scanner alone: no Tesseract-only run, no baseline")
     b.add_argument("--json", metavar="FILE", help="also write the raw per-sample results to FILE")
+    b.add_argument("--capture", metavar="NAME", help="only one capture group (clean, scan, photo, closeup, document...)")
     try:
         ns = parser.parse_args(argv)
     except SystemExit as exc:

@@ -59,3 +59,12 @@ class EngineUnavailable(ScannerError):
     code = "engine_unavailable"
     exit_code = 3
     http_status = 503
+
+
+class EncryptedInput(UnreadableInput):
+    """A password-protected PDF: the scanner never guesses or asks for passwords.
+
+    PDFs that are encrypted with an empty user password (restrictions only, no
+    password to open) are read normally."""
+
+    code = "encrypted_input"

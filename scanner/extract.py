@@ -89,7 +89,10 @@ def _token_matches(seen: str, wanted: str) -> bool:
 
 def _in_prose(label_words: tuple[Word, ...], before: Word | None) -> bool:
     """A label name inside a sentence: followed by a comma or full stop, or just after a
-    lower-case word of the same line ("enter your Linkage Key")."""
+    lower-case word of the same line ("enter your Linkage Key") - unless a colon marks it as
+    a label ("here is your linkage key: ...")."""
+    if label_words[-1].text.endswith(":"):
+        return False
     if label_words[-1].text.endswith((",", ".")):
         return True
     first = label_words[0]
@@ -99,8 +102,11 @@ def _in_prose(label_words: tuple[Word, ...], before: Word | None) -> bool:
     return 0 <= gap < 1.2 * first.box.h and bool(regex.fullmatch(r"\p{Ll}+", before.text))
 
 
-def find_labels(words: list[Word]) -> list[Label]:
-    """All label occurrences, longest synonym first, each word used once."""
+def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
+    """All label occurrences, longest synonym first, each word used once.
+
+    ``fuzzy=False`` (text layers, emails: no OCR misreads) matches words exactly, which is
+    also many times faster than the edit-distance match."""
     toks: list[tuple[Word, str]] = []
     for w in sorted(words, key=lambda w: (w.line, w.box.x0)):
         for t in _norm_tokens(w.text):
@@ -117,7 +123,7 @@ def find_labels(words: list[Word]) -> list[Label]:
             j = i
             ok = True
             for part in parts:
-                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not _token_matches(toks[j][1], part):
+                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not (toks[j][1] == part if not fuzzy else _token_matches(toks[j][1], part)):
                     ok = False
                     break
                 j += 1
@@ -195,7 +201,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     label_words = {w for lab in labels for w in lab.words}
     out: list[Candidate] = []
     for lab in labels:
-        if lab.field == "other" or lab.in_prose:
+        if lab.field == "other":
             continue
         for where in ("right", "below"):
             vw = _value_words(lab, words, label_words, where)
@@ -206,7 +212,10 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             for w in vw[1:]:
                 box = box.union(w.box)
             valid = _validate(lab.field, text)
-            score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words)
+            # A label named inside a sentence may still carry its value ("your Account Id is 4622...")
+            # but loses to a label that stands alone.
+            score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words) \
+                - (0.5 if lab.in_prose else 0.0)
             out.append(Candidate(field=lab.field, text=text, box=box, words=tuple(vw), found_by="label",
                                  where=where, score=score))  # type: ignore[arg-type]
     return out

@@ -8,8 +8,11 @@ scan follows the size of the text, not the megapixels of the camera.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Union
@@ -17,7 +20,7 @@ from typing import BinaryIO, Union
 import numpy as np
 from PIL import Image, ImageFile, ImageOps
 
-from .errors import InputTooLarge, UnreadableInput, UnsupportedInput
+from .errors import InputTooLarge, ScannerError, UnreadableInput, UnsupportedInput
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, Image.Image, np.ndarray]
 
@@ -49,6 +52,20 @@ class Limits:
     min_side: int = 32
     #: longest side an image is decoded at; bigger JPEGs are DCT-scaled down.
     decode_long_side: int = 4200
+    #: PDF pages looked at (in order); later pages are ignored with a warning.
+    max_pages: int = 20
+    #: frames of a multi-page TIFF or an animated GIF/WebP/PNG looked at.
+    max_frames: int = 10
+    #: MIME parts of an email (a normal letter email has a handful).
+    max_parts: int = 100
+    #: characters of text (email bodies, .txt, PDF text layers) after decoding.
+    max_text_chars: int = 2_000_000
+    #: resolution PDF pages without a text layer are rendered at for OCR...
+    render_dpi: int = 200
+    #: ...capped so that one rendered page never exceeds this many pixels.
+    max_render_pixels: int = 16_000_000
+    #: nesting of documents inside documents (a PDF attached to an email attached to an email).
+    max_depth: int = 3
 
 
 @dataclass
@@ -79,6 +96,81 @@ def sniff(head: bytes) -> str:
     if stripped[:1] in (b"<",) and b"<svg" in head[:1000].lower():
         return "svg"
     return "unknown"
+
+
+_EMAIL_HEADERS = {
+    "from", "to", "cc", "subject", "date", "received", "return-path", "mime-version", "message-id",
+    "content-type", "delivered-to", "reply-to", "sender", "x-mailer", "dkim-signature", "authentication-results",
+    "thread-topic", "in-reply-to", "references", "x-received", "arc-seal", "user-agent",
+}
+_HTML_TAG = re.compile(r"<(?:body|table|div|p|br|td|tr|span|b|strong|h[1-6])\b")
+_HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:")
+
+
+_ASCII_TEXT = bytes(range(32, 127)) + b"\t\n\r"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def decode_text(head: bytes) -> str | None:
+    """The text of a byte string that looks like text (UTF-8/UTF-16 with BOM/ASCII-ish), else None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = head.decode("utf-16")
+        except UnicodeDecodeError:
+            # A cut in the middle of a UTF-16 pair is fine for a sample of the head.
+            text = head[: len(head) // 2 * 2 - 2].decode("utf-16", errors="ignore")
+    else:
+        if b"\x00" in head:
+            return None
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4 and exc.reason == "unexpected end of data":  # a character cut by the sample
+                text = head[: exc.start].decode("utf-8", errors="replace")
+            else:
+                ascii_share = 1 - len(head.translate(None, _ASCII_TEXT)) / max(1, len(head))
+                if ascii_share < 0.95:
+                    return None
+                text = head.decode("cp1252", errors="replace")
+    if not text.strip():
+        return None
+    controls = len(_CONTROL.findall(text))
+    if controls > max(2, len(text) // 200):
+        return None
+    return text
+
+
+def detect(data: bytes) -> str:
+    """Name the format of an input by content: ``sniff`` for binary formats, then
+    ``email`` (RFC 822 headers), ``html`` or ``text`` for text that decodes cleanly."""
+    fmt = sniff(data[:64])
+    if fmt != "unknown":
+        return fmt
+    text = decode_text(data[:8192])
+    if text is None:
+        return "unknown"
+    low = text.lstrip().lower()
+    if low.startswith(("<!doctype html", "<html")) or (
+            low.startswith("<") and _HTML_TAG.search(low[:4000]) is not None):
+        return "html"
+    lines = text.lstrip("\ufeff").splitlines()
+    if lines and lines[0].startswith("From "):  # an mbox separator line
+        lines = lines[1:]
+    names = set()
+    for line in lines[:200]:
+        if not line.strip():
+            break
+        if line[:1] in (" ", "\t"):
+            continue  # a folded header continues
+        if not _HEADER_LINE.match(line.encode("utf-8", "replace")):
+            names = set()
+            break
+        names.add(line.split(":", 1)[0].strip().lower())
+    if len(names & _EMAIL_HEADERS) >= 2 or ("mime-version" in names or "received" in names):
+        return "email"
+    return "text"
 
 
 def read_bytes(source: Source, limits: Limits) -> bytes:
@@ -141,20 +233,34 @@ def to_array(img: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
-def open_image(data: bytes, limits: Limits) -> LoadedImage:
-    """Decode one raster image from bytes, upright and within limits."""
+_RASTER = ("jpeg", "png", "gif", "bmp", "tiff", "webp")
+#: Formats whose further frames are pages of the same input (not thumbnails or depth maps).
+_MULTI = ("tiff", "gif", "webp", "png", "heif", "avif")
+
+
+def _open(data: bytes, limits: Limits) -> tuple[Image.Image, str]:
     fmt = sniff(data[:64])
     if fmt in ("heif", "avif"):
         _register_heif()
-    elif fmt not in ("jpeg", "png", "gif", "bmp", "tiff", "webp"):
-        raise UnsupportedInput(f"input looks like {_describe(fmt)}, not an image the scanner reads")
+    elif fmt not in _RASTER:
+        raise UnsupportedInput(f"input looks like {describe(fmt)}, not an image the scanner reads")
     try:
-        img = Image.open(io.BytesIO(data))
+        return Image.open(io.BytesIO(data)), fmt
+    except MemoryError:
+        raise InputTooLarge("image too large to decode in memory") from None
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types on bad data
+        raise UnreadableInput(f"{fmt.upper()} image could not be decoded ({type(exc).__name__}); "
+                              "the file may be truncated or corrupt") from None
+
+
+def _decode(img: Image.Image, fmt: str, limits: Limits, first: bool) -> LoadedImage:
+    """Decode the current frame of ``img`` upright and within limits."""
+    try:
         width, height = img.size
         _check_size(width, height, limits)
         orientation = _exif_orientation(img)
         scale = 1.0
-        if fmt == "jpeg" and max(width, height) > limits.decode_long_side:
+        if first and fmt == "jpeg" and max(width, height) > limits.decode_long_side:
             wanted = (
                 max(1, width * limits.decode_long_side // max(width, height)),
                 max(1, height * limits.decode_long_side // max(width, height)),
@@ -162,17 +268,95 @@ def open_image(data: bytes, limits: Limits) -> LoadedImage:
             img.draft(img.mode if img.mode in ("L", "RGB") else "RGB", wanted)
             scale = width / img.size[0]
         img.load()
+        frame = img
         if orientation in range(2, 9):
-            img = ImageOps.exif_transpose(img)
+            frame = ImageOps.exif_transpose(img)
         upright = (width, height) if orientation not in (5, 6, 7, 8) else (height, width)
-        arr = to_array(img)
+        arr = to_array(frame)
     except (InputTooLarge, UnreadableInput, UnsupportedInput):
         raise
     except MemoryError:
         raise InputTooLarge("image too large to decode in memory") from None
     except Exception as exc:  # noqa: BLE001 - Pillow raises many types on bad data
-        raise UnreadableInput(f"{fmt.upper()} image could not be decoded ({type(exc).__name__}); the file may be truncated or corrupt") from None
+        raise UnreadableInput(f"{fmt.upper()} image could not be decoded ({type(exc).__name__}); "
+                              "the file may be truncated or corrupt") from None
     return LoadedImage(image=arr, scale=scale, source_size=upright, format=fmt)
+
+
+def open_image(data: bytes, limits: Limits) -> LoadedImage:
+    """Decode one raster image (its first frame) from bytes, upright and within limits."""
+    img, fmt = _open(data, limits)
+    return _decode(img, fmt, limits, first=True)
+
+
+class Frames:
+    """The frames of a multi-page TIFF or an animated GIF/WebP/PNG, each a candidate page.
+
+    Iterating yields (frame index, image) for at most ``limits.max_frames`` frames, skipping exact
+    repeats (animations often hold the same picture many times); ``capped`` is
+    true afterwards when the input had more.  An error on the first frame is
+    raised; an error on a later frame ends the iteration (``error`` holds it).
+    """
+
+    def __init__(self, data: bytes, limits: Limits) -> None:
+        self._img, self.format = _open(data, limits)
+        self._limits = limits
+        self.capped = False
+        self.error: ScannerError | None = None
+
+    @property
+    def multi(self) -> bool:
+        """True when the input may hold more than one frame (cheap: no frame is decoded)."""
+        if self.format not in _MULTI:
+            return False
+        try:
+            return bool(getattr(self._img, "is_animated", False)) or self._can_seek(1)
+        except Exception:  # noqa: BLE001 - a broken second frame is found when it is read
+            return False
+
+    def _can_seek(self, index: int) -> bool:
+        try:
+            self._img.seek(index)
+        except EOFError:
+            return False
+        finally:
+            try:
+                self._img.seek(0)
+            except Exception:  # noqa: BLE001
+                pass
+        return True
+
+    def __iter__(self) -> Iterator[tuple[int, LoadedImage]]:
+        seen: set[bytes] = set()
+        index = 0
+        while True:
+            if index >= self._limits.max_frames:
+                try:
+                    self._img.seek(index)
+                    self.capped = True
+                except Exception:  # noqa: BLE001 - no further frame
+                    pass
+                return
+            if index:
+                try:
+                    self._img.seek(index)
+                except EOFError:
+                    return
+                except Exception as exc:  # noqa: BLE001
+                    self.error = UnreadableInput(f"frame {index + 1} could not be decoded ({type(exc).__name__})")
+                    return
+            try:
+                loaded = _decode(self._img, self.format, self._limits, first=index == 0)
+            except ScannerError as exc:
+                if index == 0:
+                    raise
+                self.error = exc
+                return
+            digest = hashlib.blake2b(loaded.image.tobytes(), digest_size=16).digest()
+            if digest not in seen:
+                seen.add(digest)
+                yield index, loaded
+            index += 1
 
 
 def from_object(source: Image.Image | np.ndarray, limits: Limits) -> LoadedImage:
@@ -218,7 +402,7 @@ def _register_heif() -> None:
     _heif_registered = True
 
 
-def _describe(fmt: str) -> str:
+def describe(fmt: str) -> str:
     return {
         "unknown": "no known file type",
         "zip": "a ZIP archive",

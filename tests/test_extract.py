@@ -87,10 +87,20 @@ def test_grouped_key_in_larger_type_than_its_label_is_joined_but_the_next_cell_i
     assert chosen["ods_code"].text == "V73624"
 
 
-def test_label_names_inside_a_sentence_are_not_labels():
-    words = _line(100, 0, (100, "enter"), (180, "your"), (260, "Linkage"), (370, "Key,"), (450, "Surgery"),
-                  (560, "ID"), (620, "and"))
+def test_a_label_standing_alone_beats_its_name_inside_a_sentence():
+    words = (
+        _line(100, 0, (100, "Linkage"), (210, "Key"))
+        + _line(140, 1, (100, "xXF4!PI1p9=mwIqz"))
+        + _line(300, 2, (100, "enter"), (180, "your"), (260, "Linkage"), (370, "Key,"), (450, "Surge!"))
+    )
     labels = find_labels(words)
-    assert [lab.in_prose for lab in labels if lab.field == "linkage_key"] == [True]
+    assert [lab.in_prose for lab in labels if lab.field == "linkage_key"] == [False, True]
     chosen, _ = best_candidates(words)
-    assert "linkage_key" not in chosen
+    assert chosen["linkage_key"].text == "xXF4!PI1p9=mwIqz"
+
+
+def test_a_colon_makes_a_label_even_inside_a_sentence():
+    words = _line(100, 0, (100, "here"), (160, "is"), (200, "your"), (270, "linkage"), (380, "key:"),
+                  (500, "tTALtBP3rLR16"))
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "tTALtBP3rLR16"
