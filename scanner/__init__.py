@@ -5,7 +5,13 @@
     >>> result.linkage_key.value, result.ods_code.value, result.account_id.value
 """
 
-from .api import scan
+import os as _os
+
+# onnxruntime (>= 1.29) otherwise keeps a device id and a usage database under ~/.cache and
+# drops a session file in the temp folder: a scanner of medical-record credentials stores nothing.
+_os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+from .api import scan  # noqa: E402
 from .errors import (
     EncryptedInput,
     EngineUnavailable,

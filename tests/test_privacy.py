@@ -14,9 +14,13 @@ from scanner.models import FIELD_NAMES
 from .conftest import SAMPLES, load_labels
 
 
-def test_debug_logs_and_reprs_hold_no_code(caplog):
+def test_debug_logs_and_reprs_hold_no_code(caplog, tmp_path, monkeypatch):
     samples = [s for s in load_labels() if s["linkage_key"] and s["capture"] in ("clean", "photo")][:2]
-    before = set(os.listdir(tempfile.gettempdir()))
+    # A private temp dir: other processes on the machine may write to the shared one meanwhile.
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     texts = []
     with caplog.at_level(logging.DEBUG):
         for s in samples:
@@ -31,7 +35,7 @@ def test_debug_logs_and_reprs_hold_no_code(caplog):
     for s in samples:
         for f in FIELD_NAMES:
             assert s[f] not in blob, f"{f} leaked"  # ...but never shows them
-    assert set(os.listdir(tempfile.gettempdir())) <= before | {"pytest-of-root"}
+    assert not os.listdir(private)
 
 
 def test_documents_leak_no_code_and_leave_no_file(caplog, tmp_path, monkeypatch):
@@ -67,3 +71,24 @@ def test_documents_leak_no_code_and_leave_no_file(caplog, tmp_path, monkeypatch)
         for f in FIELD_NAMES:
             assert s[f] not in blob, f"{f} of {s['file']} leaked"
     assert not os.listdir(private)
+
+
+def test_a_scan_stores_nothing_in_home_or_temp(tmp_path):
+    """A fresh process scanning a letter writes nothing to its home or temp folders
+    (onnxruntime's usage telemetry included)."""
+    import subprocess
+    import sys
+
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    sample = next(s for s in load_labels() if s["linkage_key"] and s["capture"] == "closeup")
+    env = {k: v for k, v in os.environ.items() if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}
+    env.update(HOME=str(home), TMPDIR=str(tmp))
+    code = "import sys, scanner; r = scanner.scan(sys.argv[1]); print(r.ods_code.value)"
+    out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / sample["file"])], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == sample["ods_code"]
+    assert sample["linkage_key"] not in out.stdout + out.stderr
+    assert not any(home.rglob("*")), sorted(str(p) for p in home.rglob("*"))
+    assert not any(tmp.rglob("*")), sorted(str(p) for p in tmp.rglob("*"))
