@@ -39,7 +39,7 @@ def scan(
     crops: bool = False,
     limits: Limits | None = None,
     timeout: float | None = 60.0,
-    use_model: bool = True,
+    readers: str = "both",
 ) -> ScanResult:
     """Read the linkage key, ODS code and account ID from a letter.
 
@@ -50,7 +50,10 @@ def scan(
     rendered and OCR'd), an email (.eml: bodies and attachments), HTML or plain
     text; the type is detected from the content.  ``engine`` picks the OCR back-end
     (``"tesserocr"``, the default, or ``"pytesseract"``).  ``crops=True`` adds
-    PNG crops of each value and of the panel to the result.
+    PNG crops of each value and of the panel to the result.  ``readers`` says who reads
+    each value crop: ``"both"`` (the key recogniser and Tesseract vote, the default),
+    ``"model"`` (the recogniser alone) or ``"tesseract"`` (Tesseract alone) - the last two
+    exist for the benchmark's side-by-side comparison.
 
     Raises a :class:`ScannerError` subclass for input that cannot be scanned.
     """
@@ -61,7 +64,10 @@ def scan(
         import numpy as np
         from PIL import Image
 
-        opts = Options(crops=crops, deadline=deadline, use_model=use_model)
+        if readers not in ("both", "model", "tesseract"):
+            raise ValueError(f"readers must be 'both', 'model' or 'tesseract', not {readers!r}")
+        use_model = readers != "tesseract"
+        opts = Options(crops=crops, deadline=deadline, use_model=use_model, tesseract_reads_values=readers != "model")
 
         def scan_image(loaded: LoadedImage) -> ScanResult:
             return scan_loaded(loaded, get_engine(engine), _recognizer() if use_model else None, opts)

@@ -62,19 +62,24 @@ def _naive(path: Path) -> dict[str, str | None]:
 def _run(samples: list[dict], root: Path, mode: str) -> list[Outcome]:
     from .api import scan
 
+    peer = None
+    if mode == "rapidocr":
+        from .bench_speed import make_rapidocr, rapidocr_values
+
+        peer = make_rapidocr()
     outs = []
     for s in samples:
         path = root / s["file"]
         t0 = time.perf_counter()
         try:
-            if mode == "baseline":
-                if s["capture"] == "document":  # whole-image Tesseract cannot open a PDF or an email
+            if mode in ("baseline", "rapidocr"):
+                if s["capture"] == "document":  # image OCR alone cannot open a PDF or an email
                     outs.append(Outcome(s["capture"], 0.0, {f: None for f in FIELD_NAMES}, error="unsupported"))
                     continue
-                vals = _naive(path)
+                vals = _naive(path) if mode == "baseline" else rapidocr_values(peer, path)
                 outs.append(Outcome(s["capture"], time.perf_counter() - t0, vals, {f: False for f in FIELD_NAMES}))
                 continue
-            r = scan(path, use_model=(mode != "tesseract"))
+            r = scan(path, readers={"scanner": "both"}.get(mode, mode))
         except ScannerError as exc:
             outs.append(Outcome(s["capture"], time.perf_counter() - t0, {f: None for f in FIELD_NAMES}, error=exc.code))
             continue
@@ -212,15 +217,20 @@ def run_bench(ns: argparse.Namespace) -> int:
     kinds = sorted({f"{s['capture']}:{s['kind']}" for s in samples if s.get("kind")})
     captures = [c for c in CAPTURE_ORDER if any(s["capture"] == c for s in samples)]
     captures = [x for c in captures for x in [c] + [k for k in kinds if k.startswith(c + ":")]] + ["all"]
-    modes = ["scanner"] + ([] if ns.quick else ["tesseract"]) + ([] if ns.no_baseline or ns.quick else ["baseline"])
+    modes = ["scanner"] + ([] if ns.quick else ["tesseract", "model"]) + \
+        ([] if ns.no_baseline or ns.quick else ["baseline"]) + (["rapidocr"] if getattr(ns, "peers", False) else [])
     results: dict[str, list[Outcome]] = {}
     for mode in modes:
         t0 = time.perf_counter()
         results[mode] = _run(samples, root, mode)
+        if mode == "scanner":
+            scanner_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"ran {mode} on {len(samples)} samples in {time.perf_counter() - t0:.1f}s", flush=True)
     titles = {"scanner": "linkage-scanner (recogniser + Tesseract vote)",
               "tesseract": "linkage-scanner with Tesseract alone (no recogniser)",
-              "baseline": "naive baseline: whole-image Tesseract + regex"}
+              "model": "linkage-scanner with the recogniser alone reading the values",
+              "baseline": "naive baseline: whole-image Tesseract + regex",
+              "rapidocr": "peer: RapidOCR (PP-OCR models, onnxruntime) on the whole image + the scanner's extraction rules"}
     tables = {m: score(samples, results[m]) for m in modes}
     for m in modes:
         _print_table(titles[m], tables[m], captures)
@@ -233,12 +243,33 @@ def run_bench(ns: argparse.Namespace) -> int:
     print("| " + " | ".join(f"{statistics.median([o.stage.get(s, 0.0) for o in outs if o.stage]):.3f}" for s in stages) + " |")
     all_s = tables["scanner"]["all"]
     key_err = {m: tables[m]["all"]["letters"] - tables[m]["all"].get("linkage_key.exact", 0) for m in modes}
-    med = {m: statistics.median(o.seconds for o in results[m]) for m in modes}
     print("\nkey errors: " + ", ".join(f"{m} {n}" for m, n in key_err.items()))
-    if "baseline" in modes:
-        print(f"median time: scanner {med['scanner']:.2f}s, baseline {med['baseline']:.2f}s "
-              f"(scanner is {med['baseline'] / med['scanner']:.1f}x faster)")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    images = [i for i, s in enumerate(samples) if s["capture"] != "document"]
+    for other in ("baseline", "rapidocr"):
+        if other in modes:
+            mine = statistics.median(results["scanner"][i].seconds for i in images)
+            theirs = statistics.median(results[other][i].seconds for i in images)
+            exact = {m: sum(all(results[m][i].values.get(f) == samples[i][f] for f in FIELD_NAMES)
+                            for i in images if samples[i].get("linkage_key")) for m in ("scanner", other)}
+            print(f"images: median time scanner {mine:.2f}s, {other} {theirs:.2f}s (scanner {theirs / mine:.1f}x faster); "
+                  f"letters exact scanner {exact['scanner']}, {other} {exact[other]}")
+    if getattr(ns, "scaling", None):
+        from .bench_speed import size_scaling
+
+        print("\n## Cost against photo size (one photo re-encoded, median of 3)\n")
+        print("| megapixels | size | JPEG bytes | median s |\n|---|---|---|---|")
+        for row in size_scaling(Path(ns.scaling)):
+            print(f"| {row['mp']} | {row['size']} | {row['bytes']} | {row['median_s']:.2f} |")
+    if getattr(ns, "throughput", 0):
+        from .bench_speed import throughput
+
+        paths = [root / samples[i]["file"] for i in images]
+        print("\n## Batch throughput (worker processes, warmed)\n")
+        print("| jobs | images | seconds | images/s |\n|---|---|---|---|")
+        for jobs in range(1, ns.throughput + 1):
+            t = throughput(paths, jobs)
+            print(f"| {jobs} | {t['images']} | {t['seconds']:.1f} | {t['per_second']:.2f} |")
+    print(f"peak RSS of the scanner run: {scanner_rss:.0f} MB")
     print(f"letters with codes: {all_s['letters']}, letter-exact {_pct(all_s['letter_exact'], all_s['letters'])}")
     if ns.json:
         Path(ns.json).write_text(json.dumps({m: [o.__dict__ for o in results[m]] for m in modes}, indent=1))

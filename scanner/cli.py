@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--quick", action="store_true", help="the scanner alone: no Tesseract-only run, no baseline")
     b.add_argument("--json", metavar="FILE", help="also write the raw per-sample results to FILE")
     b.add_argument("--capture", metavar="NAME", help="only one capture group (clean, scan, photo, closeup, document...)")
+    b.add_argument("--peers", action="store_true", help="also run RapidOCR on the same images (pip install '.[bench]')")
+    b.add_argument("--scaling", metavar="PHOTO", help="also time PHOTO re-encoded at 2, 6, 12 and 24 megapixels")
+    b.add_argument("--throughput", metavar="N", type=int, default=0, help="also measure batch throughput with 1..N workers")
     try:
         ns = parser.parse_args(argv)
     except SystemExit as exc:

@@ -34,6 +34,7 @@ class Options:
     crops: bool = False
     deadline: float | None = None  # time.monotonic() value after which the scan gives up
     use_model: bool = True
+    tesseract_reads_values: bool = True  # False: the recogniser alone reads value crops (benchmark)
 
 
 @dataclass
@@ -218,7 +219,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
             fields[fname] = CodeField()
             continue
         cf, crop = read_value(fname, page.image, cand.box, total_scale, cand.text, engine,
-                              recognizer if opts.use_model else None)
+                              recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values)
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":

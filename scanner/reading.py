@@ -288,14 +288,17 @@ def _look_alikes(ch: str) -> list[str]:
 
 
 def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
-               engine: OcrEngine, recognizer) -> tuple[CodeField, np.ndarray]:  # noqa: ANN001
-    """Read one value crop with every reader available and vote."""
+               engine: OcrEngine, recognizer, tesseract: bool = True) -> tuple[CodeField, np.ndarray]:  # noqa: ANN001
+    """Read one value crop with every reader available and vote (``tesseract=False``: the
+    recogniser's reading alone, for the benchmark's comparison)."""
     crop = crop_value(page, box, scale)
     readings: list[Reading] = []
     model = _from_recognizer(recognizer, crop)
     readings += model
-    tess = _from_tesseract(engine, crop, fname)
-    if tess is not None:
-        readings.append(tess)
-    readings.append(Reading(source="page", text="".join(ocr_text.split()), probs=[0.5] * len("".join(ocr_text.split()))))
+    if tesseract or not model:
+        tess = _from_tesseract(engine, crop, fname)
+        if tess is not None:
+            readings.append(tess)
+        page_text = "".join(ocr_text.split())
+        readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
     return vote(fname, readings, has_model=bool(model)), crop
