@@ -212,6 +212,8 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             for w in vw[1:]:
                 box = box.union(w.box)
             valid = _validate(lab.field, text)
+            if lab.in_prose and (where == "below" or not valid):
+                continue  # under a sentence is the rest of the paragraph; beside it, only a real code counts
             # A label named inside a sentence may still carry its value ("your Account Id is 4622...")
             # but loses to a label that stands alone.
             score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words) \

@@ -119,6 +119,20 @@ def _words_in(engine: OcrEngine, img: np.ndarray, region: Box | None, psm: int, 
     return _offset(engine.words(img[y0:y1, x0:x1], psm), x0, y0, line_base)
 
 
+def _score(chosen: dict[str, Candidate]) -> float:
+    return sum(c.score for c in chosen.values())
+
+
+def _merge(a: dict[str, Candidate], b: dict[str, Candidate]) -> dict[str, Candidate]:
+    """Per field, the better candidate of two OCR passes over the same image. Each pass may
+    find more or less (a page-wide layout analysis can merge a table into prose)."""
+    out = dict(a)
+    for f, cand in b.items():
+        if f not in out or cand.score > out[f].score:
+            out[f] = cand
+    return out
+
+
 def _complete(chosen: dict[str, Candidate]) -> bool:
     return all(f in chosen and chosen[f].found_by == "label" and chosen[f].score >= 2.0 for f in FIELD_NAMES)
 
@@ -134,7 +148,7 @@ class _PageRead:
 
     @property
     def score(self) -> float:
-        return sum(c.score for c in self.chosen.values())
+        return _score(self.chosen)
 
 
 def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool = True) -> _PageRead:
@@ -161,17 +175,14 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool =
         ys = [w.box.y0 for w in words] + [w.box.y1 for w in words]
         band = Box(0, min(ys) - 5 * th, flat.shape[1], max(ys) + 5 * th)
         words = _words_in(engine, flat, band, PSM_SPARSE, 900)
-        chosen, _ = best_candidates(words)
+        chosen = _merge(chosen, best_candidates(words)[0])
     if not _complete(chosen):
         if panels:
             warnings.append("No complete code panel found; the whole page was read.")
-        words = engine.words(flat, PSM_AUTO)
-        chosen, _ = best_candidates(words)
-        if not _complete(chosen) and sparse_pass:
-            sparse = engine.words(flat, PSM_SPARSE)
-            chosen2, _ = best_candidates(sparse)
-            if sum(c.score for c in chosen2.values()) > sum(c.score for c in chosen.values()):
-                chosen = chosen2
+        for psm in (PSM_AUTO, PSM_SPARSE) if sparse_pass else (PSM_AUTO,):
+            chosen = _merge(chosen, best_candidates(engine.words(flat, psm))[0])
+            if _complete(chosen):
+                break
     clock.lap("ocr")
     return _PageRead(page, text_h, f, panels, chosen, warnings)
 
