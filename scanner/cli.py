@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--verbose", "-v", action="store_true", help="show stage timings and all warnings")
     p.add_argument("--engine", choices=["tesserocr", "pytesseract"], default=None, help="OCR back-end (default tesserocr)")
     p.add_argument("--crops", metavar="DIR", help="write PNG crops of each value and the panel to DIR")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="parallel worker processes (0 = all cores)")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="parallel worker processes (default 0 = all cores)")
     b = sub.add_parser("bench", help="benchmark on a labelled sample folder")
     b.add_argument("folder", nargs="?", default="samples")
     b.add_argument("--no-baseline", action="store_true", help="skip the naive whole-image Tesseract baseline")
