@@ -1,4 +1,4 @@
-"""Command line: ``linkage-scanner scan FILE_OR_DIR...`` and ``linkage-scanner bench``.
+"""Command line: ``linkage-scanner scan FILE_OR_DIR...``, ``bench``, ``serve`` and ``loadtest``.
 
 Exit codes: 0 every input gave all three codes; 1 some code was not found;
 2 a usage error or an input that could not be read (the batch goes on and
@@ -150,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--limit", type=int, default=0, help="only the first N samples")
     b.add_argument("--quick", action="store_true", help="the scanner alone: no Tesseract-only run, no baseline")
     b.add_argument("--json", metavar="FILE", help="also write the raw per-sample results to FILE")
+    from .service import add_arguments as serve_arguments
+
+    serve_arguments(sub.add_parser("serve", help="run the HTTP service (needs the [serve] extra)"))
+    lt = sub.add_parser("loadtest", help="load, fault and parity test of the HTTP service, on loopback")
+    from .loadtest import add_arguments as loadtest_arguments
+
+    loadtest_arguments(lt)
     try:
         ns = parser.parse_args(argv)
     except SystemExit as exc:
@@ -158,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
         if ns.jobs == 0:
             ns.jobs = os.cpu_count() or 1
         return cmd_scan(ns)
+    if ns.command == "serve":
+        from .service import serve
+
+        return serve(ns)
+    if ns.command == "loadtest":
+        from .loadtest import run_loadtest
+
+        return run_loadtest(ns)
     from .bench import run_bench
 
     return run_bench(ns)
