@@ -33,7 +33,7 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from typing import Any, Literal
 
@@ -70,7 +70,7 @@ class ServiceConfig:
     timeout: float = 30.0  # LINKAGE_SCANNER_TIMEOUT: seconds per request, queue wait + scan
     upload_timeout: float = 20.0  # LINKAGE_SCANNER_UPLOAD_TIMEOUT: seconds for the whole body to arrive
     max_bytes: int = 20 * 1024 * 1024  # LINKAGE_SCANNER_MAX_BYTES: largest accepted file
-    api_key: str | None = None  # LINKAGE_SCANNER_API_KEY: when set, /v1/scan needs X-API-Key
+    api_key: str | None = field(default=None, repr=False)  # LINKAGE_SCANNER_API_KEY: /v1/scan needs X-API-Key
     max_per_client: int = 0  # LINKAGE_SCANNER_MAX_PER_CLIENT: scans in flight per client address; 0 = no cap
     max_connections: int = 128  # LINKAGE_SCANNER_MAX_CONNECTIONS: uvicorn's connection cap (503 beyond)
     demo: bool = True  # LINKAGE_SCANNER_DEMO: serve the demo page at /
@@ -302,23 +302,32 @@ class ScanPool:
         with self._lock:
             self._in_system -= 1
 
-    def submit(self, data: bytes, crops: bool, deadline: float) -> cf.Future:
-        """Submit a scan for a slot already reserved; the slot is released when the job ends."""
-        assert self._executor is not None
+    def submit(self, data: bytes, crops: bool, deadline: float) -> tuple[cf.Future, cf.Executor]:
+        """Submit a scan for a slot already reserved; the slot is released when the job ends.
+
+        Returns the future and the executor it went to (to restart the right one if it breaks).
+        """
+        executor = self._executor
+        assert executor is not None
         try:
-            fut = self._executor.submit(_scan_job, data, crops, deadline, self.cfg.engine, self.cfg.max_bytes)
-        except Exception:
+            fut = executor.submit(_scan_job, data, crops, deadline, self.cfg.engine, self.cfg.max_bytes)
+        except Exception as exc:
             self.release()
+            exc.executor = executor  # type: ignore[attr-defined]
             raise
         fut.add_done_callback(self.release)
-        return fut
+        return fut, executor
 
-    def restart(self) -> None:
-        """Replace a process pool whose worker died (segfault, OOM kill): the old one refuses all work."""
-        old = self._executor
-        self._executor = self._make_executor()
-        if old is not None:
-            old.shutdown(wait=False, cancel_futures=True)
+    def restart(self, broken: cf.Executor | None) -> None:
+        """Replace a process pool whose worker died (segfault, OOM kill): a broken pool refuses all work.
+
+        Only the broken pool is replaced, once, however many requests saw it break.
+        """
+        with self._lock:
+            if broken is None or self._executor is not broken:
+                return
+            self._executor = self._make_executor()
+        broken.shutdown(wait=False, cancel_futures=True)
         log.error("a scan worker process died; the pool was restarted")
 
 
@@ -638,9 +647,9 @@ def create_app(cfg: ServiceConfig | None = None) -> Any:
 
     async def _run_scan(request: Request, data: bytes, crops: bool, deadline: float) -> Response:
         try:
-            fut = pool.submit(data, crops, deadline)
-        except cf.BrokenExecutor:
-            pool.restart()
+            fut, executor = pool.submit(data, crops, deadline)
+        except cf.BrokenExecutor as exc:
+            pool.restart(getattr(exc, "executor", None))
             raise NotReady("a scan worker was restarted; try again") from None
         del data
         waiter = asyncio.ensure_future(asyncio.wrap_future(fut))
@@ -659,7 +668,7 @@ def create_app(cfg: ServiceConfig | None = None) -> Any:
         try:
             body = waiter.result()
         except cf.BrokenExecutor:
-            pool.restart()
+            pool.restart(executor)
             raise InternalError("the scan worker stopped unexpectedly; try again") from None
         except InternalError as exc:
             log.error("scan worker error: %s", exc.message)
