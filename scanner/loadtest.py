@@ -10,7 +10,8 @@ Phases (``--phases``, default all):
 * ``baseline``  one client, sequential: the single-request median latency.
 * ``sustained`` as many clients as the service has slots (workers + queue) for
   ``--duration`` seconds: throughput, p50/p95/p99, status counts; floor: no 5xx
-  and p95 <= 2 x median x queue depth.
+  and p95 <= 2 x median x queue depth (queue depth = workers + queue slots, all
+  the scans the service holds at once).
 * ``overload``  many more clients than slots: the extra ones must get ``503
   busy`` quickly, never a timeout, a connection error or another 5xx.
 * ``faults``    while clients keep scanning: a client that disconnects mid-upload,
@@ -524,8 +525,13 @@ def run_loadtest(ns: argparse.Namespace) -> int:
             s["cpu_cores_used"] = round((after["cpu_s"] - before["cpu_s"]) / t.seconds, 2)
             s["peak_rss_mb"] = after["peak_rss_mb"]
             s["server_errors"] = t.server_errors
-            bound = 2 * median * max(1, ns.queue) if median else None
+            # Queue depth = everything the service holds at once (running + waiting): a request admitted
+            # to a full service waits for at most that many scans, however many cores it really gets.
+            depth = ns.workers + ns.queue
+            bound = 2 * median * depth if median else None
+            s["queue_depth"] = depth
             s["p95_bound_s"] = round(bound, 3) if bound else None
+            s["p95_over_median"] = round(s["p95_s"] / median, 2) if median and s["p95_s"] else None
             show("sustained", s)
             if t.server_errors:
                 failures.append(f"sustained: {t.server_errors} 5xx answers other than busy")
