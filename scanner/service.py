@@ -30,6 +30,7 @@ import hmac
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -497,7 +498,7 @@ def _csp_for(page: str) -> str:
             "img-src data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
-def create_app(cfg: ServiceConfig | None = None) -> Any:
+def create_app(cfg: ServiceConfig | None = None) -> "AccessLog":
     """Build the FastAPI app for ``cfg`` (default: from the environment).
 
     The pool is started in the app's lifespan: ``/healthz`` answers at once and
@@ -794,7 +795,12 @@ def log_config(level: str) -> dict[str, Any]:
 
 def serve(ns: argparse.Namespace | None = None) -> int:
     """Run the service until interrupted (``linkage-scanner serve``)."""
-    import uvicorn
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError:
+        print("error: the service needs its extra: pip install 'linkage-scanner[serve]'", file=sys.stderr)
+        return 2
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     flags = {f.name: getattr(ns, f.name, None) for f in fields(ServiceConfig)} if ns is not None else {}
@@ -802,7 +808,7 @@ def serve(ns: argparse.Namespace | None = None) -> int:
     try:
         cfg = ServiceConfig.from_env(**flags)
     except ValueError as exc:
-        print(f"error: {exc}", flush=True)
+        print(f"error: {exc}", file=sys.stderr, flush=True)
         return 2
     if cfg.engine:
         os.environ[ENV_PREFIX + "ENGINE"] = cfg.engine  # process workers read it when they warm up

@@ -203,6 +203,29 @@ def test_logs_hold_no_code_and_no_query(server):
     assert "Traceback" not in log
 
 
+def test_process_pool_survives_a_killed_worker():
+    """A worker process that dies (OOM kill, segfault) costs its request a 500; the pool is replaced."""
+    import signal
+
+    photo = (SAMPLES / "images/photo_006.jpg").read_bytes()  # ~4 s: long enough to be killed mid-scan
+    headers = {"Content-Type": "image/jpeg"}
+    with running_server(["--workers", "1", "--queue", "1", "--pool", "process"]) as srv:
+        answer: list[httpx.Response] = []
+        t = threading.Thread(target=lambda: answer.append(httpx.post(srv.url + "/v1/scan", content=photo,
+                                                                     headers=headers, timeout=60)))
+        t.start()
+        time.sleep(1.0)
+        from scanner.loadtest import _cpu_seconds
+
+        workers = [p for p in srv.pids() if p != srv.proc.pid]
+        os.kill(max(workers, key=_cpu_seconds), signal.SIGKILL)  # the busy one, not the resource tracker
+        t.join(60)
+        _error(answer[0], 500, "internal_error")
+        assert httpx.post(srv.url + "/v1/scan", content=photo[:5000], headers=headers, timeout=60).status_code == 422
+        assert httpx.get(srv.url + "/readyz").json()["in_flight"] == 0
+    assert "Traceback" not in srv.log
+
+
 # --------------------------------------------------------------------------- in-process: settings and disk
 
 
