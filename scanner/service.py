@@ -186,7 +186,7 @@ ERROR_CODES: dict[int, list[str]] = {
 # --------------------------------------------------------------------------- the worker pool
 
 
-def _warm() -> tuple[int, int]:
+def _warm(engine_name: str | None = None) -> tuple[int, int]:
     """Load the OCR engine and the recogniser in this worker (thread or process) and run each once.
 
     Tesseract API objects are per thread, so every worker thread warms its own;
@@ -197,8 +197,14 @@ def _warm() -> tuple[int, int]:
     from .api import _recognizer
     from .ocr import get_engine
 
+    global _warm_error
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    engine = get_engine(os.environ.get(ENV_PREFIX + "ENGINE") or None)
+    try:
+        engine = get_engine(engine_name)
+    except ScannerError as exc:
+        # Kept for _ping to raise: an exception here would break the pool and print a traceback instead.
+        _warm_error = exc
+        return os.getpid(), threading.get_ident()
     blank = np.full((120, 400), 255, np.uint8)
     blank[50:70, 40:360] = 0
     engine.words(blank)
@@ -213,8 +219,13 @@ def _warm() -> tuple[int, int]:
     return os.getpid(), threading.get_ident()
 
 
+_warm_error: ScannerError | None = None
+
+
 def _ping() -> tuple[int, int]:
     """A tiny job that holds its worker briefly, so a round of them reaches every worker."""
+    if _warm_error is not None:
+        raise _warm_error
     time.sleep(0.2)
     return os.getpid(), threading.get_ident()
 
@@ -258,14 +269,17 @@ class ScanPool:
         self._lock = threading.Lock()
         self._executor: cf.Executor | None = None
         self.ready = False
+        self.error: str | None = None
         self.warm_seconds: float | None = None
 
     def _make_executor(self) -> cf.Executor:
         if self.cfg.pool == "process":
             # spawn: a fork of a process that runs an event loop and threads is not safe.
             ctx = multiprocessing.get_context("spawn")
-            return cf.ProcessPoolExecutor(max_workers=self.cfg.workers, mp_context=ctx, initializer=_warm)
-        return cf.ThreadPoolExecutor(max_workers=self.cfg.workers, thread_name_prefix="scan", initializer=_warm)
+            return cf.ProcessPoolExecutor(max_workers=self.cfg.workers, mp_context=ctx, initializer=_warm,
+                                          initargs=(self.cfg.engine,))
+        return cf.ThreadPoolExecutor(max_workers=self.cfg.workers, thread_name_prefix="scan", initializer=_warm,
+                                     initargs=(self.cfg.engine,))
 
     async def start(self) -> None:
         """Create the workers and warm every one of them; ``ready`` turns true when done."""
@@ -541,6 +555,14 @@ def create_app(cfg: ServiceConfig | None = None) -> "AccessLog":
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
         task = asyncio.create_task(pool.start())
+
+        def report(t: asyncio.Task) -> None:
+            exc = None if t.cancelled() else t.exception()
+            if exc is not None:  # e.g. no OCR engine: /readyz stays 503 and says why
+                pool.error = exc.message if isinstance(exc, ScannerError) else type(exc).__name__
+                log.error("scan pool failed to start: %s", pool.error)
+
+        task.add_done_callback(report)
         try:
             yield
         finally:
@@ -623,6 +645,8 @@ def create_app(cfg: ServiceConfig | None = None) -> "AccessLog":
             given = request.headers.get("x-api-key", "")
             if not hmac.compare_digest(given.encode(), cfg.api_key.encode()):
                 raise Unauthorized("missing or wrong X-API-Key header")
+        if pool.error:
+            raise NotReady(f"the scan workers failed to start: {pool.error}")
         if not pool.ready:
             raise NotReady("the scanner is still starting; try again in a few seconds")
         deadline = time.monotonic() + cfg.timeout
@@ -690,6 +714,8 @@ def create_app(cfg: ServiceConfig | None = None) -> "AccessLog":
     @app.get("/readyz", response_model=Ready, summary="Readiness: every worker has loaded and run the OCR engine",
              responses=error_doc(503))
     async def readyz() -> Any:
+        if pool.error:
+            raise NotReady(f"the scan workers failed to start: {pool.error}")
         if not pool.ready:
             raise NotReady("the scan workers are still warming up")
         return {"status": "ready", "workers": cfg.workers, "pool": cfg.pool, "capacity": pool.capacity,
@@ -810,8 +836,6 @@ def serve(ns: argparse.Namespace | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 2
-    if cfg.engine:
-        os.environ[ENV_PREFIX + "ENGINE"] = cfg.engine  # process workers read it when they warm up
     app = create_app(cfg)
     uvicorn.run(
         app,

@@ -317,6 +317,18 @@ def test_multipart_upload_never_touches_the_disk(app_client):
     assert not writes, writes
 
 
+def test_a_pool_that_cannot_start_says_why():
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(ServiceConfig(workers=1, queue=0, engine="no-such-engine"))) as c:
+        deadline = time.monotonic() + 10
+        while "failed" not in c.get("/readyz").text and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _error(c.get("/readyz"), 503, "not_ready")
+        assert "no-such-engine" in c.get("/readyz").json()["message"]
+        _error(c.post("/v1/scan", content=b"x", headers={"Content-Type": "image/jpeg"}), 503, "not_ready")
+
+
 def test_config_from_environment_and_flags():
     env = {"LINKAGE_SCANNER_WORKERS": "3", "LINKAGE_SCANNER_POOL": "process", "LINKAGE_SCANNER_MAX_BYTES": "1000",
            "LINKAGE_SCANNER_DEMO": "off", "LINKAGE_SCANNER_API_KEY": "k"}
