@@ -259,7 +259,7 @@ async def _one(client: Any, url: str, photo: bytes, tally: Tally, timeout: float
 
 
 async def run_clients(url: str, photos: Sequence[bytes], clients: int, duration: float,
-                      request_timeout: float = 60.0, pause_after_busy: float = 0.05) -> Tally:
+                      request_timeout: float = 60.0, pause_after_busy: float = 0.2) -> Tally:
     """``clients`` concurrent clients posting photos in turn for ``duration`` seconds (last requests finish)."""
     import httpx
 
