@@ -1,4 +1,4 @@
-"""Command line: ``linkage-scanner scan FILE_OR_DIR...`` and ``linkage-scanner bench``.
+"""Command line: ``linkage-scanner scan FILE_OR_DIR...``, ``bench``, ``serve`` and ``loadtest``.
 
 Exit codes: 0 every input gave all three codes; 1 some code was not found;
 2 a usage error or an input that could not be read (the batch goes on and
@@ -156,6 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--peers", action="store_true", help="also run RapidOCR on the same images (pip install '.[bench]')")
     b.add_argument("--scaling", metavar="PHOTO", help="also time PHOTO re-encoded at 2, 6, 12 and 24 megapixels")
     b.add_argument("--throughput", metavar="N", type=int, default=0, help="also measure batch throughput with 1..N workers")
+    from .service import add_arguments as serve_arguments
+
+    serve_arguments(sub.add_parser("serve", help="run the HTTP service (needs the [serve] extra)"))
+    lt = sub.add_parser("loadtest", help="load, fault and parity test of the HTTP service, on loopback")
+    from .loadtest import add_arguments as loadtest_arguments
+
+    loadtest_arguments(lt)
     try:
         ns = parser.parse_args(argv)
     except SystemExit as exc:
@@ -164,6 +171,14 @@ def main(argv: list[str] | None = None) -> int:
         if ns.jobs == 0:
             ns.jobs = os.cpu_count() or 1
         return cmd_scan(ns)
+    if ns.command == "serve":
+        from .service import serve
+
+        return serve(ns)
+    if ns.command == "loadtest":
+        from .loadtest import run_loadtest
+
+        return run_loadtest(ns)
     from .bench import run_bench
 
     return run_bench(ns)
