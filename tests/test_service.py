@@ -125,7 +125,10 @@ def _error(resp: httpx.Response, status: int, code: str) -> None:
 
 def test_bad_inputs_give_json_errors_with_stable_codes(http):
     photo = (SAMPLES / PARITY[0]).read_bytes()
-    _error(http.post("/v1/scan", content=b"hello", headers={"Content-Type": "text/plain"}), 415, "unsupported_input")
+    _error(http.post("/v1/scan", content=b"PK\x03\x04" + bytes(range(256)), headers={"Content-Type": "application/zip"}),
+           415, "unsupported_input")
+    letter = http.post("/v1/scan", content=b"hello", headers={"Content-Type": "text/plain"})  # text is a letter too
+    assert letter.status_code == 200 and letter.json()["status"] == "not_found"
     _error(http.post("/v1/scan", content=photo[:3000], headers={"Content-Type": "image/jpeg"}), 422, "unreadable_input")
     _error(http.post("/v1/scan", content=b"", headers={"Content-Type": "image/jpeg"}), 422, "unreadable_input")
     _error(http.post("/v1/scan", content=photo), 400, "bad_request")  # no Content-Type
