@@ -191,6 +191,9 @@ def _validate(field: str, text: str) -> bool:
         joined = "".join(text.split())
         keyish = sum(1 for ch in joined if regex.match(r"[\p{L}\p{N}/!?*+=\-|]", ch))
         return 6 <= len(joined) <= 20 and looks_random(joined) and keyish >= max(len(joined) - 2, 0.85 * len(joined))
+    # The same leniency for the other codes: a stray symbol ('Y' doubled as 'Y¥') does not
+    # stop a value from being the one next to its label.
+    text = regex.sub(r"\p{S}", "", text)
     if field == "ods_code":
         return check_ods(text).valid
     return check_account(text).valid
@@ -218,6 +221,8 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             # but loses to a label that stands alone.
             score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words) \
                 - (0.5 if lab.in_prose else 0.0)
+            if not valid and regex.search(r"\d", text):
+                score += 0.4  # every code has digits; of two doubtful values, prefer the one that looks like one
             out.append(Candidate(field=lab.field, text=text, box=box, words=tuple(vw), found_by="label",
                                  where=where, score=score))  # type: ignore[arg-type]
     return out

@@ -178,6 +178,8 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
         for tag, i1, i2, j1, j2 in sm.get_opcodes():
             if tag == "equal":
                 continue
+            if tag == "insert" and (fname == "ods_code" or any(c not in WHITELIST[fname] for c in other_text[j1:j2])):
+                continue  # an ODS code's length is fixed; a symbol no code contains ('¥', '|') is a misread
             if primary.source == "model" and all(probs[i] >= MODEL_SURE for i in range(i1, min(i2, len(probs)))) \
                     and tag != "insert":
                 continue  # the recogniser is sure here; Tesseract's different guess is its word prior talking

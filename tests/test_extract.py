@@ -104,3 +104,13 @@ def test_a_colon_makes_a_label_even_inside_a_sentence():
                   (500, "tTALtBP3rLR16"))
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "tTALtBP3rLR16"
+
+
+def test_a_stray_symbol_in_an_ods_code_does_not_lose_it_to_prose():
+    words = (
+        _line(100, 0, (100, "Organisation"), (280, "Code"))
+        + _line(140, 1, (100, "Y¥52978"))
+        + _line(300, 2, (100, "Key,"), (180, "Organisation"), (360, "Code"), (440, "and"), (500, "Account"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "Y¥52978"
