@@ -102,7 +102,7 @@ def score(samples: list[dict], outs: list[Outcome]) -> dict[str, dict[str, float
     """Per-capture counts: letters, exact letters, per-field exact/wrong/silent-wrong/flagged-right/not-found."""
     table: dict[str, dict[str, float | int]] = {}
     for s, o in zip(samples, outs):
-        groups = (s["capture"], f"{s['capture']}:{s['kind']}", "all") if s.get("kind") else (s["capture"], "all")
+        groups = (s["capture"], f"{s['capture']}:{s['kind']}", "all") if s.get("kind") else (s["capture"], "images", "all")
         for group in groups:
             row = table.setdefault(group, {"n": 0, "letters": 0, "letter_exact": 0, "invented": 0, "times": []})  # type: ignore[dict-item]
             row["n"] += 1
@@ -216,7 +216,7 @@ def run_bench(ns: argparse.Namespace) -> int:
         samples = samples[: ns.limit]
     kinds = sorted({f"{s['capture']}:{s['kind']}" for s in samples if s.get("kind")})
     captures = [c for c in CAPTURE_ORDER if any(s["capture"] == c for s in samples)]
-    captures = [x for c in captures for x in [c] + [k for k in kinds if k.startswith(c + ":")]] + ["all"]
+    captures = [x for c in captures for x in [c] + [k for k in kinds if k.startswith(c + ":")]] + ["images", "all"]
     modes = ["scanner"] + ([] if ns.quick else ["tesseract", "model"]) + \
         ([] if ns.no_baseline or ns.quick else ["baseline"]) + (["rapidocr"] if getattr(ns, "peers", False) else [])
     results: dict[str, list[Outcome]] = {}
