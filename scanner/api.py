@@ -69,7 +69,10 @@ def scan(
         use_model = readers != "tesseract"
         opts = Options(crops=crops, deadline=deadline, use_model=use_model, tesseract_reads_values=readers != "model")
 
+        decoded: list[float] = []  # when the first decoded image reached the image stages
+
         def scan_image(loaded: LoadedImage) -> ScanResult:
+            decoded.append(time.perf_counter())
             return scan_loaded(loaded, get_engine(engine), _recognizer() if use_model else None, opts)
 
         if isinstance(source, (Image.Image, np.ndarray)):
@@ -87,6 +90,8 @@ def scan(
         raise InputTooLarge("the input needs more memory than is available; send a smaller file") from None
     except RecursionError:
         raise UnreadableInput("the input is nested too deeply to read") from None
+    if decoded and not result.timings.load:
+        load_time = decoded[0] - started  # reading, type detection and decoding
     result.timings.load = round(result.timings.load or load_time, 4)
     result.timings.total = round(time.perf_counter() - started, 4)
     log.debug("scan finished: status=%s in %.3fs", result.status, result.timings.total)

@@ -205,9 +205,10 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         again = _read_page(unturned, engine, clock)
         if again.score > read.score:
             read = again
-    elif not _complete(read.chosen):
-        # Not all labels found: the page may be upside down. Pick the turn whose text reads
-        # best on a strip of the page, then read the page that way.
+    elif sum(c.found_by == "label" and c.score >= 2.0 for c in read.chosen.values()) < 2:
+        # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
+        # best on a strip of the page, then read the page that way. (Two codes read next to
+        # their labels already prove the page upright.)
         turns = _best_turn(small, engine, sideways=False)
         clock.lap("page")
         if turns:
