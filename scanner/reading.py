@@ -30,11 +30,24 @@ WHITELIST: dict[str, str] = {
 }
 #: Glyphs that some fonts draw (almost) alike; without a model these are never trusted.
 CONFUSABLE = set("lI1|O0oQDcCsSvVwWxXzZkKpPuUyY")
-#: Below this posterior a recogniser character is flagged for review.
-CHAR_REVIEW = 0.90
-FIELD_REVIEW = 0.90
-#: A recogniser character at or above this posterior is trusted even when Tesseract reads
-#: it differently (measured: 99.98% of such characters are right, see weights/MODEL_CARD.md).
+#: A character this likely to be wrong is flagged for review, with its alternatives.
+CHAR_FLAG = 0.03
+#: A field less likely than this to be right needs review even with no character flagged.
+FIELD_REVIEW = 0.97
+#: (posterior at least, error if Tesseract agreed, error if it disagreed), measured by
+#: tools/vote_table.py on held-out fonts: 0 of 13,639 characters at >= 0.99 with Tesseract
+#: agreeing were wrong, 2 of 1,239 with it disagreeing; 0.94-0.97: 0.15 % against 6.5 %;
+#: 0.8-0.9: 2.0 % against 12.5 %; below 0.8 at least 11 % either way.
+_ERROR_TABLE = [
+    (0.99, 0.0002, 0.002),
+    (0.97, 0.003, 0.004),
+    (0.94, 0.003, 0.07),
+    (0.90, 0.015, 0.10),
+    (0.80, 0.02, 0.13),
+    (0.50, 0.13, 0.28),
+    (0.00, 0.35, 0.55),
+]
+#: The recogniser is this sure of a character: Tesseract writing it twice is Tesseract's habit.
 MODEL_SURE = 0.99
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
@@ -135,8 +148,48 @@ def _validated(fname: str, text: str):  # noqa: ANN202
     return check_key(text)
 
 
-def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeField:
-    """Combine readings of one value into a field with per-character certainty."""
+def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
+                   others: list[Reading]) -> tuple[set[int], dict[int, list[str]]]:
+    """Where other readings differ from the value: the indices, and what they read there
+    (same-length replacements give a character, an extra character a two-character option)."""
+    where: set[int] = set()
+    said: dict[int, list[str]] = {}
+    for other in others:
+        other_text = "".join(other.text.split())
+        if fname != "linkage_key":
+            other_text = _validated(fname, other_text).value or other_text
+        sm = difflib.SequenceMatcher(a=value, b=other_text, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag == "equal":
+                continue
+            if tag == "insert":
+                extra = other_text[j1:j2]
+                if fname == "ods_code" or any(c not in WHITELIST[fname] for c in extra):
+                    continue  # an ODS code's length is fixed; a symbol no code contains is a misread
+                if not value or _doubled_glyph(value, probs, i1, extra, primary.source):
+                    continue
+                # Perhaps a character the recogniser dropped: the neighbours are in doubt.
+                for i in {max(0, i1 - 1), min(i1, len(value) - 1)}:
+                    where.add(i)
+                    said.setdefault(i, []).append(value[i] + extra if i < i1 else extra + value[i])
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                for k in range(i2 - i1):
+                    where.add(i1 + k)
+                    said.setdefault(i1 + k, []).append(other_text[j1 + k])
+            else:
+                where.update(range(i1, i2))
+    return where, said
+
+
+def vote(fname: FieldName, readings: list[Reading]) -> CodeField:
+    """Combine readings of one value into a field with per-character certainty.
+
+    Each character's chance of being wrong comes from a table measured on fresh renders in
+    fonts the recogniser never saw (``_char_error``): its posterior, and whether Tesseract's
+    own reading of the same crop agrees there.  A character whose chance is
+    ``CHAR_FLAG`` or more goes into ``uncertain``; the field's confidence is the chance that
+    every character is right, and below ``FIELD_REVIEW`` the field needs review.
+    """
     valid = []
     for r in readings:
         chk = _validated(fname, r.text)
@@ -147,79 +200,44 @@ def vote(fname: FieldName, readings: list[Reading], has_model: bool) -> CodeFiel
     # The model is the primary reader when present; Tesseract otherwise.
     primary, pchk = valid[0]
     value = pchk.value or ""
-    others = [r for r, _ in valid[1:]] + [r for r in readings if all(r is not v for v, _ in valid)]
+    rest = [r for r in readings if r is not primary]
+    # Tesseract's reading of the value crop is the second opinion; its page reading (same
+    # engine, worse crop) only when there is no crop reading.
+    others = [r for r in rest if r.source != "page"] if any(r.source == "tesseract" for r in rest) else rest
     uncertain: dict[int, UncertainChar] = {}
     for idx, alts in pchk.repaired:
         uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(alts)), reason="changed to fit the code's format")
     # Per-character posterior of the primary reading (same length unless repaired by removing spaces).
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
     alts = primary.alternatives if len(primary.alternatives) == len(value) else [[] for _ in value]
-    resolved: set[int] = set()
+    disagree, said = _disagreements(fname, value, probs, primary, others)
+    errors: list[float] = []
     for i, ch in enumerate(value):
-        p = probs[i]
-        trust = p if primary.source == "model" or not _confusable(fname, i, ch) else min(p, 0.6)
-        if trust < CHAR_REVIEW and i not in uncertain:
+        e = _char_error(probs[i], primary.source, i in disagree)
+        if primary.source != "model" and _confusable(fname, i, ch):
+            e = max(e, 0.4)  # Tesseract alone cannot tell look-alikes apart in these fonts
+        if e >= CHAR_FLAG and i not in uncertain:
             cands = [ch] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if q >= 0.02 and a != ch]
+            cands += said.get(i, [])
             if len(cands) == 1 and _confusable(fname, i, ch):
                 cands += _look_alikes(ch)
             cands = [ch] + [a for a in cands[1:] if _allowed(fname, value, i, a)]
-            if len(cands) == 1 and fname != "linkage_key":
-                resolved.add(i)
-                continue  # the format rules out every other reading of this character
-            uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4],
-                                         reason="hard to read")
-    agreement = 1.0
-    for other in others:
-        other_text = "".join(other.text.split())
-        if fname != "linkage_key":
-            chk = _validated(fname, other_text)
-            other_text = chk.value or other_text
-        sm = difflib.SequenceMatcher(a=value, b=other_text, autojunk=False)
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
-            if tag == "equal":
-                continue
-            if tag == "insert" and (fname == "ods_code" or any(c not in WHITELIST[fname] for c in other_text[j1:j2])):
-                continue  # an ODS code's length is fixed; a symbol no code contains ('¥', '|') is a misread
-            if primary.source == "model" and all(probs[i] >= MODEL_SURE for i in range(i1, min(i2, len(probs)))) \
-                    and tag != "insert":
-                continue  # the recogniser is sure here; Tesseract's different guess is its word prior talking
-            agreement = min(agreement, 0.85 if has_model else 0.6)
-            if tag == "replace" and i2 - i1 == j2 - j1:
-                for k in range(i2 - i1):
-                    i = i1 + k
-                    prev = uncertain.get(i)
-                    cands = (prev.alternatives if prev else [value[i]]) + [other_text[j1 + k]]
-                    uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4],
-                                                 reason="readings disagree")
-            elif tag in ("replace", "delete"):
-                for i in range(i1, i2):
-                    prev = uncertain.get(i)
-                    uncertain[i] = UncertainChar(index=i, alternatives=prev.alternatives if prev else [value[i]],
-                                                 reason="readings disagree")
-            elif tag == "insert" and value and _doubled_glyph(value, probs, i1, other_text[j1:j2], primary.source):
-                continue
-            elif tag == "insert" and value:
-                # Often Tesseract writing an ambiguous glyph twice, but it may be a character the
-                # recogniser dropped: flag the neighbour so the person checks that spot.
-                i = min(max(0, i1 - 1), len(value) - 1)
-                prev = uncertain.get(i)
-                extra = value[i] + other_text[j1:j2] if i < i1 else other_text[j1:j2] + value[i]
-                opts = (prev.alternatives if prev else [value[i]]) + [extra]
-                uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(opts))[:4],
-                                             reason="a character may be missing next to this one")
-    errors = [min(_char_error(p, primary.source), 0.02) if i in resolved else _char_error(p, primary.source)
-              for i, p in enumerate(probs)]
-    conf = float(np.prod([1.0 - e for e in errors])) if probs else 0.0
-    if primary.source != "model":
-        conf = min(conf, 0.8) if any(c in CONFUSABLE for c in value) and fname == "linkage_key" else conf
-    conf = max(0.0, min(1.0, conf * agreement * (0.9 if pchk.repaired else 1.0)))
+            if len(cands) == 1 and fname != "linkage_key" and i not in disagree:
+                e = min(e, 0.02)  # the format rules out every other reading of this character
+            else:
+                uncertain[i] = UncertainChar(
+                    index=i, alternatives=list(dict.fromkeys(cands))[:4],
+                    reason="readings disagree" if i in disagree else "hard to read")
+        errors.append(e)
+    conf = float(np.prod([1.0 - e for e in errors])) if errors else 0.0
+    conf = max(0.0, min(1.0, conf * (0.9 if pchk.repaired else 1.0)))
     if uncertain:
         conf = min(conf, 0.75)
     needs_review = bool(uncertain) or conf < FIELD_REVIEW
     if needs_review and not uncertain and fname == "linkage_key":
         # Many slightly unsure characters add up: point the person at the least sure ones.
-        for i in sorted(range(len(value)), key=lambda k: probs[k])[:2]:
-            if probs[i] < MODEL_SURE:
+        for i in sorted(range(len(value)), key=lambda k: -errors[k])[:2]:
+            if errors[i] > _char_error(1.0, primary.source, False):
                 cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
                 uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
@@ -240,18 +258,16 @@ def _allowed(fname: str, value: str, index: int, ch: str) -> bool:
     return ch in KEY_CHARS
 
 
-def _char_error(p: float, source: str) -> float:
-    """Chance a character is wrong given its posterior.  For the recogniser this is the
-    measured error per posterior band on held-out fonts (weights/MODEL_CARD.md)."""
+def _char_error(p: float, source: str, disagreed: bool) -> float:
+    """Chance a character is wrong.  For the recogniser: measured per posterior band, split
+    by whether Tesseract's reading of the crop agreed there, on 1,600 fresh renders of keys in
+    held-out fonts, clean and degraded (tools/vote_table.py); rounded up."""
     if source != "model":
         return 1.0 - p
-    if p >= 0.99:
-        return 0.0005
-    if p >= 0.9:
-        return 0.02
-    if p >= 0.5:
-        return 0.25
-    return 0.55
+    for floor, agreed_err, disagreed_err in _ERROR_TABLE:
+        if p >= floor:
+            return disagreed_err if disagreed else agreed_err
+    return _ERROR_TABLE[-1][2] if disagreed else _ERROR_TABLE[-1][1]
 
 
 def _doubled_glyph(value: str, probs: list[float], i1: int, extra: str, source: str) -> bool:
@@ -303,4 +319,4 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
             readings.append(tess)
         page_text = "".join(ocr_text.split())
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
-    return vote(fname, readings, has_model=bool(model)), crop
+    return vote(fname, readings), crop
