@@ -150,10 +150,11 @@ def skew_angle(grey: np.ndarray) -> float:
     return float(best)
 
 
-def deskew(page: Page) -> Page:
-    """Rotate a page without a found outline so its text lines are horizontal."""
+def deskew(page: Page, min_angle: float = 1.0, max_angle: float = 45.0) -> Page:
+    """Rotate a page so its text lines are horizontal (a flattened page keeps a small residual
+    skew when a corner of its outline was hidden or curled)."""
     angle = skew_angle(page.image)
-    if abs(angle) < 1.0:
+    if abs(angle) < min_angle or abs(angle) > max_angle:
         return page
     h, w = page.image.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -163,7 +164,8 @@ def deskew(page: Page) -> Page:
     m[1, 2] += nh / 2 - h / 2
     rotated = cv2.warpAffine(page.image, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     forward = np.vstack([m, [0, 0, 1]])
-    return Page(image=rotated, to_source=page.to_source @ np.linalg.inv(forward), found_outline=False, quad=None)
+    return Page(image=rotated, to_source=page.to_source @ np.linalg.inv(forward), found_outline=page.found_outline,
+                quad=page.quad)
 
 
 def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
@@ -177,7 +179,8 @@ def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
     if quad is not None:
         quad_full = quad / f
         warped, to_source = _rectify(grey, quad_full, max_width)
-        return Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full)
+        return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full),
+                      min_angle=1.5, max_angle=10.0)
     s = min(1.0, max_width / max(w, h))
     if s < 1.0:
         grey = cv2.resize(grey, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
