@@ -21,7 +21,7 @@ def _rects_from_mask(mask: np.ndarray, min_area: float, page_area: float) -> lis
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
         area = w * h
-        if area < min_area or area > 0.8 * page_area or h < 12 or w < 3 * h / 4:
+        if area < min_area or area > 0.4 * page_area or h < 12 or w < 3 * h / 4:
             continue
         out.append(Box(float(x), float(y), float(x + w), float(y + h)))
     return out

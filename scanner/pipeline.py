@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -145,14 +145,28 @@ class _PageRead:
     panels: list[Box]
     chosen: dict[str, Candidate]
     warnings: list[str]
+    flat: np.ndarray  # the OCR image
+    upright_words: int = 0  # confident dictionary-like words seen in the panels
+    panel_words: int = 0
+    whole_read: bool = False
 
     @property
     def score(self) -> float:
         return _score(self.chosen)
 
+    @property
+    def labelled(self) -> int:
+        """Codes read next to their labels: two or more prove the page upright."""
+        return sum(c.found_by == "label" and c.score >= 2.0 for c in self.chosen.values())
 
-def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool = True) -> _PageRead:
-    """Enhance, find panels and OCR one orientation of the page: panels first, whole page after."""
+    @property
+    def looks_upside_down(self) -> bool:
+        """The panels held text but hardly a confident word: text read upside down looks so."""
+        return self.panel_words >= 4 and self.upright_words <= self.panel_words // 8
+
+
+def _read_panels(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
+    """Enhance, find panels and OCR them (and the band of the page around them)."""
     text_h = estimate_text_height(page.image)
     ocr_img, f = scale_for_ocr(page.image, text_h)
     flat = flatten_light(ocr_img)
@@ -161,7 +175,6 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool =
     clock.lap("panel")
     words: list[Word] = []
     chosen: dict[str, Candidate] = {}
-    warnings: list[str] = []
     pad = 6
     for i, p in enumerate(panels[:3]):
         region = Box(p.x0 - pad, p.y0 - pad, p.x1 + pad, p.y1 + pad)
@@ -169,6 +182,8 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool =
         chosen, _ = best_candidates(words)
         if _complete(chosen):
             break
+    seen = [w for w in words if w.text.strip()]
+    upright = sum(len(w.text) >= 3 and w.text.isalpha() and w.conf > 60 for w in seen)
     if not _complete(chosen) and words:
         # Some labels were in the panels: read the band of the page around them (side-by-side cells).
         th = (text_h or 20.0) * f
@@ -176,15 +191,42 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock, sparse_pass: bool =
         band = Box(0, min(ys) - 5 * th, flat.shape[1], max(ys) + 5 * th)
         words = _words_in(engine, flat, band, PSM_SPARSE, 900)
         chosen = _merge(chosen, best_candidates(words)[0])
-    if not _complete(chosen):
-        if panels:
-            warnings.append("No complete code panel found; the whole page was read.")
-        for psm in (PSM_AUTO, PSM_SPARSE) if sparse_pass else (PSM_AUTO,):
-            chosen = _merge(chosen, best_candidates(engine.words(flat, psm))[0])
-            if _complete(chosen):
-                break
     clock.lap("ocr")
-    return _PageRead(page, text_h, f, panels, chosen, warnings)
+    return _PageRead(page, text_h, f, panels, chosen, [], flat, upright, len(seen))
+
+
+def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: bool = True) -> _PageRead:
+    """When the panels did not give every code, read the whole page too."""
+    if read.whole_read or _complete(read.chosen):
+        return read
+    chosen, warnings = read.chosen, list(read.warnings)
+    if read.panels:
+        warnings.append("No complete code panel found; the whole page was read.")
+    for psm in (PSM_AUTO, PSM_SPARSE) if sparse_pass else (PSM_AUTO,):
+        chosen = _merge(chosen, best_candidates(engine.words(read.flat, psm))[0])
+        if _complete(chosen):
+            break
+    clock.lap("ocr")
+    return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
+
+
+def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
+    """Enhance, find panels and OCR one orientation of the page: panels first, whole page after."""
+    return _read_whole(_read_panels(page, engine, clock), engine, clock)
+
+
+def _turned_if_better(read: _PageRead, small: np.ndarray, engine: OcrEngine, clock: _Clock) -> _PageRead:
+    """Read the page the other way up when a strip of it reads better so, and keep whichever
+    way gives more codes next to their labels."""
+    turns = _best_turn(small, engine, sideways=False)
+    clock.lap("page")
+    if not turns:
+        return read
+    again = _read_page(rotate_page(read.page, turns), engine, clock)
+    if again.labelled >= 2:
+        return again
+    read = _read_whole(read, engine, clock)
+    return again if again.score > read.score else read
 
 
 def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options) -> ScanResult:  # noqa: ANN001
@@ -199,22 +241,24 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         page = rotate_page(page, _best_turn(small, engine, sideways=True))
         small = None
     clock.lap("page")
-    read = _read_page(page, engine, clock)
-    if not _complete(read.chosen) and small is None:
-        # Perhaps misjudged as sideways: the page as it came may read better.
-        again = _read_page(unturned, engine, clock)
-        if again.score > read.score:
-            read = again
-    elif sum(c.found_by == "label" and c.score >= 2.0 for c in read.chosen.values()) < 2:
-        # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
-        # best on a strip of the page, then read the page that way. (Two codes read next to
-        # their labels already prove the page upright.)
-        turns = _best_turn(small, engine, sideways=False)
-        clock.lap("page")
-        if turns:
-            again = _read_page(rotate_page(page, turns), engine, clock)
+    read = _read_panels(page, engine, clock)
+    if small is None:
+        read = _read_whole(read, engine, clock)
+        if not _complete(read.chosen):
+            # Perhaps misjudged as sideways: the page as it came may read better.
+            again = _read_page(unturned, engine, clock)
             if again.score > read.score:
                 read = again
+    else:
+        probed = read.looks_upside_down
+        if probed:
+            # Text in the panels but hardly a word: check the turn before reading the whole page.
+            read = _turned_if_better(read, small, engine, clock)
+        read = _read_whole(read, engine, clock)
+        if not probed and read.labelled < 2:
+            # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
+            # best on a strip of the page, then read the page that way.
+            read = _turned_if_better(read, small, engine, clock)
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)
     if not any(c.found_by == "label" and c.score >= 2.0 for c in chosen.values()):
