@@ -78,13 +78,25 @@ def _edit_distance(a: str, b: str, cap: int) -> int:
     return prev[-1]
 
 
+#: Misreads OCR makes of blurred print, folded away on both sides before comparing
+#: ("Unkage" for "Linkage", "Accourt" for "Account", "Nurnber" for "Number").
+_OCR_FOLDS = (("rn", "m"), ("li", "u"), ("cl", "d"), ("vv", "w"), ("1", "l"), ("|", "l"), ("0", "o"), ("5", "s"))
+
+
+def _ocr_fold(token: str) -> str:
+    for seen, canon in _OCR_FOLDS:
+        token = token.replace(seen, canon)
+    return token
+
+
 def _token_matches(seen: str, wanted: str) -> bool:
     if seen == wanted:
         return True
     if wanted == "id":
         return seen in {v.lower() for v in _ID_VARIANTS}
     cap = 0 if len(wanted) < 4 else 1 if len(wanted) < 9 else 2
-    return cap > 0 and _edit_distance(seen, wanted, cap) <= cap
+    return cap > 0 and (_edit_distance(seen, wanted, cap) <= cap
+                        or _edit_distance(_ocr_fold(seen), _ocr_fold(wanted), cap) <= cap)
 
 
 def _in_prose(label_words: tuple[Word, ...], before: Word | None) -> bool:

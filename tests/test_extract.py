@@ -114,3 +114,18 @@ def test_a_stray_symbol_in_an_ods_code_does_not_lose_it_to_prose():
     )
     chosen, _ = best_candidates(words)
     assert chosen["ods_code"].text == "Y¥52978"
+
+
+def test_labels_blurred_into_typical_ocr_misreads_still_anchor_values():
+    words = (
+        _line(100, 0, (100, "Unkage"), (210, "key-"), (500, "oFTNSwhtcK140N"))
+        + _line(150, 1, (100, "Accourt"), (220, "ID:"), (500, "9607710741"))
+        + _line(200, 2, (100, "ODS"), (160, "Cade:"), (500, "N33459"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "oFTNSwhtcK140N"
+    assert chosen["account_id"].text == "9607710741"
+    assert chosen["ods_code"].text == "N33459"
+    assert all(c.found_by == "label" for c in chosen.values())
+    # Folding misreads does not make unrelated words labels.
+    assert find_labels(_line(100, 0, (100, "Package"), (210, "key:"))) == []
