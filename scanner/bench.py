@@ -166,17 +166,19 @@ def _calibration(samples: list[dict], outs: list[Outcome]) -> None:
         print(f"| {lo:.2f}-{min(hi, 1.0):.2f} | {n} | {right} | {_pct(right, n)} | {flagged} |")
 
 
-def _wrong_positions(value: str, truth: str) -> set[int]:
-    """Indices of ``value`` that differ from the truth (aligned; a missing character marks its neighbour)."""
+def _wrong_spots(value: str, truth: str) -> list[set[int]]:
+    """Where ``value`` differs from the truth (aligned): one spot per wrong or extra character,
+    and for a missing character the two characters either side of the gap (a flag on either
+    points the person at it)."""
     import difflib
 
-    bad: set[int] = set()
+    spots: list[set[int]] = []
     for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=value, b=truth, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
-            bad.update(range(i1, i2))
+            spots += [{i} for i in range(i1, i2)]
         elif tag == "insert":
-            bad.update({max(0, i1 - 1), min(i1, len(value) - 1)} & set(range(len(value))))
-    return bad
+            spots.append({max(0, i1 - 1), min(i1, len(value) - 1)} & set(range(len(value))))
+    return [s for s in spots if s]
 
 
 def _flag_coverage(samples: list[dict], outs: list[Outcome]) -> None:
@@ -187,13 +189,12 @@ def _flag_coverage(samples: list[dict], outs: list[Outcome]) -> None:
         if truth is None or value is None or value == truth:
             continue
         wrong_keys += 1
-        bad = _wrong_positions(value, truth)
+        spots = _wrong_spots(value, truth)
         flagged = set(o.uncertain.get("linkage_key", []))
-        wrong_chars += len(bad)
+        wrong_chars += len(spots)
         flagged_chars += len(flagged)
-        # A wrong key is "covered" when every wrong spot is flagged (or the whole field is marked for review
-        # with a length that cannot be right, which no per-character flag can show).
-        covered += bool(bad) and bad <= flagged
+        # A wrong key is "covered" when a flag points at every wrong spot.
+        covered += bool(spots) and all(spot & flagged for spot in spots)
     print("\n## Wrong keys: are the wrong characters flagged?\n")
     print(f"wrong keys (value given): {wrong_keys}; all wrong characters flagged in {covered} "
           f"({_pct(covered, wrong_keys).strip()}); characters flagged per wrong character: "
