@@ -252,15 +252,20 @@ def run_bench(ns: argparse.Namespace) -> int:
             theirs = statistics.median(results[other][i].seconds for i in images)
             exact = {m: sum(all(results[m][i].values.get(f) == samples[i][f] for f in FIELD_NAMES)
                             for i in images if samples[i].get("linkage_key")) for m in ("scanner", other)}
-            print(f"images: median time scanner {mine:.2f}s, {other} {theirs:.2f}s (scanner {theirs / mine:.1f}x faster); "
+            speed = f"{theirs / mine:.1f}x faster" if theirs >= mine else f"{mine / theirs:.1f}x slower"
+            print(f"images: median time scanner {mine:.2f}s, {other} {theirs:.2f}s (scanner {speed}); "
                   f"letters exact scanner {exact['scanner']}, {other} {exact[other]}")
     if getattr(ns, "scaling", None):
         from .bench_speed import size_scaling
 
         print("\n## Cost against photo size (one photo re-encoded, median of 3)\n")
-        print("| megapixels | size | JPEG bytes | median s |\n|---|---|---|---|")
-        for row in size_scaling(Path(ns.scaling)):
-            print(f"| {row['mp']} | {row['size']} | {row['bytes']} | {row['median_s']:.2f} |")
+        photo = Path(ns.scaling)
+        truth = next((s for s in samples if (root / s["file"]).resolve() == photo.resolve()), None)
+        what = "letter exact" if truth else "codes as the photo itself"
+        print(f"| megapixels | size | JPEG bytes | median s | {what} |\n|---|---|---|---|---|")
+        for row in size_scaling(photo, truth=truth):
+            print(f"| {row['mp']} | {row['size']} | {row['bytes']} | {row['median_s']:.2f} | "
+                  f"{'yes' if row['same_codes'] else 'no'} |")
     if getattr(ns, "throughput", 0):
         from .bench_speed import throughput
 

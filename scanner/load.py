@@ -51,7 +51,7 @@ class Limits:
     max_aspect: float = 20.0
     min_side: int = 32
     #: longest side an image is decoded at; bigger JPEGs are DCT-scaled down.
-    decode_long_side: int = 4200
+    decode_long_side: int = 2800
     #: PDF pages looked at (in order); later pages are ignored with a warning.
     max_pages: int = 20
     #: frames of a multi-page TIFF or an animated GIF/WebP/PNG looked at.
