@@ -95,8 +95,12 @@ def _token_matches(seen: str, wanted: str) -> bool:
     if wanted == "id":
         return seen in {v.lower() for v in _ID_VARIANTS}
     cap = 0 if len(wanted) < 4 else 1 if len(wanted) < 9 else 2
-    return cap > 0 and (_edit_distance(seen, wanted, cap) <= cap
-                        or _edit_distance(_ocr_fold(seen), _ocr_fold(wanted), cap) <= cap)
+    if cap == 0 or abs(len(seen) - len(wanted)) > 2 * cap:
+        return False
+    if _edit_distance(seen, wanted, cap) <= cap:
+        return True
+    folded_seen, folded_wanted = _ocr_fold(seen), _ocr_fold(wanted)
+    return (folded_seen != seen or folded_wanted != wanted) and _edit_distance(folded_seen, folded_wanted, cap) <= cap
 
 
 def _in_prose(label_words: tuple[Word, ...], before: Word | None) -> bool:
@@ -126,6 +130,16 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
     synonyms = sorted(
         ((field, syn.split()) for field, syns in LABELS.items() for syn in syns), key=lambda fs: -len(fs[1])
     )
+    memo: dict[tuple[str, str], bool] = {}  # per call: OCR tokens are not kept between scans
+
+    def matches(seen: str, wanted: str) -> bool:
+        if not fuzzy:
+            return seen == wanted
+        key = (seen, wanted)
+        if key not in memo:
+            memo[key] = _token_matches(seen, wanted)
+        return memo[key]
+
     used: set[int] = set()
     labels: list[Label] = []
     i = 0
@@ -135,7 +149,7 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
             j = i
             ok = True
             for part in parts:
-                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not (toks[j][1] == part if not fuzzy else _token_matches(toks[j][1], part)):
+                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not matches(toks[j][1], part):
                     ok = False
                     break
                 j += 1
