@@ -555,6 +555,10 @@ whitespace normalised).
 
 Held-out key errors by font: {errs or 'none'}.
 
+## Real crops (what the pipeline hands the model)
+Run `.venv/bin/python tools/crop_eval.py` (the key crops the pipeline cuts from the committed
+samples, this model against stock Tesseract) and paste its table here.
+
 ## Calibration (all evaluated keys, characters aligned with difflib)
 Characters with posterior >= 0.99: {cal['n']} read, {100*cal['right']/max(1,cal['n']):.3f} % right.
 
