@@ -130,24 +130,36 @@ def _rectify(image: np.ndarray, quad: np.ndarray, max_width: int) -> tuple[np.nd
 
 
 def skew_angle(grey: np.ndarray) -> float:
-    """Angle (degrees, counter-clockwise) that makes the text lines horizontal, within +-45.
+    """Angle (degrees, counter-clockwise, within +-45) that makes the text lines run straight
+    across or straight up and down (quarter turns are decided later, from the text itself).
 
-    Text lines give sharp peaks in the row sums of the ink when they run straight across:
-    the angle with the most contrasted row profile wins (coarse search, then fine)."""
+    Text lines give sharp peaks in the row sums of the ink when they run straight across: the
+    angle with the most contrasted row profile wins (coarse search over every direction, then
+    fine).  Only character-sized blobs count, so a patterned table or a ruled border does not."""
     h, w = grey.shape
     f = 600.0 / max(h, w)
     small = cv2.resize(grey, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
-    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10).astype(np.float32)
-    centre = (ink.shape[1] / 2, ink.shape[0] / 2)
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 6:
+        return 0.0
+    hs, ws, areas = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA]
+    sized = hs[(hs >= 2) & (hs < small.shape[0] / 10)]
+    glyph = float(np.median(sized)) if sized.size else 3.0
+    keep = np.zeros(n, bool)
+    keep[1:] = (hs >= 2) & (hs <= 3 * glyph) & (ws <= 6 * glyph) & (areas >= 3)
+    chars = keep[labels].astype(np.float32)
+    centre = (chars.shape[1] / 2, chars.shape[0] / 2)
 
     def sharpness(angle: float) -> float:
         m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rows = cv2.warpAffine(ink, m, (ink.shape[1], ink.shape[0])).sum(axis=1)
+        rows = cv2.warpAffine(chars, m, (chars.shape[1], chars.shape[0])).sum(axis=1)
         return float(np.var(np.diff(rows)))
 
-    best = max(np.arange(-45, 46, 3.0), key=sharpness)
-    best = max(np.arange(best - 3, best + 3.01, 0.5), key=sharpness)
-    return float(best)
+    best = max(np.arange(-87.0, 91.0, 6.0), key=sharpness)
+    best = max(np.arange(best - 3, best + 3.01, 1.0), key=sharpness)
+    best = max(np.arange(best - 1, best + 1.01, 0.5), key=sharpness)
+    return float(best - 90.0 * round(best / 90.0))
 
 
 def deskew(page: Page, min_angle: float = 1.0, max_angle: float = 45.0) -> Page:
@@ -180,7 +192,7 @@ def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
         quad_full = quad / f
         warped, to_source = _rectify(grey, quad_full, max_width)
         return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full),
-                      min_angle=1.5, max_angle=10.0)
+                      min_angle=1.0, max_angle=10.0)
     s = min(1.0, max_width / max(w, h))
     if s < 1.0:
         grey = cv2.resize(grey, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
