@@ -286,8 +286,13 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
     """The best candidate per field: label-anchored first, format-only as a fallback."""
     labels = find_labels(words)
     chosen: dict[str, Candidate] = {}
+    used: set[Word] = set()
     for cand in sorted(label_candidates(words, labels), key=lambda c: -c.score):
-        chosen.setdefault(cand.field, cand)
+        # One printed value is one code: words another field's better candidate took are not reused.
+        if cand.field in chosen or used & set(cand.words):
+            continue
+        chosen[cand.field] = cand
+        used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
     # A format-only search runs only on a letter that has at least one code next to its label:

@@ -129,3 +129,16 @@ def test_labels_blurred_into_typical_ocr_misreads_still_anchor_values():
     assert all(c.found_by == "label" for c in chosen.values())
     # Folding misreads does not make unrelated words labels.
     assert find_labels(_line(100, 0, (100, "Package"), (210, "key:"))) == []
+
+
+def test_one_printed_value_is_never_two_codes():
+    # The key's own value was not read; the ODS code under it must not become the key as well.
+    words = (
+        _line(100, 0, (100, "Linkage"), (210, "Key:"))
+        + _line(150, 1, (100, "ODS"), (160, "Code:"), (300, "L10766"))
+        + _line(200, 2, (100, "Account"), (220, "ID:"), (300, "6210414076"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "L10766"
+    assert chosen["account_id"].text == "6210414076"
+    assert "linkage_key" not in chosen or chosen["linkage_key"].text not in ("L10766", "6210414076")
