@@ -64,13 +64,48 @@ class Reading:
 
 
 def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
-    """Cut the value's line out of the full-resolution page with a small margin."""
+    """Cut the value's line out of the full-resolution page with a small margin, carried on to
+    the right while the ink does (OCR may have cut the word short, e.g. at a panel's edge)."""
     h = box.h / scale
     x0 = int(max(0, box.x0 / scale - 0.45 * h))
     x1 = int(min(page.shape[1], box.x1 / scale + 0.45 * h))
     y0 = int(max(0, box.y0 / scale - 0.22 * h))
     y1 = int(min(page.shape[0], box.y1 / scale + 0.22 * h))
+    x1 = _ink_runs_on(page, x0, x1, y0, y1, h)
     return page[y0:y1, x0:x1]
+
+
+def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float) -> int:
+    """Where the value's ink really ends: the first gap as wide as a word space to the right of
+    ``x1`` (or a ruled line, or 8 glyph heights on), keeping the usual margin after it."""
+    reach = int(min(page.shape[1], x1 + 8 * h))
+    if reach <= x1 or y1 - y0 < 4 or x1 <= x0:
+        return x1
+    strip = page[y0:y1, x0:reach]
+    if strip.ndim == 3:
+        strip = cv2.cvtColor(strip, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    core = ink[int(0.2 * ink.shape[0]):max(int(0.2 * ink.shape[0]) + 1, int(0.8 * ink.shape[0]))]
+    cols = core.sum(axis=0)
+    inked = cols >= max(1, int(0.06 * core.shape[0]))
+    rule = cols >= 0.9 * core.shape[0]
+    start = x1 - x0
+    gap = max(2, int(0.8 * h))
+    last_ink, blank = None, 0
+    for c in range(start - int(0.45 * h), ink.shape[1]):
+        if c < 0:
+            continue
+        if rule[c]:
+            break
+        if inked[c]:
+            last_ink, blank = c, 0
+        else:
+            blank += 1
+            if blank >= gap:
+                break
+    if last_ink is None or last_ink < start - int(0.45 * h):
+        return x1
+    return int(min(page.shape[1], max(x1, x0 + last_ink + 1 + 0.45 * h)))
 
 
 def _looks(crop: np.ndarray) -> list[np.ndarray]:

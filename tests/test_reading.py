@@ -3,9 +3,12 @@
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
-from scanner.reading import CHAR_FLAG, FIELD_REVIEW, Reading, _char_error, _from_recognizer, vote
+from scanner.ocr import Box
+from scanner.reading import CHAR_FLAG, FIELD_REVIEW, Reading, _char_error, _from_recognizer, crop_value, vote
 from scanner.recognizer import get_recognizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +109,27 @@ def test_vote_on_fresh_renders_is_rarely_silently_wrong(rendered_keys):
         silent += f.value != truth and not f.needs_review
     assert right >= 0.5 * len(rendered_keys)
     assert silent <= 1, f"{silent} wrong keys not flagged"
+
+
+def _page_with(text: str, x: int = 40, y: int = 60) -> "np.ndarray":
+    page = np.full((100, 900), 255, np.uint8)
+    cv2.putText(page, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+    return page
+
+
+def _ink_columns(img: "np.ndarray") -> tuple[int, int]:
+    cols = np.where((img < 128).any(axis=0))[0]
+    return int(cols.min()), int(cols.max())
+
+
+def test_value_crop_carries_on_while_the_ink_does():
+    page = _page_with("3123170246")
+    first, last = _ink_columns(page)
+    # OCR's word box stopped two digits short (e.g. at a panel's edge).
+    cut_short = Box(first, 30, first + int(0.8 * (last - first)), 62)
+    crop = crop_value(page, cut_short, 1.0)
+    assert crop.shape[1] >= last - first, "the digits past the box were left out"
+    # ...but not into the next word after a word gap.
+    page2 = _page_with("3123170246      NEXT")
+    crop2 = crop_value(page2, cut_short, 1.0)
+    assert crop2.shape[1] < 1.3 * (last - first)
