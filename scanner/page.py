@@ -73,6 +73,15 @@ def _touches_all_borders(quad: np.ndarray, w: int, h: int) -> bool:
     return xs.min() < margin and ys.min() < margin and xs.max() > w - margin and ys.max() > h - margin
 
 
+def borders_touched(page: Page, width: int, height: int) -> int:
+    """How many edges of the picture the page's outline runs along (a sheet cut by the frame)."""
+    if page.quad is None:
+        return 0
+    margin = 0.03 * max(width, height)
+    xs, ys = page.quad[:, 0], page.quad[:, 1]
+    return int(xs.min() < margin) + int(ys.min() < margin) + int(xs.max() > width - margin) + int(ys.max() > height - margin)
+
+
 def _brighter_than_surroundings(grey: np.ndarray, quad: np.ndarray) -> bool:
     """Paper on a table is clearly brighter than a band just outside its edges."""
     inside = np.zeros(grey.shape, np.uint8)
@@ -192,7 +201,14 @@ def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
         quad_full = quad / f
         warped, to_source = _rectify(grey, quad_full, max_width)
         return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full),
-                      min_angle=1.0, max_angle=10.0)
+                      min_angle=1.0, max_angle=25.0)
+    return whole_image(grey, max_width)
+
+
+def whole_image(image: np.ndarray, max_width: int = 2600) -> Page:
+    """The whole image as the page (no outline found, or the one found cut the codes off)."""
+    grey = to_grey(image)
+    h, w = grey.shape
     s = min(1.0, max_width / max(w, h))
     if s < 1.0:
         grey = cv2.resize(grey, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)

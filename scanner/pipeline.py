@@ -21,7 +21,7 @@ from .extract import Candidate, best_candidates
 from .load import LoadedImage
 from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
-from .page import Page, locate_page, rotate_page
+from .page import Page, borders_touched, locate_page, rotate_page, whole_image
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
@@ -83,6 +83,10 @@ def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
                if len(w.text) >= 3 and w.text.isalpha() and w.conf > 60)
 
 
+#: A text score below this (about three confident words) cannot tell upright from upside down.
+_FEW_WORDS = 250.0
+
+
 def _small_for_turns(page: Page, text_h: float | None) -> np.ndarray:
     """A light-evened copy with ~20 px text: enough to tell which way the lines run and read."""
     grey = page.image
@@ -108,6 +112,9 @@ def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
         turned = np.rot90(small, -t)
         h, w = turned.shape[:2]
         scores[t] = _text_score(engine, np.ascontiguousarray(turned[int(0.35 * h):int(0.65 * h), int(0.1 * w):int(0.9 * w)]))
+    if max(scores.values()) < _FEW_WORDS:
+        # The strip held hardly any words either way (a close-up of the code table): ask the whole page.
+        scores = {t: _text_score(engine, np.ascontiguousarray(np.rot90(small, -t))) for t in candidates}
     return max(scores, key=lambda t: scores[t])
 
 
@@ -259,6 +266,15 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
             # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
             # best on a strip of the page, then read the page that way.
             read = _turned_if_better(read, small, engine, clock)
+    if read.labelled == 0 and read.page.found_outline and \
+            borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2:
+        # Not one code beside its label on a "sheet" the frame cuts: in a close-up the outline found
+        # may be a shaded part of it that leaves the labels out. Read the picture whole.
+        whole = whole_image(loaded.image)
+        clock.lap("page")
+        again = _read_page(whole, engine, clock)
+        if again.labelled > 0 and again.score > read.score:
+            read = again
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)
     if not any(c.found_by == "label" and c.score >= 2.0 for c in chosen.values()):
