@@ -67,19 +67,20 @@ def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _touches_all_borders(quad: np.ndarray, w: int, h: int) -> bool:
-    margin = 0.02 * max(w, h)
+def _edges_touched(quad: np.ndarray, w: int, h: int, margin_frac: float) -> int:
+    """How many edges of a w x h picture the quadrilateral runs along."""
+    margin = margin_frac * max(w, h)
     xs, ys = quad[:, 0], quad[:, 1]
-    return xs.min() < margin and ys.min() < margin and xs.max() > w - margin and ys.max() > h - margin
+    return int(xs.min() < margin) + int(ys.min() < margin) + int(xs.max() > w - margin) + int(ys.max() > h - margin)
+
+
+def _touches_all_borders(quad: np.ndarray, w: int, h: int) -> bool:
+    return _edges_touched(quad, w, h, 0.02) == 4
 
 
 def borders_touched(page: Page, width: int, height: int) -> int:
     """How many edges of the picture the page's outline runs along (a sheet cut by the frame)."""
-    if page.quad is None:
-        return 0
-    margin = 0.03 * max(width, height)
-    xs, ys = page.quad[:, 0], page.quad[:, 1]
-    return int(xs.min() < margin) + int(ys.min() < margin) + int(xs.max() > width - margin) + int(ys.max() > height - margin)
+    return 0 if page.quad is None else _edges_touched(page.quad, width, height, 0.03)
 
 
 def _brighter_than_surroundings(grey: np.ndarray, quad: np.ndarray) -> bool:
@@ -200,8 +201,7 @@ def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
     if quad is not None:
         quad_full = quad / f
         warped, to_source = _rectify(grey, quad_full, max_width)
-        return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full),
-                      min_angle=1.0, max_angle=25.0)
+        return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full), max_angle=25.0)
     return whole_image(grey, max_width)
 
 

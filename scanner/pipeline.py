@@ -277,7 +277,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
             read = again
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)
-    if not any(c.found_by == "label" and c.score >= 2.0 for c in chosen.values()):
+    if read.labelled == 0:
         # Labels with prose beside them and no valid code anywhere: a letter without codes
         # ("your key will be sent separately"). Re-reading that prose would invent a code.
         chosen = {}

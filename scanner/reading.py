@@ -81,20 +81,15 @@ def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float)
     reach = int(min(page.shape[1], x1 + 8 * h))
     if reach <= x1 or y1 - y0 < 4 or x1 <= x0:
         return x1
-    strip = page[y0:y1, x0:reach]
-    if strip.ndim == 3:
-        strip = cv2.cvtColor(strip, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(strip, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(page[y0:y1, x0:reach], 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     core = ink[int(0.2 * ink.shape[0]):max(int(0.2 * ink.shape[0]) + 1, int(0.8 * ink.shape[0]))]
     cols = core.sum(axis=0)
     inked = cols >= max(1, int(0.06 * core.shape[0]))
     rule = cols >= 0.9 * core.shape[0]
-    start = x1 - x0
+    word_end = max(0, x1 - x0 - int(0.45 * h))  # where OCR's word box ended
     gap = max(2, int(0.8 * h))
     last_ink, blank = None, 0
-    for c in range(start - int(0.45 * h), ink.shape[1]):
-        if c < 0:
-            continue
+    for c in range(word_end, ink.shape[1]):
         if rule[c]:
             break
         if inked[c]:
@@ -103,7 +98,7 @@ def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float)
             blank += 1
             if blank >= gap:
                 break
-    if last_ink is None or last_ink < start - int(0.45 * h):
+    if last_ink is None:
         return x1
     return int(min(page.shape[1], max(x1, x0 + last_ink + 1 + 0.45 * h)))
 
@@ -299,10 +294,8 @@ def _char_error(p: float, source: str, disagreed: bool) -> float:
     held-out fonts, clean and degraded (tools/vote_table.py); rounded up."""
     if source != "model":
         return 1.0 - p
-    for floor, agreed_err, disagreed_err in _ERROR_TABLE:
-        if p >= floor:
-            return disagreed_err if disagreed else agreed_err
-    return _ERROR_TABLE[-1][2] if disagreed else _ERROR_TABLE[-1][1]
+    agreed_err, disagreed_err = next((a, d) for floor, a, d in _ERROR_TABLE if p >= floor or floor == 0.0)
+    return disagreed_err if disagreed else agreed_err
 
 
 def _doubled_glyph(value: str, probs: list[float], i1: int, extra: str, source: str) -> bool:
