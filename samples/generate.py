@@ -25,7 +25,7 @@ import string
 import sys
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import cv2
 import numpy as np
@@ -98,7 +98,7 @@ def check_fonts() -> None:
                  + f"\nInstall them with: apt-get install {' '.join(pkgs)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_font(path: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, max(6, int(px)))
 
@@ -1435,7 +1435,7 @@ def screenshot(photo: Image.Image, r: random.Random) -> Image.Image:
     f2 = get_font(UI_FONT[0], 40)
     d.text((60, 230), "< Photos", font=f2, fill=(10, 132, 255), anchor="ls")
     d.text((W - 60, 230), "Edit", font=f2, fill=(10, 132, 255), anchor="rs")
-    for i, x in enumerate(np.linspace(110, W - 110, 4)):
+    for _i, x in enumerate(np.linspace(110, W - 110, 4)):
         d.rounded_rectangle([x - 28, Hh - 190, x + 28, Hh - 134], radius=10, outline=(10, 132, 255), width=4)
     return canvas
 

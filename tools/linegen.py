@@ -58,7 +58,37 @@ TRAIN_FONTS = (
     "URWBookman-Light.otf", "URWBookman-Demi.otf",
     "Go-Regular.ttf", "Go-Bold.ttf", "Go-Medium.ttf",
     "Go-Mono.ttf", "Go-Mono-Bold.ttf",
+    # Added with Debian's fonts-cmu fonts-lmodern fonts-hack fonts-jetbrains-mono
+    # fonts-anonymous-pro fonts-league-mono fonts-mononoki fonts-oxygen
+    # fonts-sil-andika fonts-sil-charis fonts-ebgaramond fonts-paratype
+    # fonts-b612 fonts-inter fonts-quicksand: typewriter monospaces whose zero
+    # is a plain oval (as Courier's is) but which are not Courier designs, and
+    # more sans and serif families.  Courier Prime is left out on purpose: it
+    # is a Courier, and Courier-like faces are held out.
+    "cmuntt.ttf", "cmuntb.ttf", "lmmono10-regular.otf", "lmmonolt10-bold.otf",
+    "LinLibertine_M.otf", "Hack-Regular.ttf", "Hack-Bold.ttf",
+    "JetBrainsMono-Regular.ttf", "JetBrainsMono-Bold.ttf",
+    "Anonymous Pro.ttf", "Anonymous Pro B.ttf", "LeagueMono-Regular.otf",
+    "mononoki-Regular.ttf", "OxygenMono-Regular.ttf", "PTM55F.ttf",
+    "B612Mono-Regular.otf",
+    "Oxygen-Sans.ttf", "Oxygen-Sans-Bold.ttf", "Andika-Regular.ttf",
+    "Inter-Regular.otf", "Inter-Bold.otf", "PTS55F.ttf", "PTS75F.ttf",
+    "B612-Regular.otf", "Quicksand-Medium.ttf", "cmunss.ttf", "cmunsx.ttf",
+    "lmsans10-regular.otf", "lmsans10-bold.otf",
+    "CharisSIL-Regular.ttf", "CharisSIL-Bold.ttf", "EBGaramond12-Regular.otf",
+    "PTF55F.ttf", "PTF75F.ttf", "cmunrm.ttf", "cmunbx.ttf",
+    "lmroman10-regular.otf", "lmroman10-bold.otf",
 )
+# Debian packages holding every training face (tools/train_recognizer.py
+# names them when a face is missing).
+TRAIN_FONT_PACKAGES = (
+    "fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea "
+    "fonts-dejavu-core fonts-dejavu-extra fonts-noto-core fonts-noto-mono "
+    "fonts-roboto-unhinted fonts-lato fonts-firacode fonts-inconsolata "
+    "fonts-linuxlibertine fonts-urw-base35 fonts-go fonts-cmu fonts-lmodern "
+    "fonts-hack fonts-jetbrains-mono fonts-anonymous-pro fonts-league-mono "
+    "fonts-mononoki fonts-oxygen fonts-sil-andika fonts-sil-charis "
+    "fonts-ebgaramond fonts-paratype fonts-b612 fonts-inter fonts-quicksand")
 
 # Evaluation only, never trained on: 7 families, 12 regular faces (+ bold).
 HELDOUT_FONTS = (
@@ -133,12 +163,15 @@ def _cap_ratio(name: str) -> float:
 
 # ----------------------------------------------------------------- texts
 def random_key(rng: random.Random, lo: int = 10, hi: int = 16,
-               groups: bool | None = None) -> str:
+               groups: bool | None = None, confusable_share: float = 0.45) -> str:
+    """A random key.  By default 45 % of its characters are drawn from the
+    confusables (training and the stress evaluation); confusable_share=0 draws
+    every character uniformly, as the real keys in ../shared/letters.md are."""
     n = rng.randint(lo, hi)
     pool_plain = string.ascii_letters + string.digits
     chars = []
     for _ in range(n):
-        if rng.random() < 0.45:
+        if rng.random() < confusable_share:
             chars.append(rng.choice(CONFUSABLES))
         else:
             chars.append(rng.choice(pool_plain))
@@ -156,9 +189,9 @@ def random_key(rng: random.Random, lo: int = 10, hi: int = 16,
 
 def random_ods(rng: random.Random) -> str:
     if rng.random() < 0.05:
-        return rng.choice(("ALD", "GUE", "JER")) + "%03d" % rng.randrange(1000)
+        return rng.choice(("ALD", "GUE", "JER")) + f"{rng.randrange(1000):03d}"
     first = rng.choice("ABCDEFGHJKLMNPQRSTUVWY" + "YYYY")
-    return first + "%05d" % rng.randrange(100000)
+    return first + f"{rng.randrange(100000):05d}"
 
 
 def random_account(rng: random.Random) -> str:
@@ -172,8 +205,8 @@ def random_other(rng: random.Random) -> str:
         d = "".join(rng.choice(string.digits) for _ in range(10))
         return f"{d[:3]} {d[3:6]} {d[6:]}"
     if r < 0.5:
-        return "%02d.%02d.%04d" % (rng.randint(1, 28), rng.randint(1, 12),
-                                   rng.randint(2020, 2030))
+        day, month = rng.randint(1, 28), rng.randint(1, 12)
+        return f"{day:02d}.{month:02d}.{rng.randint(2020, 2030):04d}"
     words = [rng.choice(OTHER_WORDS) for _ in range(rng.randint(1, 4))]
     return " ".join(words)
 
@@ -404,12 +437,20 @@ def sample(rng: random.Random, fonts, degrade: bool | None = None,
 
 
 def eval_set(seed: int, fonts, n: int, degrade: bool, kind: str = "key"):
-    """Deterministic evaluation lines: fonts cycled, texts/noise seeded."""
+    """Deterministic evaluation lines: fonts cycled, texts/noise seeded.
+    kind: 'key' (confusable-heavy keys), 'uniform_key' (every character
+    uniform over the key alphabet, like real keys) or anything else (mixed
+    code lines with labels)."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
         name = fonts[i % len(fonts)]
-        text = random_key(rng) if kind == "key" else random_text(rng)[0]
+        if kind == "key":
+            text = random_key(rng)
+        elif kind == "uniform_key":
+            text = random_key(rng, confusable_share=0.0)
+        else:
+            text = random_text(rng)[0]
         cap = math.exp(rng.uniform(math.log(12), math.log(48)))
         out.append((render_line(text, name, cap, rng, degrade), text, name))
     return out
