@@ -88,7 +88,10 @@ def check_account(text: str) -> Checked:
 
 _NOT_A_KEY = (
     regex.compile(r"[A-Z]?[a-z]+|[A-Z]+"),  # a word
-    regex.compile(r"\d{1,2}[-/. ]?(?i:[a-z]{3,9})[-/. ]?\d{2,4}"),  # 22-Nov-2025
+    # 22-Nov-2025, 3 March 2026: a month's name, not any run of letters (a key such as
+    # 14WPPooLS1100 has digits, letters, digits too)
+    regex.compile(r"\d{1,2}[-/. ]?(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+                  r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)[-/. ]?\d{2,4}"),
     regex.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"),  # 22/11/2025
     regex.compile(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}"),  # a postcode
     regex.compile(r"\+?\d{6,}"),  # a phone, NHS or account number

@@ -49,3 +49,11 @@ def test_key_rejects_words_dates_and_numbers():
     for text in ("details", "Enclosed", "PASSPHRASE", "22/11/2025", "SW1A1AA", "07700900123"):
         assert not check_key(text).valid, text
     assert check_key("tTAL tBP3 rLR16").value == "tTALtBP3rLR16"
+
+
+def test_key_date_rule_needs_a_month_name():
+    # "22-Nov-2025" is a date; a random key with digits, letters, digits is not.
+    for text in ("22-Nov-2025", "3 March 2026", "12sept2025"):
+        assert not check_key(text).valid, text
+    for text in ("14WPPooLS1100", "05xKqzT77", "9abcDEF123"):
+        assert check_key(text).value == text, text
