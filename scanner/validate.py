@@ -21,8 +21,8 @@ KEY_MIN, KEY_MAX = 6, 16
 #: What OCR confuses a digit with, seen from the letter side.
 TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
             "L": "1", "J": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "T": "7",
-            "q": "9", "g": "9", "A": "4"}
-TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "7": "T", "4": "A"}
+            "q": "9", "g": "9", "A": "4", "$": "5"}
+TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "7": "T", "4": "A", "$": "S"}
 ODS_FIRST = set("ABCDEFGHJKLMNPQRSTUVWY")
 
 
@@ -52,7 +52,7 @@ def check_ods(text: str) -> Checked:
     prefix = 3 if raw[:3] in ("ALD", "GUE", "JER") or (raw[:3].isalpha() and raw[3:].isdigit()) else 1
     for i, ch in enumerate(chars):
         if i < prefix:
-            if ch.isdigit() and ch in TO_LETTER:
+            if ch in TO_LETTER:
                 chars[i] = TO_LETTER[ch]
                 repaired.append((i, [chars[i], ch]))
         elif not ch.isdigit():

@@ -57,3 +57,10 @@ def test_key_date_rule_needs_a_month_name():
         assert not check_key(text).valid, text
     for text in ("14WPPooLS1100", "05xKqzT77", "9abcDEF123"):
         assert check_key(text).value == text, text
+
+
+def test_dollar_read_for_s_is_repaired_by_position():
+    # Tesseract reads a bold S as "$": a letter where the ODS code wants its letter, 5 among digits.
+    got = check_ods("$34674")
+    assert got.valid and got.value == "S34674" and got.repaired == [(0, ["S", "$"])]
+    assert check_account("43$136517").value == "435136517"
