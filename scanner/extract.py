@@ -219,10 +219,9 @@ def _validate(field: str, text: str) -> bool:
         return 6 <= len(joined) <= 20 and looks_random(joined) and keyish >= max(len(joined) - 2, 0.85 * len(joined))
     # The same leniency for the other codes: a stray symbol ('Y' doubled as 'Y¥') does not
     # stop a value from being the one next to its label.
-    text = regex.sub(r"\p{S}", "", text)
-    if field == "ods_code":
-        return check_ods(text).valid
-    return check_account(text).valid
+    # A symbol may also stand for a character ('$' for S): try the text as read first.
+    check = check_ods if field == "ods_code" else check_account
+    return check(text).valid or check(regex.sub(r"\p{S}", "", text)).valid
 
 
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:

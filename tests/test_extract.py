@@ -142,3 +142,16 @@ def test_one_printed_value_is_never_two_codes():
     assert chosen["ods_code"].text == "L10766"
     assert chosen["account_id"].text == "6210414076"
     assert "linkage_key" not in chosen or chosen["linkage_key"].text not in ("L10766", "6210414076")
+
+
+def test_symbol_read_for_a_letter_still_anchors_the_value():
+    # A bold S read as "$" ("$34674"); a key whose start looks like a day number ("14WPP...").
+    words = (
+        _line(100, 0, (100, "Practice"), (220, "ID:"), (500, "$34674"))
+        + _line(150, 1, (100, "Account"), (220, "ID:"), (500, "5516546"))
+        + _line(200, 2, (100, "Linkage"), (210, "Key:"), (500, "14WPPooLS1100"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "$34674" and chosen["ods_code"].score >= 2.0
+    assert chosen["linkage_key"].text == "14WPPooLS1100" and chosen["linkage_key"].score >= 2.0
+    assert chosen["account_id"].score >= 2.0
