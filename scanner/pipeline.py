@@ -193,13 +193,18 @@ def _read_panels(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
     upright = sum(len(w.text) >= 3 and w.text.isalpha() and w.conf > 60 for w in seen)
     if not _complete(chosen) and words:
         # Some labels were in the panels: read the band of the page around them (side-by-side cells).
-        th = (text_h or 20.0) * f
-        ys = [w.box.y0 for w in words] + [w.box.y1 for w in words]
-        band = Box(0, min(ys) - 5 * th, flat.shape[1], max(ys) + 5 * th)
+        band = _band_around(words, (text_h or 20.0) * f, flat.shape[1])
         words = _words_in(engine, flat, band, PSM_SPARSE, 900)
         chosen = _merge(chosen, best_candidates(words)[0])
     clock.lap("ocr")
     return _PageRead(page, text_h, f, panels, chosen, [], flat, upright, len(seen))
+
+
+def _band_around(words: list[Word], text_h: float, width: int) -> Box | None:
+    """The full-width band from 5 text lines above the first word to 5 below the last."""
+    if not words:
+        return None
+    return Box(0, min(w.box.y0 for w in words) - 5 * text_h, width, max(w.box.y1 for w in words) + 5 * text_h)
 
 
 def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: bool = True) -> _PageRead:
@@ -209,10 +214,16 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: 
     chosen, warnings = read.chosen, list(read.warnings)
     if read.panels:
         warnings.append("No complete code panel found; the whole page was read.")
+    band: Box | None = None
     for psm in (PSM_AUTO, PSM_SPARSE) if sparse_pass else (PSM_AUTO,):
-        chosen = _merge(chosen, best_candidates(engine.words(read.flat, psm))[0])
+        found, labels = best_candidates(_words_in(engine, read.flat, band, psm, 0))
+        chosen = _merge(chosen, found)
         if _complete(chosen):
             break
+        # The sparse pass (for table cells the layout analysis merged) need only read the band
+        # of the page around the code labels the first pass saw, when it saw any.
+        band = _band_around([w for lab in labels if lab.field != "other" for w in lab.words],
+                            (read.text_h or 20.0) * read.scale, read.flat.shape[1])
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
 
