@@ -12,6 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .enhance import percentile_u8
 from .ocr import Box
 
 
@@ -46,7 +47,7 @@ def find_panels(grey: np.ndarray, text_height: float) -> list[Box]:
     # Remove the ink first (a max filter wider than a stroke), so only the background's tone is left.
     k = max(3, int(1.2 * text_height)) | 1
     background = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    paper = float(np.percentile(background, 75))
+    paper = percentile_u8(background, 75)
     shaded = ((background < paper - 12) & (background > 110)).astype(np.uint8) * 255
     shaded = cv2.morphologyEx(shaded, cv2.MORPH_OPEN, np.ones((int(text_height) | 1,) * 2, np.uint8))
     boxes += [b for b in _rects_from_mask(shaded, min_area, page_area) if b.h > 1.8 * text_height]

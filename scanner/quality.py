@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .enhance import percentile_u8
 from .models import FIELD_NAMES, Quality, ScanResult
 
 #: Variance of the Laplacian below which text edges are too soft to trust.
@@ -42,7 +43,7 @@ def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarr
 
 def _glare(grey: np.ndarray) -> float:
     """Share of blown-out pixels, counted only when the paper itself is not white (a clean render has no glare)."""
-    paper = float(np.percentile(grey, 60))
+    paper = percentile_u8(grey, 60)
     if paper >= 235:
         return 0.0
     return round(float((grey >= 250).mean()), 4)
