@@ -35,18 +35,25 @@ CHAR_FLAG = 0.03
 #: A field less likely than this to be right needs review even with no character flagged.
 FIELD_REVIEW = 0.97
 #: (posterior at least, error if Tesseract agreed, error if it disagreed), measured by
-#: tools/vote_table.py on held-out fonts: 0 of 13,639 characters at >= 0.99 with Tesseract
-#: agreeing were wrong, 2 of 1,239 with it disagreeing; 0.94-0.97: 0.15 % against 6.5 %;
-#: 0.8-0.9: 2.0 % against 12.5 %; below 0.8 at least 11 % either way.
+#: tools/vote_table.py on held-out fonts for the model in scanner/weights (step 11451): 1 of
+#: 15,465 characters at >= 0.99 with Tesseract agreeing were wrong, 0 of 1,576 with it
+#: disagreeing; 0.97-0.99: 0 of 859 against 2 of 242; 0.94-0.97: 0.6 % against 0.8 %;
+#: 0.9-0.94: 0 of 174 against 2.5 %; 0.8-0.9: 1.1 % against 6.2 %; below 0.8 at least 13 %
+#: either way.  Cells that saw few characters are rounded up towards what they could
+#: plausibly be (1 wrong of 131 is read as 3 %), and a cell that saw no error is not a zero.
 _ERROR_TABLE = [
     (0.99, 0.0002, 0.002),
-    (0.97, 0.003, 0.004),
-    (0.94, 0.003, 0.07),
-    (0.90, 0.015, 0.10),
-    (0.80, 0.02, 0.13),
-    (0.50, 0.13, 0.28),
-    (0.00, 0.35, 0.55),
+    (0.97, 0.003, 0.015),
+    (0.94, 0.006, 0.03),
+    (0.90, 0.006, 0.05),
+    (0.80, 0.015, 0.08),
+    (0.70, 0.15, 0.19),
+    (0.50, 0.14, 0.21),
+    (0.00, 0.35, 0.53),
 ]
+#: Tesseract reads an extra character (not a doubled look-alike) where the recogniser saw none:
+#: a character really was missing there in 12 of 193 such gaps (tools/vote_table.py).
+GAP_ERROR = 0.07
 #: The recogniser is this sure of a character: Tesseract writing it twice is Tesseract's habit.
 MODEL_SURE = 0.99
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
@@ -179,10 +186,12 @@ def _validated(fname: str, text: str):  # noqa: ANN202
 
 
 def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
-                   others: list[Reading]) -> tuple[set[int], dict[int, list[str]]]:
-    """Where other readings differ from the value: the indices, and what they read there
-    (same-length replacements give a character, an extra character a two-character option)."""
+                   others: list[Reading]) -> tuple[set[int], dict[int, list[str]], set[int]]:
+    """Where other readings differ from the value: the indices, what they read there (same-length
+    replacements give a character, an extra character a two-character option), and the
+    characters beside which another reading has an extra character (one perhaps dropped)."""
     where: set[int] = set()
+    gaps: set[int] = set()
     said: dict[int, list[str]] = {}
     for other in others:
         other_text = "".join(other.text.split())
@@ -201,6 +210,7 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                 # Perhaps a character the recogniser dropped: the neighbours are in doubt.
                 for i in {max(0, i1 - 1), min(i1, len(value) - 1)}:
                     where.add(i)
+                    gaps.add(i)
                     said.setdefault(i, []).append(value[i] + extra if i < i1 else extra + value[i])
             elif tag == "replace" and i2 - i1 == j2 - j1:
                 for k in range(i2 - i1):
@@ -208,7 +218,7 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                     said.setdefault(i1 + k, []).append(other_text[j1 + k])
             else:
                 where.update(range(i1, i2))
-    return where, said
+    return where, said, gaps
 
 
 def vote(fname: FieldName, readings: list[Reading]) -> CodeField:
@@ -240,10 +250,12 @@ def vote(fname: FieldName, readings: list[Reading]) -> CodeField:
     # Per-character posterior of the primary reading (same length unless repaired by removing spaces).
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
     alts = primary.alternatives if len(primary.alternatives) == len(value) else [[] for _ in value]
-    disagree, said = _disagreements(fname, value, probs, primary, others)
+    disagree, said, gaps = _disagreements(fname, value, probs, primary, others)
     errors: list[float] = []
     for i, ch in enumerate(value):
         e = _char_error(probs[i], primary.source, i in disagree)
+        if i in gaps and primary.source == "model":
+            e = max(e, GAP_ERROR / 2)  # the gap's chance shared by the characters either side
         if primary.source != "model" and _confusable(fname, i, ch):
             e = max(e, 0.4)  # Tesseract alone cannot tell look-alikes apart in these fonts
         if e >= CHAR_FLAG and i not in uncertain:

@@ -34,6 +34,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--field", default="linkage_key", choices=["linkage_key", "ods_code", "account_id"])
     ap.add_argument("--samples", default=str(ROOT / "samples"))
+    ap.add_argument("--markdown", default="", help="also write the table to this file (for the model card)")
     args = ap.parse_args()
     root = Path(args.samples)
     labels = json.loads((root / "labels.json").read_text())
@@ -54,14 +55,17 @@ def main() -> None:
         tess = reading._from_tesseract(eng, crop, args.field)
         counts[group]["model"] += bool(model) and model[0].text == truth
         counts[group]["tesseract"] += tess is not None and "".join(tess.text.split()) == truth
-    print(f"| capture | letters | {args.field} crops cut | recogniser exact | Tesseract exact |\n|---|---|---|---|---|")
+    rows = [f"| capture | letters | {args.field} crops cut | recogniser exact | Tesseract exact |", "|---|---|---|---|---|"]
     total: collections.Counter = collections.Counter()
     for group, c in counts.items():
         total.update(c)
-        print(f"| {group} | {c['letters']} | {c['crops']} | {c['model']}/{c['crops']} | {c['tesseract']}/{c['crops']} |")
-    print(f"| all | {total['letters']} | {total['crops']} | {total['model']}/{total['crops']} "
-          f"({100 * total['model'] / max(1, total['crops']):.1f}%) | {total['tesseract']}/{total['crops']} "
-          f"({100 * total['tesseract'] / max(1, total['crops']):.1f}%) |")
+        rows.append(f"| {group} | {c['letters']} | {c['crops']} | {c['model']}/{c['crops']} | {c['tesseract']}/{c['crops']} |")
+    rows.append(f"| all | {total['letters']} | {total['crops']} | {total['model']}/{total['crops']} "
+                f"({100 * total['model'] / max(1, total['crops']):.1f}%) | {total['tesseract']}/{total['crops']} "
+                f"({100 * total['tesseract'] / max(1, total['crops']):.1f}%) |")
+    print("\n".join(rows))
+    if args.markdown:
+        Path(args.markdown).write_text("\n".join(rows) + "\n")
 
 
 if __name__ == "__main__":

@@ -493,6 +493,8 @@ def kr_path(args):
 def write_card(args):
     ev = json.loads(Path(args.eval_json).read_text())
     info = json.loads((CKPT_DIR / "train_info.json").read_text())
+    crops = (Path(args.crop_table).read_text().strip() if Path(args.crop_table).exists()
+             else "(not measured: run tools/crop_eval.py --markdown first)")
     chk = {}
     if (CKPT_DIR / "export_check.json").exists():
         chk = json.loads((CKPT_DIR / "export_check.json").read_text())
@@ -569,7 +571,7 @@ a narrow Helvetica).
   make runs close, not bit-identical; `--gate` replaces the shipped model
   only if the new one reads more held-out validation keys (seeds 201/202).
 - export check: onnxruntime vs PyTorch max |logit difference| =
-  {chk.get('max_abs_diff', 'n/a')}
+  {f"{chk['max_abs_diff']:.2e}" if 'max_abs_diff' in chk else 'n/a'}
 
 ## Accuracy (synthetic bare keys, exact match of the whole key)
 Two key distributions: plain rows are the stress set, 45 % of each key's
@@ -592,8 +594,12 @@ Held-out key errors by font (stress set): {errs or 'none'}.
 Commonest held-out confusions (truth>read, all held-out rows): {conf or 'none'}.
 
 ## Real crops (what the pipeline hands the model)
-Run `.venv/bin/python tools/crop_eval.py` (the key crops the pipeline cuts from the committed
-samples, this model against stock Tesseract) and paste its table here.
+`tools/crop_eval.py --markdown {args.crop_table}`: the linkage-key crops the
+pipeline cuts from the committed samples (found next to their labels), each
+read by this model alone (three looks, voted, as at scan time) and by stock
+Tesseract alone (single line, key alphabet):
+
+{crops}
 
 ## Calibration (all evaluated keys, characters aligned with difflib)
 Characters with posterior >= 0.99: {cal['n']} read, {100*cal['right']/max(1,cal['n']):.3f} % right.
@@ -626,9 +632,10 @@ posterior >= 0.99 right >= 99.9 %; <= 5 ms a line on one core. This model:
 {rowtxt}; posterior >= 0.99 right {100*cal['right']/max(1,cal['n']):.3f} %;
 {ev['ms_per_line']:.2f} ms a line. The exact-key accuracy targets are not met
 (see the confusions above: mostly `l`/`I`, `0`/`O` and case pairs). In the
-Helvetica-like faces `l` and `I` are the same glyph (same height, same stem),
-so about 1 key in 60 of the uniform set cannot be read exactly by any reader;
-there the posterior, not exactness, is what to rely on.
+Helvetica-like faces `l` and `I` have the same height and stems only about
+16 % apart (under half a pixel at a photo's text size), so no reader can
+always tell them apart; there the posterior, not exactness, is what to rely
+on, and such characters are flagged for the person to check.
 
 ## Limits
 Synthetic data only: no real letter photos were used for training or for the
@@ -671,6 +678,8 @@ def main():
     ap.add_argument("--no-tesseract", action="store_true")
     ap.add_argument("--model", default=None)
     ap.add_argument("--write-card", action="store_true")
+    ap.add_argument("--crop-table", default="/tmp/crop_eval.md",
+                    help="tools/crop_eval.py --markdown output for the card")
     args = ap.parse_args()
     if args.eval_only:
         evaluate(args)

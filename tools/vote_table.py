@@ -55,7 +55,7 @@ def main() -> None:
         if not model:
             continue
         v = model[0]
-        dis, _ = reading._disagreements("linkage_key", v.text, v.probs, v, [tess] if tess else [])
+        dis, _, _ = reading._disagreements("linkage_key", v.text, v.probs, v, [tess] if tess else [])
         ok = right_indices(v.text, truth)
         for i, p in enumerate(v.probs):
             band = next(e for e in EDGES if p >= e)
