@@ -218,6 +218,8 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                     said.setdefault(i1 + k, []).append(other_text[j1 + k])
             else:
                 where.update(range(i1, i2))
+                if j2 - j1 > i2 - i1 and all(c in WHITELIST[fname] for c in other_text[j1:j2]):
+                    gaps.update(range(i1, min(i2 + 1, len(value))))  # longer there ('4j' read 'djj'): a character may be missing
     return where, said, gaps
 
 
@@ -312,8 +314,11 @@ def _char_error(p: float, source: str, disagreed: bool) -> float:
 
 def _doubled_glyph(value: str, probs: list[float], i1: int, extra: str, source: str) -> bool:
     """Tesseract's habit of writing both readings of one glyph ('Xx', 'S0O'): harmless when the
-    recogniser is sure of the neighbour and every extra character looks like it."""
-    if source != "model":
+    recogniser is sure of the neighbour and every extra character looks like it.  The very same
+    character again is not that habit: it may be a real double letter ('jj') the recogniser
+    read as one."""
+    if source != "model" or len(set(extra)) == 1 and any(
+            0 <= n < len(value) and value[n] == extra[0] for n in (i1 - 1, i1)):
         return False
     for n in (i1 - 1, i1):
         if 0 <= n < len(value) and n < len(probs) and probs[n] >= MODEL_SURE:

@@ -44,6 +44,19 @@ def test_disagreement_flags_a_fairly_sure_character_with_both_readings():
     assert not agreed.needs_review
 
 
+def test_a_double_letter_read_once_is_flagged_even_when_the_recogniser_is_sure():
+    # A close-up in a serif face: the recogniser read "jj" as one "j" at 0.999; Tesseract saw both.
+    sure = [0.999] * 12
+    f = vote("linkage_key", [model("ecr4jkfzGWEf", sure), tess("ecr4jjkfzGWEf")])
+    assert f.needs_review and {u.index for u in f.uncertain} & {3, 4, 5}
+    # ... and when the same gap sits inside a longer disagreement ("4j" read "djj").
+    g = vote("linkage_key", [model("ecr4jkfzGWEf", sure), tess("ecrdjjkfzGWEf")])
+    assert g.needs_review and {u.index for u in g.uncertain} & {3, 4}
+    # Tesseract's habit of writing two readings of one glyph ("Xx") is still not a gap.
+    h = vote("linkage_key", [model("tTALtBP3rLRX6", [0.999] * 13), tess("tTALtBP3rLRXx6")])
+    assert not h.needs_review
+
+
 def test_a_very_sure_character_outvotes_tesseract():
     f = vote("linkage_key", [model("tTALlBP3rLR16", [0.999] * 13), tess("tTALIBP3rLR16")])
     assert not f.needs_review
