@@ -77,13 +77,10 @@ def _lines_run_vertically(small: np.ndarray) -> bool:
     return bar_pixels((1, k), False) > bar_pixels((k, 1), True)
 
 
-def _words_score(words: list[Word]) -> float:
-    """How much confident, word-like text there is: high only when the text was read upright."""
-    return sum(w.conf for w in words if len(w.text) >= 3 and w.text.isalpha() and w.conf > 60)
-
-
 def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
-    return _words_score(engine.words(grey, PSM_AUTO))
+    """How much confident, word-like text Tesseract finds: high only when the text is upright."""
+    return sum(w.conf for w in engine.words(grey, PSM_AUTO)
+               if len(w.text) >= 3 and w.text.isalpha() and w.conf > 60)
 
 
 #: A text score below this (about three confident words) cannot tell upright from upside down.
@@ -159,7 +156,6 @@ class _PageRead:
     upright_words: int = 0  # confident dictionary-like words seen in the panels
     panel_words: int = 0
     whole_read: bool = False
-    whole_score: float = 0.0  # _words_score of the page-wide read
 
     @property
     def score(self) -> float:
@@ -219,12 +215,8 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: 
     if read.panels:
         warnings.append("No complete code panel found; the whole page was read.")
     band: Box | None = None
-    whole_score = 0.0
     for psm in (PSM_AUTO, PSM_SPARSE) if sparse_pass else (PSM_AUTO,):
-        words = _words_in(engine, read.flat, band, psm, 0)
-        if band is None and psm == PSM_AUTO:
-            whole_score = _words_score(words)
-        found, labels = best_candidates(words)
+        found, labels = best_candidates(_words_in(engine, read.flat, band, psm, 0))
         chosen = _merge(chosen, found)
         if _complete(chosen):
             break
@@ -233,7 +225,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: 
         band = _band_around([w for lab in labels if lab.field != "other" for w in lab.words],
                             (read.text_h or 20.0) * read.scale, read.flat.shape[1])
     clock.lap("ocr")
-    return replace(read, chosen=chosen, warnings=warnings, whole_read=True, whole_score=whole_score)
+    return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
 
 
 def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
