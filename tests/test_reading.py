@@ -57,6 +57,14 @@ def test_a_double_letter_read_once_is_flagged_even_when_the_recogniser_is_sure()
     assert not h.needs_review
 
 
+def test_a_rule_read_as_a_dash_at_the_edge_is_not_a_dropped_character():
+    # Tesseract reads the table rule or the label's dash before the key ("-AVnIW..."); a "?" there may be real.
+    f = vote("linkage_key", [model("AVnIW5cT*s8Mz", [0.999] * 13), tess("-AVnIW5cT*s8Mz")])
+    assert not f.needs_review and f.uncertain == []
+    g = vote("linkage_key", [model("AVnIW5cT*s8Mz", [0.999] * 13), tess("?AVnIW5cT*s8Mz")])
+    assert g.needs_review and 0 in {u.index for u in g.uncertain}
+
+
 def test_a_very_sure_character_outvotes_tesseract():
     f = vote("linkage_key", [model("tTALlBP3rLR16", [0.999] * 13), tess("tTALIBP3rLR16")])
     assert not f.needs_review
