@@ -115,7 +115,15 @@ def _looks(crop: np.ndarray) -> list[np.ndarray]:
     """Three looks at one value crop: as cut, with the light evened out, and with tighter
     top/bottom margins (a neighbouring line or a table rule at the edge matters less)."""
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, grey.shape[0] / 2))
+    h, w = grey.shape
+    if h > 64:
+        # A close-up's crop is hundreds of pixels tall: a blur half its height would cost more than
+        # the rest of the scan. The light's shape is smooth, so measure it on a 32 px high copy.
+        f = 32.0 / h
+        small = cv2.resize(grey, (max(1, round(w * f)), 32), interpolation=cv2.INTER_AREA)
+        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), 16.0), (w, h), interpolation=cv2.INTER_LINEAR)
+    else:
+        bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, h / 2))
     even = cv2.normalize(cv2.divide(grey, np.maximum(bg, 1), scale=230), None, 0, 255, cv2.NORM_MINMAX)
     m = max(1, grey.shape[0] // 10)
     tight = grey[m:-m] if grey.shape[0] > 4 * m else grey
