@@ -298,9 +298,11 @@ class ScanPool:
                  self.cfg.workers, self.cfg.pool, self.cfg.queue, self.warm_seconds)
 
     def shutdown(self) -> None:
+        """Stop the workers. Waits for them: a process pool left to wind down on its own while the
+        server exits leaves its worker processes behind (seen after a SIGTERM)."""
         self.ready = False
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
 
     @property
     def in_system(self) -> int:

@@ -226,7 +226,21 @@ def test_process_pool_survives_a_killed_worker():
         _error(answer[0], 500, "internal_error")
         assert httpx.post(srv.url + "/v1/scan", content=photo[:5000], headers=headers, timeout=60).status_code == 422
         assert httpx.get(srv.url + "/readyz").json()["in_flight"] == 0
+        pids = srv.pids()
     assert "Traceback" not in srv.log
+    # Stopping the server stops its worker processes too (they used to outlive it, idle, reparented to init).
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.2)
+    assert not [p for p in pids if _alive(p)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 # --------------------------------------------------------------------------- in-process: settings and disk
