@@ -77,10 +77,14 @@ def _lines_run_vertically(small: np.ndarray) -> bool:
     return bar_pixels((1, k), False) > bar_pixels((k, 1), True)
 
 
+def _confident_word(w: Word) -> bool:
+    """A word Tesseract is sure of and that looks like a word: text read upside down gives few."""
+    return len(w.text) >= 3 and w.text.isalpha() and w.conf > 60
+
+
 def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
     """How much confident, word-like text Tesseract finds: high only when the text is upright."""
-    return sum(w.conf for w in engine.words(grey, PSM_AUTO)
-               if len(w.text) >= 3 and w.text.isalpha() and w.conf > 60)
+    return sum(w.conf for w in engine.words(grey, PSM_AUTO) if _confident_word(w))
 
 
 #: A text score below this (about three confident words) cannot tell upright from upside down.
@@ -172,9 +176,11 @@ class _PageRead:
         return self.panel_words >= 4 and self.upright_words <= self.panel_words // 8
 
 
-def _read_panels(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
-    """Enhance, find panels and OCR them (and the band of the page around them)."""
-    text_h = estimate_text_height(page.image)
+def _read_panels(page: Page, engine: OcrEngine, clock: _Clock, text_h: float | None = None) -> _PageRead:
+    """Enhance, find panels and OCR them (and the band of the page around them).  ``text_h``:
+    the page's text height when already measured."""
+    if text_h is None:
+        text_h = estimate_text_height(page.image)
     ocr_img, f = scale_for_ocr(page.image, text_h)
     flat = flatten_light(ocr_img)
     clock.lap("enhance")
@@ -190,7 +196,7 @@ def _read_panels(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
         if _complete(chosen):
             break
     seen = [w for w in words if w.text.strip()]
-    upright = sum(len(w.text) >= 3 and w.text.isalpha() and w.conf > 60 for w in seen)
+    upright = sum(map(_confident_word, seen))
     if not _complete(chosen) and words:
         # Some labels were in the panels: read the band of the page around them (side-by-side cells).
         band = _band_around(words, (text_h or 20.0) * f, flat.shape[1])
@@ -207,7 +213,7 @@ def _band_around(words: list[Word], text_h: float, width: int) -> Box | None:
     return Box(0, min(w.box.y0 for w in words) - 5 * text_h, width, max(w.box.y1 for w in words) + 5 * text_h)
 
 
-def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: bool = True) -> _PageRead:
+def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock) -> _PageRead:
     """When the panels did not give every code, read the whole page too."""
     if read.whole_read or _complete(read.chosen):
         return read
@@ -215,7 +221,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, sparse_pass: 
     if read.panels:
         warnings.append("No complete code panel found; the whole page was read.")
     band: Box | None = None
-    for psm in (PSM_AUTO, PSM_SPARSE) if sparse_pass else (PSM_AUTO,):
+    for psm in (PSM_AUTO, PSM_SPARSE):
         found, labels = best_candidates(_words_in(engine, read.flat, band, psm, 0))
         chosen = _merge(chosen, found)
         if _complete(chosen):
@@ -252,14 +258,16 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     clock = _Clock(opts.deadline)
 
     page = locate_page(loaded.image)
-    small = _small_for_turns(page, estimate_text_height(page.image))
+    text_h = estimate_text_height(page.image)
+    small = _small_for_turns(page, text_h)
     unturned = page
     if _is_sideways(small):
         # Text lines run up and down: reading the page as it is would only waste OCR time.
         page = rotate_page(page, _best_turn(small, engine, sideways=True))
         small = None
+        text_h = None  # glyph heights were measured across the lines: measure again
     clock.lap("page")
-    read = _read_panels(page, engine, clock)
+    read = _read_panels(page, engine, clock, text_h)
     if small is None:
         read = _read_whole(read, engine, clock)
         if not _complete(read.chosen):
