@@ -328,8 +328,9 @@ def _doubled_glyph(value: str, probs: list[float], i1: int, extra: str, source: 
     recogniser is sure of the neighbour and every extra character looks like it.  The very same
     character again is not that habit: it may be a real double letter ('jj') the recogniser
     read as one."""
-    if source != "model" or len(set(extra)) == 1 and any(
-            0 <= n < len(value) and value[n] == extra[0] for n in (i1 - 1, i1)):
+    if source != "model":
+        return False
+    if len(set(extra)) == 1 and any(0 <= n < len(value) and value[n] == extra[0] for n in (i1 - 1, i1)):
         return False
     for n in (i1 - 1, i1):
         if 0 <= n < len(value) and n < len(probs) and probs[n] >= MODEL_SURE:
