@@ -140,6 +140,16 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
             memo[key] = _token_matches(seen, wanted)
         return memo[key]
 
+    def near(seen: str, wanted: str) -> bool:
+        """One misread letter more than a word alone may have ("oos" for "ods", "Accoure" for
+        "Account"): allowed once in a phrase of two or more words, the rest of which vouches for it."""
+        if not fuzzy:
+            return False
+        if len(wanted) == 3:
+            return len(seen) == 3 and sum(a != b for a, b in zip(seen, wanted)) == 1
+        cap = 2 if len(wanted) < 9 else 3
+        return len(wanted) >= 6 and _edit_distance(seen, wanted, cap) <= cap
+
     used: set[int] = set()
     labels: list[Label] = []
     i = 0
@@ -148,10 +158,16 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
         for field, parts in synonyms:
             j = i
             ok = True
+            relaxed = len(parts) < 2  # a one-word label gets no extra leeway
             for part in parts:
-                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line or not matches(toks[j][1], part):
+                if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line:
                     ok = False
                     break
+                if not matches(toks[j][1], part):
+                    if relaxed or not near(toks[j][1], part):
+                        ok = False
+                        break
+                    relaxed = True
                 j += 1
             if ok:
                 ws = tuple(dict.fromkeys(toks[k][0] for k in range(i, j)))

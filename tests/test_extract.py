@@ -155,3 +155,20 @@ def test_symbol_read_for_a_letter_still_anchors_the_value():
     assert chosen["ods_code"].text == "$34674" and chosen["ods_code"].score >= 2.0
     assert chosen["linkage_key"].text == "14WPPooLS1100" and chosen["linkage_key"].score >= 2.0
     assert chosen["account_id"].score >= 2.0
+
+
+def test_a_short_label_word_misread_by_one_letter_is_vouched_for_by_the_rest_of_its_phrase():
+    # Blurred "ODS code:" reads "oos code:", "Account ID" "Accoure 1D"; alone, "oos" or "Accoure" is no label.
+    words = (
+        _line(100, 0, (100, "oos"), (160, "code:"), (500, "Y10383"))
+        + _line(150, 1, (100, "Accoure"), (220, "1D"), (500, "9391094742"))
+        + _line(200, 2, (100, "oos"), (500, "Z99999"))
+        + _line(250, 3, (100, "Accoure"), (500, "8888888888"))
+    )
+    labels = find_labels(words)
+    assert [(lab.field, lab.words[0].text) for lab in labels if lab.field != "other"] == [
+        ("ods_code", "oos"), ("account_id", "Accoure")]
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "Y10383"
+    assert chosen["ods_code"].found_by == "label"
+    assert chosen["account_id"].text == "9391094742"
