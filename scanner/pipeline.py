@@ -21,7 +21,7 @@ from .extract import Candidate, best_candidates
 from .load import LoadedImage
 from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
-from .page import Page, borders_touched, locate_page, rotate_page, whole_image
+from .page import Page, borders_touched, locate_page, looks_upright, rotate_page, whole_image
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
@@ -105,12 +105,22 @@ def _is_sideways(small: np.ndarray) -> bool:
     return _lines_run_vertically(probe)
 
 
+def _turn_from_ink(small: np.ndarray, turn: int) -> int | None:
+    """``turn`` or the opposite one, when the ascenders of the page so turned say which; else None."""
+    upright = looks_upright(np.ascontiguousarray(np.rot90(small, -turn)))
+    return None if upright is None else turn if upright else (turn + 2) % 4
+
+
 def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
     """Clockwise quarter turns that make the page upright (0 = as it is).
 
-    The text-line direction rules out half of the turns; OCR of a band through the middle of
-    the page in the remaining two orientations decides between upright and upside down."""
+    The text-line direction rules out half of the turns; the balance of ascenders and descenders
+    or, when that is unclear, OCR of a band through the middle of the page in the remaining two
+    orientations decides between upright and upside down."""
     candidates = (1, 3) if sideways else (0, 2)
+    turn = _turn_from_ink(small, candidates[0])
+    if turn is not None:
+        return turn
     scores = {}
     for t in candidates:
         turned = np.rot90(small, -t)
@@ -266,6 +276,10 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         page = rotate_page(page, _best_turn(small, engine, sideways=True))
         small = None
         text_h = None  # glyph heights were measured across the lines: measure again
+    elif _turn_from_ink(small, 0) == 2:
+        # Ascenders hang below the lines: the page is upside down; read it the right way up first.
+        page = rotate_page(page, 2)
+        small = np.ascontiguousarray(np.rot90(small, 2))
     clock.lap("page")
     read = _read_panels(page, engine, clock, text_h)
     if small is None:

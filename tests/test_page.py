@@ -1,0 +1,46 @@
+"""Which way up a page is, from the ink of its lines (the check that spares reading it both ways)."""
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from scanner.enhance import flatten_light
+from scanner.page import locate_page, looks_upright
+
+from .conftest import SAMPLES
+
+
+def _pages(capture: str) -> list[np.ndarray]:
+    labels = json.loads((SAMPLES / "labels.json").read_text())
+    out = []
+    for lab in labels:
+        if lab["capture"] != capture:
+            continue
+        img = cv2.imread(str(SAMPLES / lab["file"]), cv2.IMREAD_GRAYSCALE)
+        out.append(flatten_light(locate_page(img).image))
+    return out
+
+
+@pytest.mark.parametrize("capture", ["clean", "scan"])
+def test_upright_and_upside_down_pages_are_told_apart(capture):
+    # Clean renders and flatbed scans come upright (sideways scans aside, which the line direction
+    # catches first); every one must be judged upright, and turned over, upside down - or left
+    # undecided, which costs only time.  Most must be decided.
+    decided = 0
+    for page in _pages(capture):
+        if page.shape[0] < page.shape[1]:
+            continue  # a scan lying sideways
+        upright, turned = looks_upright(page), looks_upright(np.ascontiguousarray(np.rot90(page, 2)))
+        assert upright in (True, None) and turned in (False, None)
+        decided += upright is True and turned is False
+    assert decided >= 6
+
+
+def test_a_page_without_text_lines_is_undecided():
+    rng = np.random.default_rng(3)
+    blank = np.full((1400, 1000), 235, np.uint8)
+    assert looks_upright(blank) is None
+    specks = np.where(rng.random((1400, 1000)) < 0.01, 40, 235).astype(np.uint8)
+    assert looks_upright(specks) is None
