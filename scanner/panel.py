@@ -58,37 +58,7 @@ def find_panels(grey: np.ndarray, text_height: float) -> list[Box]:
         if any(_overlap(b, m) > 0.7 for m in merged):
             continue
         merged.append(b)
-    # The codes take a few lines of a page: a "panel" over a fifth of it is more likely the body of
-    # the letter on a shaded ground, or the ground round a page not found. Read those last.
-    merged.sort(key=lambda b: b.w * b.h > 0.2 * page_area)
-    return _grouped(merged[:6], text_height)
-
-
-def _grouped(boxes: list[Box], text_height: float) -> list[Box]:
-    """Boxes side by side in a row, or stacked in a column, with little space between them become
-    one panel (one box per code is a common layout): one read of them all keeps their labels and
-    values together and costs one OCR call instead of three."""
-    out = list(boxes)
-    joined = True
-    while joined:
-        joined = False
-        for i in range(len(out)):
-            for j in range(i + 1, len(out)):
-                if _neighbours(out[i], out[j], 1.5 * text_height):
-                    out[i] = out[i].union(out.pop(j))
-                    joined = True
-                    break
-            if joined:
-                break
-    return out
-
-
-def _neighbours(a: Box, b: Box, gap: float) -> bool:
-    ix = min(a.x1, b.x1) - max(a.x0, b.x0)
-    iy = min(a.y1, b.y1) - max(a.y0, b.y0)
-    in_row = iy > 0.5 * min(a.h, b.h) and -gap < ix
-    in_column = ix > 0.5 * min(a.w, b.w) and -gap < iy
-    return in_row or in_column
+    return merged[:6]
 
 
 def _overlap(a: Box, b: Box) -> float:
