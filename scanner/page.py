@@ -243,22 +243,22 @@ SURE_UPRIGHT = 0.2
 _MIN_LINES = 20
 
 
-def looks_upright(grey: np.ndarray) -> bool | None:
+def looks_upright(grey: np.ndarray, text_height: float | None = None) -> bool | None:
     """Whether the text lines of a light-evened page are upright (True) or upside down (False),
     from the ink alone; None when too few lines or too even a balance to say.
 
     In Latin print ascenders and capitals rise above the x-height band far more often than
     descenders hang below it, so in each line's ink profile more ink lies above the dense core
-    than below it; turned over, the reverse.  Costs ~20 ms against ~0.3 s for reading the page
-    both ways up."""
+    than below it; turned over, the reverse.  ``text_height``: the glyph height, when measured
+    already.  Costs ~10 ms against ~0.3 s for reading the page both ways up."""
     h, w = grey.shape[:2]
-    text_h = estimate_text_height(grey)
+    text_h = text_height or estimate_text_height(grey)
     if not text_h:
         return None
     f = min(1.0, 12.0 / text_h)  # 12 px text is plenty to see the balance
     if f < 1:
         grey = cv2.resize(grey, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
-        text_h = estimate_text_height(grey) or text_h * f
+        text_h *= f
     binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     hs, ws = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]

@@ -91,10 +91,13 @@ def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
 _FEW_WORDS = 250.0
 
 
+_SMALL_TEXT_H = 20.0
+
+
 def _small_for_turns(page: Page, text_h: float | None) -> np.ndarray:
     """A light-evened copy with ~20 px text: enough to tell which way the lines run and read."""
     grey = page.image
-    f = min(1.0, 20.0 / text_h) if text_h else 1.0
+    f = min(1.0, _SMALL_TEXT_H / text_h) if text_h else 1.0
     small = cv2.resize(grey, (max(1, int(grey.shape[1] * f)), max(1, int(grey.shape[0] * f))),
                        interpolation=cv2.INTER_AREA) if f < 1 else grey
     return flatten_light(small)
@@ -105,9 +108,10 @@ def _is_sideways(small: np.ndarray) -> bool:
     return _lines_run_vertically(probe)
 
 
-def _turn_from_ink(small: np.ndarray, turn: int) -> int | None:
-    """``turn`` or the opposite one, when the ascenders of the page so turned say which; else None."""
-    upright = looks_upright(np.ascontiguousarray(np.rot90(small, -turn)))
+def _turn_from_ink(small: np.ndarray, turn: int, text_h: float | None = None) -> int | None:
+    """``turn`` or the opposite one, when the ascenders of the page so turned say which; else None.
+    ``text_h``: the glyph height in ``small`` when known (not across sideways lines)."""
+    upright = looks_upright(np.ascontiguousarray(np.rot90(small, -turn)), text_h)
     return None if upright is None else turn if upright else (turn + 2) % 4
 
 
@@ -276,7 +280,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         page = rotate_page(page, _best_turn(small, engine, sideways=True))
         small = None
         text_h = None  # glyph heights were measured across the lines: measure again
-    elif _turn_from_ink(small, 0) == 2:
+    elif _turn_from_ink(small, 0, min(text_h, _SMALL_TEXT_H) if text_h else None) == 2:
         # Ascenders hang below the lines: the page is upside down; read it the right way up first.
         page = rotate_page(page, 2)
         small = np.ascontiguousarray(np.rot90(small, 2))
