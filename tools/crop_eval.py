@@ -3,7 +3,7 @@
 Why: synthetic lines (tools/train_recognizer.py --eval-only) say how the recogniser does on fonts
 it never saw; this says how it does on what the product actually hands it - the key, ODS and
 account crops cut from the sample photos, scans and close-ups (found next to their labels).
-Each crop is read by the recogniser alone (three looks, voted, as at scan time) and by Tesseract
+Each crop is read by the recogniser alone (five looks, voted, as at scan time) and by Tesseract
 alone (single line, the field's alphabet), and compared with the truth.
 
   .venv/bin/python tools/crop_eval.py [--field linkage_key]

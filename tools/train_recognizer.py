@@ -600,7 +600,7 @@ Commonest held-out confusions (truth>read, all held-out rows): {conf or 'none'}.
 ## Real crops (what the pipeline hands the model)
 `tools/crop_eval.py --markdown {args.crop_table}`: the linkage-key crops the
 pipeline cuts from the committed samples (found next to their labels), each
-read by this model alone (three looks, voted, as at scan time) and by stock
+read by this model alone (five looks, voted, as at scan time) and by stock
 Tesseract alone (single line, key alphabet):
 
 {crops}
