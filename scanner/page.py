@@ -160,12 +160,23 @@ def skew_angle(grey: np.ndarray) -> float:
     glyph = float(np.median(sized)) if sized.size else 3.0
     keep = np.zeros(n, bool)
     keep[1:] = (hs >= 2) & (hs <= 3 * glyph) & (ws <= 6 * glyph) & (areas >= 3)
-    chars = keep[labels].astype(np.float32)
-    centre = (chars.shape[1] / 2, chars.shape[0] / 2)
+    ys, xs = np.nonzero(keep[labels])
+    height = small.shape[0]
+    xs = xs.astype(np.float32) - small.shape[1] / 2
+    ys = ys.astype(np.float32) - height / 2
 
     def sharpness(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rows = cv2.warpAffine(chars, m, (chars.shape[1], chars.shape[0])).sum(axis=1)
+        # Row sums of the ink turned by ``angle`` about the centre (as cv2.getRotationMatrix2D turns
+        # it), from the ink pixels' coordinates: each pixel shared between the two rows it falls
+        # between, or the lattice of pixel centres aliases into false peaks at 45 degrees.
+        a = np.deg2rad(angle)
+        r = (np.cos(a) * ys - np.sin(a) * xs) + height / 2
+        lo = np.floor(r)
+        frac = r - lo
+        lo = lo.astype(np.int64)
+        inside = (lo >= 0) & (lo < height - 1)
+        lo, frac = lo[inside], frac[inside]
+        rows = np.bincount(lo, 1 - frac, height) + np.bincount(lo + 1, frac, height)
         return float(np.var(np.diff(rows)))
 
     best = max(np.arange(-87.0, 91.0, 6.0), key=sharpness)

@@ -44,3 +44,15 @@ def test_a_page_without_text_lines_is_undecided():
     assert looks_upright(blank) is None
     specks = np.where(rng.random((1400, 1000)) < 0.01, 40, 235).astype(np.uint8)
     assert looks_upright(specks) is None
+
+
+@pytest.mark.parametrize("angle", [-30.0, -7.5, 0.0, 4.0, 12.0, 38.0])
+def test_skew_of_a_turned_page_is_measured(angle):
+    from scanner.page import skew_angle
+
+    page = cv2.imread(str(SAMPLES / "images" / "clean_001.png"), cv2.IMREAD_GRAYSCALE)
+    h, w = page.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(page, m, (w, h), borderValue=255)
+    # skew_angle gives the turn that straightens the lines: the opposite of the one applied.
+    assert skew_angle(turned) == pytest.approx(-angle, abs=0.75)
