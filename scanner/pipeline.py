@@ -186,8 +186,12 @@ class _PageRead:
 
     @property
     def looks_upside_down(self) -> bool:
-        """The panels held text but hardly a confident word: text read upside down looks so."""
-        return self.panel_words >= 4 and self.upright_words <= self.panel_words // 8
+        return _hardly_a_word(self.upright_words, self.panel_words)
+
+
+def _hardly_a_word(upright: int, seen: int) -> bool:
+    """The panels held text but hardly a confident word: text read upside down looks so."""
+    return seen >= 4 and upright <= seen // 8
 
 
 def _read_panels(page: Page, engine: OcrEngine, clock: _Clock, text_h: float | None = None) -> _PageRead:
@@ -211,8 +215,10 @@ def _read_panels(page: Page, engine: OcrEngine, clock: _Clock, text_h: float | N
             break
     seen = [w for w in words if w.text.strip()]
     upright = sum(map(_confident_word, seen))
-    if not _complete(chosen) and words:
+    if not _complete(chosen) and words and not _hardly_a_word(upright, len(seen)):
         # Some labels were in the panels: read the band of the page around them (side-by-side cells).
+        # Not when the panels read like a page upside down: the caller checks the turn first, and
+        # reads the whole page (the band and more) if it stays.
         band = _band_around(words, (text_h or 20.0) * f, flat.shape[1])
         words = _words_in(engine, flat, band, PSM_SPARSE, 900)
         chosen = _merge(chosen, best_candidates(words)[0])
