@@ -91,16 +91,14 @@ def _text_score(engine: OcrEngine, grey: np.ndarray) -> float:
 _FEW_WORDS = 250.0
 
 
-_SMALL_TEXT_H = 20.0
-
-
-def _small_for_turns(page: Page, text_h: float | None) -> np.ndarray:
-    """A light-evened copy with ~20 px text: enough to tell which way the lines run and read."""
+def _small_for_turns(page: Page, text_h: float | None) -> tuple[np.ndarray, float | None]:
+    """A light-evened copy with ~20 px text: enough to tell which way the lines run and read;
+    and its text height."""
     grey = page.image
-    f = min(1.0, _SMALL_TEXT_H / text_h) if text_h else 1.0
+    f = min(1.0, 20.0 / text_h) if text_h else 1.0
     small = cv2.resize(grey, (max(1, int(grey.shape[1] * f)), max(1, int(grey.shape[0] * f))),
                        interpolation=cv2.INTER_AREA) if f < 1 else grey
-    return flatten_light(small)
+    return flatten_light(small), text_h * f if text_h else None
 
 
 def _is_sideways(small: np.ndarray) -> bool:
@@ -116,15 +114,12 @@ def _turn_from_ink(small: np.ndarray, turn: int, text_h: float | None = None) ->
 
 
 def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
-    """Clockwise quarter turns that make the page upright (0 = as it is).
+    """Clockwise quarter turns that make the page upright (0 = as it is), when the ink of its
+    lines could not tell (``_turn_from_ink``).
 
-    The text-line direction rules out half of the turns; the balance of ascenders and descenders
-    or, when that is unclear, OCR of a band through the middle of the page in the remaining two
-    orientations decides between upright and upside down."""
+    The text-line direction rules out half of the turns; OCR of a band through the middle of the
+    page in the remaining two orientations decides between upright and upside down."""
     candidates = (1, 3) if sideways else (0, 2)
-    turn = _turn_from_ink(small, candidates[0])
-    if turn is not None:
-        return turn
     scores = {}
     for t in candidates:
         turned = np.rot90(small, -t)
@@ -261,7 +256,7 @@ def _read_page(page: Page, engine: OcrEngine, clock: _Clock) -> _PageRead:
 
 def _turned_if_better(read: _PageRead, small: np.ndarray, engine: OcrEngine, clock: _Clock) -> _PageRead:
     """Read the page the other way up when a strip of it reads better so, and keep whichever
-    way gives more codes next to their labels."""
+    way gives more codes next to their labels (for a page whose ink did not tell its way up)."""
     turns = _best_turn(small, engine, sideways=False)
     clock.lap("page")
     if not turns:
@@ -279,17 +274,22 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
 
     page = locate_page(loaded.image)
     text_h = estimate_text_height(page.image)
-    small = _small_for_turns(page, text_h)
+    small, small_h = _small_for_turns(page, text_h)
     unturned = page
+    way_up_known = False
     if _is_sideways(small):
         # Text lines run up and down: reading the page as it is would only waste OCR time.
-        page = rotate_page(page, _best_turn(small, engine, sideways=True))
+        # (Glyph heights were measured across the lines: the ink check and the reads measure again.)
+        turn = _turn_from_ink(small, 1)
+        page = rotate_page(page, _best_turn(small, engine, sideways=True) if turn is None else turn)
         small = None
-        text_h = None  # glyph heights were measured across the lines: measure again
-    elif _turn_from_ink(small, 0, min(text_h, _SMALL_TEXT_H) if text_h else None) == 2:
-        # Ascenders hang below the lines: the page is upside down; read it the right way up first.
-        page = rotate_page(page, 2)
-        small = np.ascontiguousarray(np.rot90(small, 2))
+        text_h = None
+    else:
+        turn = _turn_from_ink(small, 0, small_h)
+        way_up_known = turn is not None
+        if turn == 2:
+            # Ascenders hang below the lines: the page is upside down; read it the right way up.
+            page = rotate_page(page, 2)
     clock.lap("page")
     read = _read_panels(page, engine, clock, text_h)
     if small is None:
@@ -300,12 +300,12 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
             if again.score > read.score:
                 read = again
     else:
-        probed = read.looks_upside_down
+        probed = not way_up_known and read.looks_upside_down
         if probed:
             # Text in the panels but hardly a word: check the turn before reading the whole page.
             read = _turned_if_better(read, small, engine, clock)
         read = _read_whole(read, engine, clock)
-        if not probed and read.labelled < 2:
+        if not (probed or way_up_known) and read.labelled < 2:
             # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
             # best on a strip of the page, then read the page that way.
             read = _turned_if_better(read, small, engine, clock)

@@ -128,11 +128,10 @@ def _looks(crop: np.ndarray) -> list[np.ndarray]:
     else:
         bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, h / 2))
     even = cv2.normalize(cv2.divide(grey, np.maximum(bg, 1), scale=230), None, 0, 255, cv2.NORM_MINMAX)
-    m = max(1, grey.shape[0] // 10)
-    tight = grey[m:-m] if grey.shape[0] > 4 * m else grey
-    even_tight = even[m:-m] if grey.shape[0] > 4 * m else even
+    m = max(1, h // 10)
+    inner = slice(m, -m) if h > 4 * m else slice(None)
     loose = cv2.copyMakeBorder(grey, h // 5, h // 5, 0, 0, cv2.BORDER_REPLICATE)
-    return [grey, even, tight, even_tight, loose]
+    return [grey, even, grey[inner], even[inner], loose]
 
 
 def _to_reading(lr, source: str) -> Reading:  # noqa: ANN001
