@@ -30,7 +30,7 @@ from scanner.recognizer import get_recognizer  # noqa: E402
 EDGES = [0.99, 0.97, 0.94, 0.9, 0.8, 0.7, 0.5, 0.0]
 
 
-def lines(seeds: list[int], n: int):
+def lines(seeds: list[int], n: int, shapes: bool = True):
     fonts = linegen.available(linegen.HELDOUT_FONTS + linegen.HELDOUT_BOLD_FONTS)
     rec, eng = get_recognizer(), get_engine()
     for seed in seeds:
@@ -38,7 +38,8 @@ def lines(seeds: list[int], n: int):
             for img, truth, _font in linegen.eval_set(seed + degrade, fonts, n, degrade, kind="key"):
                 model = reading._from_recognizer(rec, img)
                 tess = reading._from_tesseract(eng, img, "linkage_key")
-                yield truth.replace(" ", ""), model, tess
+                heights = reading.l_or_I(img, model[0].text) if model and shapes else None
+                yield truth.replace(" ", ""), model, tess, heights
 
 
 def right_indices(value: str, truth: str) -> set[int]:
@@ -49,9 +50,10 @@ def right_indices(value: str, truth: str) -> set[int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=400, help="lines per seed and condition")
+    ap.add_argument("--no-shapes", action="store_true", help="vote without the glyph-height verdicts")
     args = ap.parse_args()
     table: collections.Counter = collections.Counter()
-    for truth, model, tess in lines([301, 303], args.n):
+    for truth, model, tess, _ in lines([301, 303], args.n, shapes=False):
         if not model:
             continue
         v = model[0]
@@ -67,8 +69,8 @@ def main() -> None:
             print(f"| >= {band} | {'disagrees' if dis else 'agrees'} | {r + w} | {w} | {100 * w / max(1, r + w):.2f}% |")
     c: collections.Counter = collections.Counter()
     covered = 0
-    for truth, model, tess in lines([501, 503], args.n):
-        f = reading.vote("linkage_key", model + ([tess] if tess else []))
+    for truth, model, tess, heights in lines([501, 503], args.n, shapes=not args.no_shapes):
+        f = reading.vote("linkage_key", model + ([tess] if tess else []), heights)
         ok = f.value == truth
         c[(ok, f.needs_review)] += 1
         if not ok and f.value:

@@ -1,0 +1,93 @@
+"""Glyph heights telling `l` from `I`: right when they speak, silent where the font draws both alike."""
+
+import random
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+
+from scanner.reading import Reading, vote
+from scanner.shapes import Verdict, l_or_I
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import linegen  # noqa: E402
+
+# Fonts whose `l` stands 5-8 % above the capitals, and two Helvetica-likes where it does not.
+TALL_L = ["OpenSans-Regular.ttf", "Carlito-Regular.ttf", "LiberationSans-Regular.ttf", "Roboto-Regular.ttf"]
+EQUAL = ["NimbusSans-Regular.otf", "texgyreheros-regular.otf"]
+KEYS = ["KlHdIbTxlEIhk", "BIhZlKdEhlIN", "TlxIEdVkIl", "HkIlMbIPlZd", "lEIbXhIKlT"]
+
+
+def _verdicts(font: str, cap: float, degrade: bool, seed: int):
+    rng = random.Random(seed)
+    for key in KEYS:
+        img = linegen.render_line(key, font, cap, rng, degrade=degrade)
+        yield key, l_or_I(img, key.replace("I", "l")), l_or_I(img, key.replace("l", "I"))
+
+
+@pytest.mark.parametrize("font", TALL_L)
+def test_heights_name_l_and_I_in_fonts_that_draw_them_apart(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = 0
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
+        for key, as_l, as_i in _verdicts(font, cap, degrade, seed):
+            for verdicts in (as_l, as_i):  # whatever the recogniser read, the heights say the same
+                for i, v in verdicts.items():
+                    assert v.char == key[i], f"{font} {key}: position {i} called {v.char}"
+                decided += len(verdicts)
+    assert decided >= 60, f"only {decided} verdicts in {font}"
+
+
+@pytest.mark.parametrize("font", EQUAL)
+def test_heights_say_nothing_wrong_where_l_and_I_are_alike(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
+        for key, as_l, as_i in _verdicts(font, cap, degrade, seed):
+            for verdicts in (as_l, as_i):
+                assert all(v.char == key[i] for i, v in verdicts.items()), f"{font} {key}: {verdicts}"
+
+
+def test_nothing_is_said_of_a_line_without_two_capitals_or_of_tiny_text():
+    font = "OpenSans-Regular.ttf"
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    img = linegen.render_line("xlqbdzIo", font, 30, random.Random(0), degrade=False)
+    assert l_or_I(img, "xlqbdzIo") == {}
+    small = linegen.render_line("KlHdIbTxlEIhk", font, 30, random.Random(0), degrade=False)
+    small = cv2.resize(small, (small.shape[1] // 4, small.shape[0] // 4), interpolation=cv2.INTER_AREA)
+    assert l_or_I(small, "KlHdIbTxlEIhk") == {}
+
+
+def _model(text: str, probs: list[float]) -> Reading:
+    return Reading("model", text, probs, [[("I" if c == "l" else "l", 1 - p)] if c in "lI" else [] for c, p in zip(text, probs)])
+
+
+def test_a_height_verdict_settles_an_unsure_character_and_clears_its_flag():
+    probs = [0.999] * 13
+    probs[4] = 0.55
+    unsure = [_model("tTALlBP3rLR16", probs), Reading("tesseract", "tTALlBP3rLR16", [0.9] * 13)]
+    assert vote("linkage_key", unsure).needs_review
+    f = vote("linkage_key", unsure, {4: Verdict("I", 1.0)})
+    assert f.value == "tTALIBP3rLR16"
+    assert 4 not in {u.index for u in f.uncertain}
+    assert not f.needs_review
+
+
+def test_a_height_verdict_does_not_overrule_a_sure_recogniser():
+    probs = [0.999] * 13
+    f = vote("linkage_key", [_model("tTALlBP3rLR16", probs), Reading("tesseract", "tTALlBP3rLR16", [0.9] * 13)],
+             {4: Verdict("I", 1.0)})
+    assert f.value == "tTALlBP3rLR16"
+
+
+def test_a_verdict_that_agrees_lowers_the_chance_of_error_below_the_flag():
+    probs = [0.999] * 13
+    probs[4] = 0.75  # flagged without the verdict when Tesseract disagrees (3.9 % measured)
+    readings = [_model("tTALlBP3rLR16", probs), Reading("tesseract", "tTALIBP3rLR16", [0.9] * 13)]
+    assert 4 in {u.index for u in vote("linkage_key", readings).uncertain}
+    f = vote("linkage_key", readings, {4: Verdict("l", 1.0)})
+    assert f.value == "tTALlBP3rLR16" and 4 not in {u.index for u in f.uncertain}
