@@ -21,7 +21,7 @@ import numpy as np
 from .enhance import line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
-from .shapes import Verdict, l_or_I
+from .shapes import Verdict, look_alikes
 from .validate import KEY_CHARS, ODS_RE, check_account, check_key, check_ods
 
 WHITELIST: dict[str, str] = {
@@ -253,7 +253,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     ``CHAR_FLAG`` or more goes into ``uncertain``; the field's confidence is the chance that
     every character is right, and below ``FIELD_REVIEW`` the field needs review.  ``shapes``
     (index -> verdict, for the primary reading's text) are what the glyph heights say of its
-    `l`s and `I`s (``shapes.l_or_I``): they settle those characters where the recogniser was
+    `l`s and `I`s (``shapes.look_alikes``): they settle those characters where the recogniser was
     not sure.
     """
     valid = []
@@ -394,7 +394,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     readings: list[Reading] = []
     model = _from_recognizer(recognizer, crop)
     readings += model
-    shapes = l_or_I(crop, model[0].text) if model and fname == "linkage_key" else None
+    shapes = look_alikes(crop, model[0].text) if model and fname == "linkage_key" else None
     if tesseract or not model:
         tess = _from_tesseract(engine, crop, fname)
         if tess is not None:

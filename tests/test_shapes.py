@@ -1,4 +1,5 @@
-"""Glyph heights telling `l` from `I`: right when they speak, silent where the font draws both alike."""
+"""Glyph shapes telling `l` from `I` (height) and `0` from `O` (width): right when they speak,
+silent where the font draws both alike."""
 
 import random
 import sys
@@ -8,7 +9,7 @@ import cv2
 import pytest
 
 from scanner.reading import Reading, vote
-from scanner.shapes import Verdict, l_or_I
+from scanner.shapes import Verdict, look_alikes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -24,7 +25,7 @@ def _verdicts(font: str, cap: float, degrade: bool, seed: int):
     rng = random.Random(seed)
     for key in KEYS:
         img = linegen.render_line(key, font, cap, rng, degrade=degrade)
-        yield key, l_or_I(img, key.replace("I", "l")), l_or_I(img, key.replace("l", "I"))
+        yield key, look_alikes(img, key.replace("I", "l")), look_alikes(img, key.replace("l", "I"))
 
 
 @pytest.mark.parametrize("font", TALL_L)
@@ -56,10 +57,43 @@ def test_nothing_is_said_of_a_line_without_two_capitals_or_of_tiny_text():
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
     img = linegen.render_line("xlqbdzIo", font, 30, random.Random(0), degrade=False)
-    assert l_or_I(img, "xlqbdzIo") == {}
+    assert look_alikes(img, "xlqbdzIo") == {}
     small = linegen.render_line("KlHdIbTxlEIhk", font, 30, random.Random(0), degrade=False)
     small = cv2.resize(small, (small.shape[1] // 4, small.shape[0] // 4), interpolation=cv2.INTER_AREA)
-    assert l_or_I(small, "KlHdIbTxlEIhk") == {}
+    assert look_alikes(small, "KlHdIbTxlEIhk") == {}
+
+
+ROUND_KEYS = ["C30G8O5D0Q", "G4O0C7DO3Q0", "D0OC58G2O", "Q90CO6D3G0"]
+
+
+def _round_verdicts(font: str, cap: float, degrade: bool, seed: int):
+    rng = random.Random(seed)
+    for key in ROUND_KEYS:
+        img = linegen.render_line(key, font, cap, rng, degrade=degrade)
+        yield key, look_alikes(img, key.replace("O", "0")), look_alikes(img, key.replace("0", "O"))
+
+
+@pytest.mark.parametrize("font", TALL_L + EQUAL)
+def test_widths_tell_zero_from_O_where_the_figures_are_narrow(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = 0
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
+        for key, as_zero, as_o in _round_verdicts(font, cap, degrade, seed):
+            for verdicts in (as_zero, as_o):
+                for i, v in verdicts.items():
+                    assert v.char == key[i], f"{font} {key}: position {i} called {v.char}"
+                decided += len(verdicts)
+    assert decided >= 30, f"only {decided} verdicts in {font}"
+
+
+def test_widths_say_nothing_where_a_monospaced_face_draws_zero_and_O_alike():
+    font = "LiberationMono-Regular.ttf"
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False)]):
+        for key, as_zero, as_o in _round_verdicts(font, cap, degrade, seed):
+            assert not {i: v for i, v in {**as_zero, **as_o}.items() if v.char != key[i]}
 
 
 def _model(text: str, probs: list[float]) -> Reading:
