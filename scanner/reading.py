@@ -59,10 +59,7 @@ _ERROR_TABLE = [
 GAP_ERROR = 0.07
 #: The recogniser is this sure of a character: Tesseract writing it twice is Tesseract's habit.
 MODEL_SURE = 0.99
-#: What an `l`/`I`'s height or a `0`/`O`'s width says (``shapes.look_alikes``): wrong in 1 of
-#: 520 verdicts (291 l/I, 229 0/O) on held-out-font renders (seeds 301/303 and 501/503, clean and
-#: degraded); rounded up.  A verdict against a recogniser this sure of the other reading is not taken.
-SHAPE_ERROR = 0.012
+#: A shape verdict against a recogniser this sure of the character it rules out is not taken.
 SHAPE_OVERRULES_BELOW = 0.99
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
@@ -275,22 +272,15 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(alts)), reason="changed to fit the code's format")
     # Per-character posterior of the primary reading (same length unless repaired by removing spaces).
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
-    alts = primary.alternatives if len(primary.alternatives) == len(value) else [[] for _ in value]
+    alts = [list(a) for a in primary.alternatives] if len(primary.alternatives) == len(value) else [[] for _ in value]
     disagree, said, gaps = _disagreements(fname, value, probs, primary, others)
-    settled: dict[int, float] = {}
-    if shapes and value == primary.text and primary.source == "model":
-        for i, verdict in shapes.items():
-            if verdict.char != value[i] and probs[i] >= SHAPE_OVERRULES_BELOW:
-                continue
-            if verdict.char != value[i]:
-                value = value[:i] + verdict.char + value[i + 1:]
-                alts[i] = [(primary.text[i], probs[i])] + [(a, q) for a, q in alts[i] if a != verdict.char]
-            settled[i] = SHAPE_ERROR
+    settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
+    value = "".join(ch for ch, _ in settled) if settled else value
     errors: list[float] = []
     for i, ch in enumerate(value):
         e = _char_error(probs[i], primary.source, i in disagree)
-        if i in settled:
-            e = min(e, settled[i]) if value[i] == primary.text[i] else settled[i]
+        if settled and settled[i][1] is not None:
+            e = settled[i][1]
         if i in gaps and primary.source == "model":
             e = max(e, GAP_ERROR / 2)  # the gap's chance shared by the characters either side
         if primary.source != "model" and _confusable(fname, i, ch):
@@ -323,6 +313,42 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, float]]],
+                     primary: Reading, shapes: dict[int, Verdict] | None, said: dict[int, list[str]],
+                     disagree: set[int]) -> list[tuple[str, float | None]]:
+    """Apply what the glyphs' shapes rule out (``shapes.look_alikes``) to the primary reading.
+
+    The posterior mass of every ruled-out character joins the character the shape leaves (the
+    recogniser weighed `c` against `C`; the height says not `C`), and a second opinion that
+    differed only by a ruled-out character no longer counts as disagreeing.  The result is the
+    character and its new chance of error per position (None: untouched), or [] if nothing
+    applies.  A recogniser at least ``SHAPE_OVERRULES_BELOW`` sure of a character the shape
+    rules out is not overruled: the conflict is left for review.
+    """
+    if not shapes or value != primary.text or primary.source != "model":
+        return []
+    out: list[tuple[str, float | None]] = [(ch, None) for ch in value]
+    for i, v in shapes.items():
+        ch = value[i]
+        if ch != v.char and ch not in v.rules_out:
+            continue  # the shape speaks of another question than the recogniser's doubt
+        mass = {a: q for a, q in alts[i]}
+        mass[ch] = probs[i]
+        if ch in v.rules_out and probs[i] >= SHAPE_OVERRULES_BELOW:
+            out[i] = (ch, 0.5)  # a sure recogniser against a clear shape: a person must look
+            continue
+        p = mass.get(v.char, 0.0) + sum(mass.get(r, 0.0) for r in v.rules_out)
+        others = [a for a in said.get(i, []) if a != v.char and a not in v.rules_out]
+        if i in said:
+            said[i] = others
+        e = max(_char_error(min(1.0, p), "model", bool(others) and i in disagree), v.error)
+        if v.char == ch:  # the shape agrees: the character can only have become more certain
+            e = min(e, _char_error(probs[i], "model", i in disagree))
+        out[i] = (v.char, e)
+        alts[i] = [(a, q) for a, q in alts[i] if a != v.char and a not in v.rules_out]
+    return out
 
 
 def _allowed(fname: str, value: str, index: int, ch: str) -> bool:
