@@ -73,6 +73,7 @@ class Reading:
     text: str
     probs: list[float]
     alternatives: list[list[tuple[str, float]]] = field(default_factory=list)
+    centers: list[float] = field(default_factory=list)  # each character's x in the crop, if known
 
 
 def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
@@ -144,6 +145,7 @@ def _to_reading(lr, source: str) -> Reading:  # noqa: ANN001
         text="".join(c.char for c in chars),
         probs=[float(c.prob) for c in chars],
         alternatives=[[(a, float(p)) for a, p in c.alternatives] for c in chars],
+        centers=[0.5 * (c.x0 + c.x1) for c in chars],
     )
 
 
@@ -172,7 +174,8 @@ def _from_recognizer(recognizer, crop: np.ndarray) -> list[Reading]:  # noqa: AN
                     merged[i1 + k][a] = max(merged[i1 + k].get(a, 0.0), q)
     probs = [float(v / len(reads)) for v in support]
     alts = [sorted(((a, q) for a, q in m.items() if a != ch), key=lambda t: -t[1]) for m, ch in zip(merged, best_text)]
-    voted = Reading(source="model", text=best_text, probs=probs, alternatives=alts)
+    voted = Reading(source="model", text=best_text, probs=probs, alternatives=alts,
+                    centers=reads[texts.index(best_text)].centers)
     # Looks that read a different length stay in as second opinions for the aligned vote.
     return [voted] + [Reading("model-look", r.text, r.probs) for r in reads if len(r.text) != len(best_text)]
 
@@ -321,10 +324,10 @@ def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, 
     """Apply what the glyphs' shapes rule out (``shapes.look_alikes``) to the primary reading.
 
     The posterior mass of every ruled-out character joins the character the shape leaves (the
-    recogniser weighed `c` against `C`; the height says not `C`), and a second opinion that
-    differed only by a ruled-out character no longer counts as disagreeing.  The result is the
-    character and its new chance of error per position (None: untouched), or [] if nothing
-    applies.  A recogniser at least ``SHAPE_OVERRULES_BELOW`` sure of a character the shape
+    recogniser weighed `c` against `C`; the height says not `C`), other alternatives keep theirs,
+    and a second opinion that differed only by a ruled-out character no longer counts as
+    disagreeing.  The result is the character and its new chance of error per position (None:
+    untouched), or [] if nothing applies.  A recogniser at least ``SHAPE_OVERRULES_BELOW`` sure of a character the shape
     rules out is not overruled: the conflict is left for review.
     """
     if not shapes or value != primary.text or primary.source != "model":
@@ -420,7 +423,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     readings: list[Reading] = []
     model = _from_recognizer(recognizer, crop)
     readings += model
-    shapes = look_alikes(crop, model[0].text) if model and fname == "linkage_key" else None
+    shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
     if tesseract or not model:
         tess = _from_tesseract(engine, crop, fname)
         if tess is not None:
