@@ -38,8 +38,8 @@ X_HEIGHT_SHARE = 0.72
 CASE_SURE = 0.3
 #: Figures of one width in proportional and tabular faces alike (`1` is narrow, `0` the candidate).
 FIGURE_REFS = set("23456789")
-#: Round capitals about as wide as an `O`.
-ROUND_REFS = set("CDGQ")
+#: Capitals about as wide as an `O` (0.85-1.0 of it): the round ones and `H N U`.
+ROUND_REFS = set("CDGQHNU")
 #: The round capitals must be this much wider than the figures for width to tell `0` from `O`.
 WIDE_ROUND = 1.2
 #: Narrower figures than this are a few pixels wide: one pixel is 10 % of them.
@@ -284,8 +284,8 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdi
 
 def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
     """A `0` is as wide as the other figures (0.97-1.11 of their median in 29 faces measured); an
-    `O` as wide as the round capitals `C D G Q`, 1.27-1.57 times the figures' width in all but
-    monospaced faces that draw both alike.  So both references must be on the line and clearly
+    `O` about as wide as the capitals `C D G Q H N U`, 1.27-1.57 times the figures' width in all
+    but monospaced faces that draw both alike.  So both references must be on the line and clearly
     apart, and the candidate clearly nearer one of them."""
     idx = [i for i, c in enumerate(value) if c in "0O"]
     figures = [widths[k] for k, c in enumerate(value) if c in FIGURE_REFS and not cut[k]]
