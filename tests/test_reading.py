@@ -10,6 +10,7 @@ import pytest
 from scanner.ocr import Box
 from scanner.reading import CHAR_FLAG, FIELD_REVIEW, Reading, _char_error, _from_recognizer, crop_value, vote
 from scanner.recognizer import get_recognizer
+from scanner.shapes import look_alikes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -122,12 +123,13 @@ def rendered_keys():
 
 def test_vote_on_fresh_renders_is_rarely_silently_wrong(rendered_keys):
     """Degraded renders in fonts the recogniser never saw, read by the recogniser alone (no
-    second opinion): wrong keys must nearly all be flagged.  tools/vote_table.py measures the
+    second opinion) with the glyph-shape verdicts: wrong keys must nearly all be flagged.  tools/vote_table.py measures the
     full vote on 1,600 lines (0.12 % silent-wrong)."""
     rec = get_recognizer()
     silent = right = 0
     for img, truth, _ in rendered_keys:
-        f = vote("linkage_key", _from_recognizer(rec, img))
+        model = _from_recognizer(rec, img)
+        f = vote("linkage_key", model, look_alikes(img, model[0].text, model[0].centers) if model else None)
         truth = truth.replace(" ", "")
         right += f.value == truth
         silent += f.value != truth and not f.needs_review
