@@ -20,8 +20,8 @@ CAP_REFS = set("BDEFHKLMNPRTUVWXZ")
 #: Lower-case letters whose stem reaches the ascender line (an `f`'s hook and a `t` do not).
 ASC_REFS = set("bdhk")
 #: How often a verdict ruled out the truth on held-out-font renders (seeds 301/303 and 501/503, 400
-#: keys each, clean and degraded: tools/vote_table.py's sets), rounded up: case 3 of 8,134;
-#: `l`/`I` by height and `0`/`O` by width 1 of 644.
+#: keys each, clean and degraded: tools/vote_table.py's sets), rounded up: case 3 of 8,043;
+#: `l`/`I` by height and `0`/`O` by width 1 of 857.
 CASE_ERROR = 0.001
 LOOK_ALIKE_ERROR = 0.005
 #: Letters whose two cases share a shape and differ in height; a short one is not the figure
@@ -210,7 +210,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     if any(w > 1.3 * scale for w, c in zip(widths, value) if c not in "WMmw" and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two): the mapping is off
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
-    # 8,134 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
+    # 8,043 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
     verdicts = {**(_case(value, heights, cut) if whole else {}), **_l_or_I(value, heights, cut | stacked)}
     for i, v in _zero_or_O(value, widths, cut).items():
         if i in verdicts and verdicts[i].char == "o":
@@ -286,10 +286,13 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray) -> dict[int, Ver
     """A `0` is as wide as the other figures (0.97-1.11 of their median in 29 faces measured); an
     `O` about as wide as the capitals `C D G Q H N U`, 1.27-1.57 times the figures' width in all
     but monospaced faces that draw both alike.  So both references must be on the line and clearly
-    apart, and the candidate clearly nearer one of them."""
+    apart, and the candidate clearly nearer one of them.  Without round capitals on the line the
+    flat ones stand in (an `O` is at least as wide as their median in every face measured)."""
     idx = [i for i, c in enumerate(value) if c in "0O"]
     figures = [widths[k] for k, c in enumerate(value) if c in FIGURE_REFS and not cut[k]]
     rounds = [widths[k] for k, c in enumerate(value) if c in ROUND_REFS and not cut[k]]
+    if not rounds:  # the other capitals then: narrower than an O, but wide where the O is wide
+        rounds = [widths[k] for k, c in enumerate(value) if c in CAP_REFS and not cut[k]]
     if not idx or not figures or not rounds:
         return {}
     fig, rnd = float(np.median(figures)), float(np.median(rounds))
