@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from scanner.reading import Reading, vote
@@ -160,3 +161,13 @@ def test_a_verdict_that_agrees_lowers_the_chance_of_error_below_the_flag():
     assert 4 in {u.index for u in vote("linkage_key", readings).uncertain}
     f = vote("linkage_key", readings, {4: Verdict("l", "I", 0.005)})
     assert f.value == "tTALlBP3rLR16" and 4 not in {u.index for u in f.uncertain}
+
+
+@pytest.mark.parametrize("crop", [
+    np.zeros((0, 0), np.uint8), np.full((40, 300), 255, np.uint8), np.zeros((40, 300), np.uint8),
+    np.random.default_rng(0).integers(0, 256, (40, 300), dtype=np.uint8),
+    np.random.default_rng(1).integers(0, 256, (40, 300, 3), dtype=np.uint8), np.full((12, 1), 0, np.uint8),
+])
+def test_blank_noisy_or_degenerate_crops_give_no_verdict_and_no_error(crop):
+    for centers in (None, [5.0 * i for i in range(8)], [1.0]):
+        assert look_alikes(crop, "lIO0cCsS", centers) == {}
