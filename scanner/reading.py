@@ -306,12 +306,16 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     if uncertain:
         conf = min(conf, 0.75)
     needs_review = bool(uncertain) or conf < FIELD_REVIEW
-    if needs_review and not uncertain and fname == "linkage_key":
-        # Many slightly unsure characters add up: point the person at the least sure ones.
-        for i in sorted(range(len(value)), key=lambda k: -errors[k])[:2]:
-            if errors[i] > _char_error(1.0, primary.source, False):
-                cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
-                uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
+    if needs_review and fname == "linkage_key":
+        # Many slightly unsure characters add up: point the person at the least sure ones, until
+        # the characters left unflagged are together as likely right as a field needing no review.
+        rest = sorted((i for i in range(len(value)) if i not in uncertain), key=lambda k: -errors[k])
+        for n, i in enumerate(rest[:3]):
+            if float(np.prod([1.0 - errors[k] for k in rest[n:]])) >= FIELD_REVIEW or \
+                    errors[i] <= _char_error(1.0, primary.source, False):
+                break
+            cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
+            uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,

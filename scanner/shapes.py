@@ -17,6 +17,10 @@ import numpy as np
 
 #: Capitals with a flat top at the cap height (round and pointed tops overshoot it).
 CAP_REFS = set("BDEFHKLMNPRTUVWXZ")
+#: Those whose top is a horizontal bar, as a serifed `I`'s is: blur lowers the tip of a lone stem
+#: or diagonal more than a bar (a Courier `I` measured 4 % above `H N X` on a photo), so a
+#: bar-topped candidate is only measured against these.
+BAR_TOPS = set("BDEFPRTZ")
 #: Lower-case letters whose stem reaches the ascender line (an `f`'s hook and a `t` do not).
 ASC_REFS = set("bdhk")
 #: How often a verdict ruled out the truth on held-out-font renders (seeds 301/303 and 501/503, 400
@@ -110,7 +114,7 @@ def _dotted(rows: np.ndarray, top: float, bottom: float) -> bool:
     """A stem whose upper half is fainter than its lower half, or fades and returns: the dot of
     an `i` or `j` (or the stroke of a `!`) that blur has joined to it, which then stands as tall
     as an `l`.  A real stem is as dark all the way up."""
-    t, b = int(np.ceil(top)), int(bottom)
+    t, b = max(0, int(np.ceil(top))), min(len(rows) - 1, int(bottom))
     half = max(1, (b - t) // 2)
     upper, lower = rows[t:t + half], rows[t + half:b + 1]
     if len(upper) < 4 or len(lower) < 2:
@@ -119,6 +123,18 @@ def _dotted(rows: np.ndarray, top: float, bottom: float) -> bool:
         return True
     k = int(np.argmin(upper[1:])) + 1
     return bool(upper[k] < 0.75 * min(upper[:k].max(), lower.max()))
+
+
+def _bar_top(mask: np.ndarray, top: float, bottom: float) -> bool:
+    """Is the glyph's top a bar (a serif, an `E`'s arm) rather than the end of a lone stem?"""
+    counts = mask.sum(axis=1)
+    t, b = max(0, int(np.ceil(top))), min(len(counts) - 1, int(bottom))
+    h = b - t
+    if h < 6:
+        return False
+    head = float(counts[t:t + h // 8 + 1].max())
+    stem = float(np.median(counts[t + h // 3:b - h // 3 + 1]))
+    return head >= 1.6 * max(1.0, stem)
 
 
 def _edge(profile: np.ndarray, from_top: bool) -> float:
@@ -134,8 +150,9 @@ def _edge(profile: np.ndarray, from_top: bool) -> float:
 def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> tuple[np.ndarray, ...] | None:
     """Each character's glyph: x centre, top and bottom (sub-pixel), whether its ink is cut by
     the crop's top or bottom edge (or it has no glyph of its own: then "cut" and NaN), and its
-    ink width; whether glyphs and characters paired up one to one in order; and whether each
-    glyph is drawn in stacked pieces (an `i`, a `!`).  None when no glyph pairs with a character."""
+    ink width; whether glyphs and characters paired up one to one in order; whether each glyph
+    is drawn in stacked pieces (an `i`, a `!`); and whether its top is a bar wider than its stem
+    (a serifed `I`, an `E`).  None when no glyph pairs with a character."""
     _, ink = cv2.threshold(even, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     glyphs = _glyph_boxes(ink, len(value), None)
     in_order = glyphs is not None
@@ -144,13 +161,14 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> tuple
     if glyphs is None:
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
-    xs, tops, bottoms, cut, widths, stacked = [], [], [], [], [], []
+    xs, tops, bottoms, cut, widths, stacked, barred = [], [], [], [], [], [], []
     for glyph in glyphs:
         if glyph is None:
             for a in (xs, tops, bottoms, widths):
                 a.append(float("nan"))
             cut.append(True)
             stacked.append(False)
+            barred.append(False)
             continue
         x0, x1, mask, pieces = glyph
         widths.append(float(x1 - x0))
@@ -159,9 +177,10 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> tuple
         tops.append(_edge(rows, True))
         bottoms.append(_edge(rows, False))
         stacked.append(pieces > 1 or _dotted(rows, tops[-1], bottoms[-1]))
+        barred.append(_bar_top(mask, tops[-1], bottoms[-1]))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return (np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
-            np.array(stacked))
+            np.array(stacked), np.array(barred))
 
 
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
@@ -204,14 +223,14 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
         base = _robust_line(measured[0][on_base], measured[2][on_base])
         if base is None:
             return {}
-    xs, tops, _, cut, widths, whole, stacked = measured
+    xs, tops, _, cut, widths, whole, stacked, barred = measured
     heights = np.polyval(base, xs) - tops
     scale = float(np.median(heights[on_base]))
     if any(w > 1.3 * scale for w, c in zip(widths, value) if c not in "WMmw" and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two): the mapping is off
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
     # 8,043 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
-    verdicts = {**(_case(value, heights, cut) if whole else {}), **_l_or_I(value, heights, cut | stacked)}
+    verdicts = {**(_case(value, heights, cut) if whole else {}), **_l_or_I(value, heights, cut | stacked, barred)}
     for i, v in _zero_or_O(value, widths, cut).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
@@ -253,24 +272,24 @@ def _case(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict
     return out
 
 
-def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
-    """`l` reaches the ascender line, `I` the cap height: only a clear difference speaks."""
-    idx = [i for i, c in enumerate(value) if c in "lI"]
-    caps = [heights[k] for k, c in enumerate(value) if c in CAP_REFS and not cut[k]]
+def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray) -> dict[int, Verdict]:
+    """`l` reaches the ascender line, `I` the cap height: only a clear difference speaks.  A
+    candidate whose top is a bar (a serifed `I`) is measured against bar-topped capitals only."""
+    idx = [i for i, c in enumerate(value) if c in "lI" and not cut[i]]
     ascs = [heights[k] for k, c in enumerate(value) if c in ASC_REFS and not cut[k]]
-    out: dict[int, Verdict] = {}
-    if len(caps) < 2:
-        return out
-    cap, cap_spread = float(np.median(caps)), max(caps) - min(caps)
-    # How far apart two equal flat tops may measure after blur, JPEG and thresholding: about
-    # 1.5 % of the height on held-out-font renders, never under a third of a pixel; and serifs
-    # (a `W`'s, an `I`'s) may stand 2-3 % above the other capitals.
-    noise = max(NOISE_PX, NOISE_SHARE * cap)
-    taller = max(ONE_SIDED_NOISES * noise, ONE_SIDED_SHARE * cap, 2 * cap_spread)
     asc = float(np.median(ascs)) if len(ascs) >= 2 else None
+    out: dict[int, Verdict] = {}
     for i in idx:
-        if cut[i]:
+        refs = BAR_TOPS if barred[i] else CAP_REFS
+        caps = [heights[k] for k, c in enumerate(value) if c in refs and not cut[k]]
+        if len(caps) < 2:
             continue
+        cap, cap_spread = float(np.median(caps)), max(caps) - min(caps)
+        # How far apart two equal flat tops may measure after blur, JPEG and thresholding: about
+        # 1.5 % of the height on held-out-font renders, never under a third of a pixel; and serifs
+        # (a `W`'s) may stand 2-3 % above the other capitals.
+        noise = max(NOISE_PX, NOISE_SHARE * cap)
+        taller = max(ONE_SIDED_NOISES * noise, ONE_SIDED_SHARE * cap, 2 * cap_spread)
         h = float(heights[i])
         if h - cap >= taller:
             out[i] = Verdict("l", "I", LOOK_ALIKE_ERROR)  # above every capital: only an ascender stands there
