@@ -1,11 +1,13 @@
-"""Stage 6c - shape evidence for `l` against `I`, measured on the value's own glyphs.
+"""Stage 6c - shape evidence for look-alike characters, measured on the value's own glyphs.
 
-In most fonts a lower-case `l` reaches the ascender line (as `b d h k` do) while a capital `I`
-stops at the cap height (as `E H K T` do), 3-8 % lower.  A line recogniser that squeezes the
-crop to 32 px cannot see a difference of one or two pixels reliably; measured here on the crop
-itself, against the heights of the line's other letters, it often can.  Where the font draws
-both alike (Helvetica-likes), or the glyphs cannot be told apart, or the text is too small,
-nothing is said: the vote then leaves the character as uncertain as it was.
+A line recogniser that squeezes the crop to 32 px cannot reliably see a difference of one or two
+pixels; measured here on the full-resolution crop, against the line's other glyphs, it often can:
+a capital stands taller than its lower-case twin (`C c`, `S s`, `X x`); in most fonts a lower-case
+`l` reaches the ascender line (as `b d h k` do) while a capital `I` stops at the cap height, 3-8 %
+lower; a `0` is as narrow as the other figures while an `O` is as wide as the round capitals.
+Each verdict says only what the shape rules out.  Where the font draws both alike (Helvetica-likes,
+monospaced faces), the glyphs cannot be told apart, or the text is too small, nothing is said: the
+vote then leaves the character as uncertain as it was.
 """
 
 from __future__ import annotations
