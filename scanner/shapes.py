@@ -26,8 +26,8 @@ BAR_TOPS = set("BDEFPRTZ")
 #: Lower-case letters whose stem reaches the ascender line (an `f`'s hook and a `t` do not).
 ASC_REFS = set("bdhk")
 #: How often a verdict ruled out the truth on held-out-font renders (seeds 301/303 and 501/503, 400
-#: keys each, clean and degraded: tools/vote_table.py's sets), rounded up: case 3 of 8,043;
-#: `l`/`I` by height and `0`/`O` by width 1 of 777.
+#: keys each, clean and degraded: tools/vote_table.py's sets), rounded up: case 3 of 7,966;
+#: `l`/`I` by height and `0`/`O` by width 1 of 944.
 CASE_ERROR = 0.001
 LOOK_ALIKE_ERROR = 0.005
 #: Letters whose two cases share a shape and differ in height; a short one is not the figure
@@ -48,6 +48,8 @@ FIGURE_REFS = set("23456789")
 ROUND_REFS = set("CDGQHNU")
 #: The round capitals must be this much wider than the figures for width to tell `0` from `O`.
 WIDE_ROUND = 1.2
+#: Two groups of `0`/`O` candidates this far apart in width, each level within itself, name each other.
+SPLIT_GAP, SPLIT_LEVEL = 1.15, 1.06
 #: Narrower figures than this are a few pixels wide: one pixel is 10 % of them.
 MIN_FIGURE_PX = 12
 #: Glyphs drawn in two or more pieces stacked in one column.
@@ -231,9 +233,9 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     if any(w > 1.3 * scale for w, c in zip(widths, value) if c not in "WMmw" and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two): the mapping is off
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
-    # 8,043 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
+    # 7,966 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
     verdicts = {**(_case(value, heights, cut) if whole else {}), **_l_or_I(value, heights, cut | stacked, barred)}
-    for i, v in _zero_or_O(value, widths, cut).items():
+    for i, v in _zero_or_O(value, widths, cut, whole).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
         elif i in verdicts:
@@ -303,7 +305,7 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
     return out
 
 
-def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
+def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> dict[int, Verdict]:
     """A `0` is as wide as the other figures (0.97-1.11 of their median in 29 faces measured); an
     `O` about as wide as the capitals `C D G Q H N U`, 1.27-1.57 times the figures' width in all
     but monospaced faces that draw both alike.  So both references must be on the line and clearly
@@ -314,8 +316,10 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray) -> dict[int, Ver
     rounds = [widths[k] for k, c in enumerate(value) if c in ROUND_REFS and not cut[k]]
     if not rounds:  # the other capitals then: narrower than an O, but wide where the O is wide
         rounds = [widths[k] for k, c in enumerate(value) if c in CAP_REFS and not cut[k]]
-    if not idx or not figures or not rounds:
+    if not idx:
         return {}
+    if not figures or not rounds:  # only from a whole pairing: a broken ring is a narrow glyph
+        return _split_by_width(idx, widths, cut) if whole else {}
     fig, rnd = float(np.median(figures)), float(np.median(rounds))
     if rnd < WIDE_ROUND * fig or max(figures) > 1.15 * min(figures) or fig < MIN_FIGURE_PX:
         return {}
@@ -330,6 +334,22 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray) -> dict[int, Ver
         elif z >= 1.0 - sure:
             out[i] = Verdict("O", "0", LOOK_ALIKE_ERROR)
     return out
+
+
+def _split_by_width(idx: list[int], widths: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
+    """With no yardstick on the line, the `0`s and `O`s themselves: when they fall into a narrow
+    and a wide group, each level within itself and clearly apart (an `O` is 1.18-1.58 times a `0`
+    in every proportional face measured), the narrow ones are `0` and the wide ones `O`."""
+    cands = sorted((float(widths[i]), i) for i in idx if not cut[i] and widths[i] >= MIN_FIGURE_PX)
+    if len(cands) < 2:
+        return {}
+    ws = [w for w, _ in cands]
+    k = max(range(1, len(ws)), key=lambda j: ws[j] / ws[j - 1])
+    narrow, wide = ws[:k], ws[k:]
+    if ws[k] / ws[k - 1] < SPLIT_GAP or narrow[-1] > SPLIT_LEVEL * narrow[0] or wide[-1] > SPLIT_LEVEL * wide[0]:
+        return {}
+    return {i: (Verdict("0", "O", LOOK_ALIKE_ERROR) if n < k else Verdict("O", "0", LOOK_ALIKE_ERROR))
+            for n, (_, i) in enumerate(cands)}
 
 
 def _robust_line(x: np.ndarray, y: np.ndarray) -> np.ndarray | None:

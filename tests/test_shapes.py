@@ -83,6 +83,27 @@ def test_widths_tell_zero_from_O_where_the_figures_are_narrow(font):
     assert decided >= 30, f"only {decided} verdicts in {font}"
 
 
+SPLIT_KEYS = ["kO0xwAO1pZ0", "0vOyXj0KOmW", "aOe0OhA0Vwt"]  # no figure but 0/1, no round capital
+
+
+@pytest.mark.parametrize("font", TALL_L + ["LiberationMono-Regular.ttf"])
+def test_zeros_and_Os_on_a_line_without_yardsticks_tell_each_other_apart(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = 0
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
+        rng = random.Random(seed)
+        for key in SPLIT_KEYS:
+            img = linegen.render_line(key, font, cap, rng, degrade=degrade)
+            for i, v in look_alikes(img, key).items():
+                assert key[i] not in v.rules_out, f"{font} {key}: {i} {v}"
+                decided += "0" in v.rules_out or "O" in v.rules_out
+    if font.startswith("LiberationMono"):
+        assert decided == 0  # its 0 is as wide as its O: no split
+    else:
+        assert decided >= 20, f"only {decided} verdicts in {font}"
+
+
 def test_widths_say_nothing_where_a_monospaced_face_draws_zero_and_O_alike():
     font = "LiberationMono-Regular.ttf"
     if not linegen.available([font]):
