@@ -22,6 +22,14 @@ EQUAL = ["NimbusSans-Regular.otf", "texgyreheros-regular.otf"]
 KEYS = ["KlHdIbTxlEIhk", "BIhZlKdEhlIN", "TlxIEdVkIl", "HkIlMbIPlZd", "lEIbXhIKlT"]
 
 
+def _renders(font: str, settings, keys):
+    """Each key rendered in the font at each (cap height, degraded) setting, seeded by its order."""
+    for seed, (cap, degrade) in enumerate(settings):
+        rng = random.Random(seed)
+        for key in keys:
+            yield key, linegen.render_line(key, font, cap, rng, degrade=degrade)
+
+
 def _verdicts(font: str, cap: float, degrade: bool, seed: int, keys=KEYS, pair: str = "lI"):
     """Each key rendered, and the verdicts whichever of the pair the recogniser read throughout."""
     rng = random.Random(seed)
@@ -91,13 +99,10 @@ def test_zeros_and_Os_on_a_line_without_yardsticks_tell_each_other_apart(font):
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
     decided = 0
-    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
-        rng = random.Random(seed)
-        for key in SPLIT_KEYS:
-            img = linegen.render_line(key, font, cap, rng, degrade=degrade)
-            for i, v in look_alikes(img, key).items():
-                assert key[i] not in v.rules_out, f"{font} {key}: {i} {v}"
-                decided += "0" in v.rules_out or "O" in v.rules_out
+    for key, img in _renders(font, [(28, False), (40, False), (32, True)], SPLIT_KEYS):
+        for i, v in look_alikes(img, key).items():
+            assert key[i] not in v.rules_out, f"{font} {key}: {i} {v}"
+            decided += "0" in v.rules_out or "O" in v.rules_out
     if font.startswith("LiberationMono"):
         assert decided == 0  # its 0 is as wide as its O: no split
     else:
@@ -121,15 +126,12 @@ def test_height_tells_a_capital_from_its_lower_case_twin(font):
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
     decided = 0
-    for seed, (cap, degrade) in enumerate([(20, False), (36, False), (28, True)]):
-        rng = random.Random(seed)
-        for key in CASE_KEYS:
-            img = linegen.render_line(key, font, cap, rng, degrade=degrade)
-            swapped = "".join(c.swapcase() if c in "cCoOsSvVwWxXzZuU" else c for c in key)
-            for read in (key, swapped):  # whatever case the recogniser read the look-alikes in
-                for i, v in look_alikes(img, read).items():
-                    assert key[i] not in v.rules_out, f"{font} {key} read {read}: {i} {v}"
-                    decided += v.char == key[i]
+    for key, img in _renders(font, [(20, False), (36, False), (28, True)], CASE_KEYS):
+        swapped = "".join(c.swapcase() if c in "cCoOsSvVwWxXzZuU" else c for c in key)
+        for read in (key, swapped):  # whatever case the recogniser read the look-alikes in
+            for i, v in look_alikes(img, read).items():
+                assert key[i] not in v.rules_out, f"{font} {key} read {read}: {i} {v}"
+                decided += v.char == key[i]
     assert decided >= 30, f"only {decided} case verdicts in {font}"
 
 
