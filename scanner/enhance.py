@@ -74,6 +74,20 @@ def scale_for_ocr(grey: np.ndarray, text_height: float | None, max_side: int = 2
     return cv2.resize(grey, (int(grey.shape[1] * f), int(grey.shape[0] * f)), interpolation=interp), f
 
 
+def even_line_light(grey: np.ndarray, coarse_height: int) -> np.ndarray:
+    """One text line with its light evened: divided by a blur half the line's height.  A line
+    taller than twice ``coarse_height`` (a close-up's) has the light measured on a copy that
+    high, since the light's shape is smooth and a blur half its own height would be slow."""
+    h, w = grey.shape
+    if h > 2 * coarse_height:
+        f = coarse_height / h
+        small = cv2.resize(grey, (max(1, round(w * f)), coarse_height), interpolation=cv2.INTER_AREA)
+        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), coarse_height / 2), (w, h), interpolation=cv2.INTER_LINEAR)
+    else:
+        bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, h / 2))
+    return cv2.divide(grey, np.maximum(bg, 1), scale=230)
+
+
 def line_for_ocr(crop: np.ndarray, target_height: int = 48) -> np.ndarray:
     """Scale a single value line so it is ``target_height`` px tall, with a white margin."""
     h, w = crop.shape

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .enhance import line_for_ocr
+from .enhance import even_line_light, line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
 from .shapes import Verdict, look_alikes
@@ -122,16 +122,8 @@ def _looks(crop: np.ndarray) -> list[np.ndarray]:
     looser ones.  On 1,200 held-out-font renders (tuning seeds) five looks read 995 keys exactly
     where three read 970 and seven 994."""
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    h, w = grey.shape
-    if h > 64:
-        # A close-up's crop is hundreds of pixels tall: a blur half its height would cost more than
-        # the rest of the scan. The light's shape is smooth, so measure it on a 32 px high copy.
-        f = 32.0 / h
-        small = cv2.resize(grey, (max(1, round(w * f)), 32), interpolation=cv2.INTER_AREA)
-        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), 16.0), (w, h), interpolation=cv2.INTER_LINEAR)
-    else:
-        bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, h / 2))
-    even = cv2.normalize(cv2.divide(grey, np.maximum(bg, 1), scale=230), None, 0, 255, cv2.NORM_MINMAX)
+    h = grey.shape[0]
+    even = cv2.normalize(even_line_light(grey, 32), None, 0, 255, cv2.NORM_MINMAX)
     m = max(1, h // 10)
     inner = slice(m, -m) if h > 4 * m else slice(None)
     loose = cv2.copyMakeBorder(grey, h // 5, h // 5, 0, 0, cv2.BORDER_REPLICATE)

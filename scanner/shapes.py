@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .enhance import even_line_light
+
 #: Capitals with a flat top at the cap height (round and pointed tops overshoot it).
 CAP_REFS = set("BDEFHKLMNPRTUVWXZ")
 #: Those whose top is a horizontal bar, as a serifed `I`'s is: blur lowers the tip of a lone stem
@@ -212,14 +214,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
         f = MAX_HEIGHT_PX / grey.shape[0]
         grey = cv2.resize(grey, (max(1, round(grey.shape[1] * f)), MAX_HEIGHT_PX), interpolation=cv2.INTER_AREA)
         centers = [c * f for c in centers] if centers is not None else None
-    h, w = grey.shape
-    if h > 48:  # the light's shape is smooth: measure it on a 24 px high copy (a 48 px blur is slow)
-        f = 24.0 / h
-        small = cv2.resize(grey, (max(1, round(w * f)), 24), interpolation=cv2.INTER_AREA)
-        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), 12.0), (w, h), interpolation=cv2.INTER_LINEAR)
-    else:
-        bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, h / 2))
-    even = cv2.divide(grey, np.maximum(bg, 1), scale=230)
+    even = even_line_light(grey, 24)
     if np.median(even) < 128:
         even = 255 - even
     measured = _measure(even, value, centers)
