@@ -244,9 +244,8 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     own reading of the same crop agrees there.  A character whose chance is
     ``CHAR_FLAG`` or more goes into ``uncertain``; the field's confidence is the chance that
     every character is right, and below ``FIELD_REVIEW`` the field needs review.  ``shapes``
-    (index -> verdict, for the primary reading's text) are what the glyph heights say of its
-    `l`s and `I`s (``shapes.look_alikes``): they settle those characters where the recogniser was
-    not sure.
+    (index -> verdict, for the primary reading's text) are what the glyphs' shapes rule out
+    (``shapes.look_alikes``: case twins, `l`/`I`, `0`/`O`): ``_settle_by_shape`` applies them.
     """
     valid = []
     for r in readings:
@@ -269,13 +268,10 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
     alts = [list(a) for a in primary.alternatives] if len(primary.alternatives) == len(value) else [[] for _ in value]
     disagree, said, gaps = _disagreements(fname, value, probs, primary, others)
-    settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
-    value = "".join(ch for ch, _ in settled) if settled else value
+    value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
     errors: list[float] = []
     for i, ch in enumerate(value):
-        e = _char_error(probs[i], primary.source, i in disagree)
-        if settled and settled[i][1] is not None:
-            e = settled[i][1]
+        e = settled.get(i, _char_error(probs[i], primary.source, i in disagree))
         if i in gaps and primary.source == "model":
             e = max(e, GAP_ERROR / 2)  # the gap's chance shared by the characters either side
         if primary.source != "model" and _confusable(fname, i, ch):
@@ -316,19 +312,21 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
 
 def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, float]]],
                      primary: Reading, shapes: dict[int, Verdict] | None, said: dict[int, list[str]],
-                     disagree: set[int]) -> list[tuple[str, float | None]]:
-    """Apply what the glyphs' shapes rule out (``shapes.look_alikes``) to the primary reading.
+                     disagree: set[int]) -> tuple[str, dict[int, float]]:
+    """Apply what the glyphs' shapes rule out (``shapes.look_alikes``) to the primary reading:
+    the value, and each settled character's new chance of error by index.
 
     The posterior mass of every ruled-out character joins the character the shape leaves (the
-    recogniser weighed `c` against `C`; the height says not `C`), other alternatives keep theirs,
-    and a second opinion that differed only by a ruled-out character no longer counts as
-    disagreeing.  The result is the character and its new chance of error per position (None:
-    untouched), or [] if nothing applies.  A recogniser at least ``SHAPE_OVERRULES_BELOW`` sure of a character the shape
-    rules out is not overruled: the conflict is left for review.
+    recogniser weighed `c` against `C`; the height says not `C`), other alternatives keep theirs
+    (ruled-out ones leave ``alts``), and a second opinion that differed only by a ruled-out
+    character no longer counts as disagreeing (it leaves ``said``): both are updated in place.
+    A recogniser at least ``SHAPE_OVERRULES_BELOW`` sure of a character the shape rules out is
+    not overruled: the conflict is left for review.
     """
+    settled: dict[int, float] = {}
     if not shapes or value != primary.text or primary.source != "model":
-        return []
-    out: list[tuple[str, float | None]] = [(ch, None) for ch in value]
+        return value, settled
+    chars = list(value)
     for i, v in shapes.items():
         ch = value[i]
         if ch != v.char and ch not in v.rules_out:
@@ -336,7 +334,7 @@ def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, 
         mass = {a: q for a, q in alts[i]}
         mass[ch] = probs[i]
         if ch in v.rules_out and probs[i] >= SHAPE_OVERRULES_BELOW:
-            out[i] = (ch, 0.5)  # a sure recogniser against a clear shape: a person must look
+            settled[i] = 0.5  # a sure recogniser against a clear shape: a person must look
             continue
         p = mass.get(v.char, 0.0) + sum(mass.get(r, 0.0) for r in v.rules_out)
         others = [a for a in said.get(i, []) if a != v.char and a not in v.rules_out]
@@ -345,9 +343,9 @@ def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, 
         e = max(_char_error(min(1.0, p), "model", bool(others) and i in disagree), v.error)
         if v.char == ch:  # the shape agrees: the character can only have become more certain
             e = min(e, _char_error(probs[i], "model", i in disagree))
-        out[i] = (v.char, e)
+        chars[i], settled[i] = v.char, e
         alts[i] = [(a, q) for a, q in alts[i] if a != v.char and a not in v.rules_out]
-    return out
+    return "".join(chars), settled
 
 
 def _allowed(fname: str, value: str, index: int, ch: str) -> bool:

@@ -13,6 +13,7 @@ vote then leaves the character as uncertain as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -56,8 +57,6 @@ SPLIT_GAP, SPLIT_LEVEL = 1.15, 1.06
 MAX_HEIGHT_PX = 96
 #: Narrower figures than this are a few pixels wide: one pixel is 10 % of them.
 MIN_FIGURE_PX = 12
-#: Glyphs drawn in two or more pieces stacked in one column.
-_STACKED = set("ij!?=:;%\"'")
 #: Glyphs that reach below the baseline, so do not mark it.
 _DESCENDERS = set("gjpqyQJ,;()/")
 NOISE_PX, NOISE_SHARE = 0.3, 0.012
@@ -155,12 +154,22 @@ def _edge(profile: np.ndarray, from_top: bool) -> float:
     return pos if from_top else len(profile) - 1 - pos
 
 
-def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> tuple[np.ndarray, ...] | None:
-    """Each character's glyph: x centre, top and bottom (sub-pixel), whether its ink is cut by
-    the crop's top or bottom edge (or it has no glyph of its own: then "cut" and NaN), and its
-    ink width; whether glyphs and characters paired up one to one in order; whether each glyph
-    is drawn in stacked pieces (an `i`, a `!`); and whether its top is a bar wider than its stem
-    (a serifed `I`, an `E`).  None when no glyph pairs with a character."""
+class _Glyphs(NamedTuple):
+    """Per character of the value, its glyph as measured (NaN, and ``cut``, when it has no glyph
+    of its own)."""
+
+    xs: np.ndarray        # x centre
+    tops: np.ndarray      # sub-pixel top
+    bottoms: np.ndarray   # sub-pixel bottom
+    cut: np.ndarray       # ink cut by the crop's top or bottom edge, or no glyph of its own
+    widths: np.ndarray    # ink width
+    in_order: bool        # glyphs and characters paired one to one in order
+    stacked: np.ndarray   # drawn in stacked pieces (an `i`, a `!`), or a blurred dot joined on
+    barred: np.ndarray    # top is a bar wider than the stem (a serifed `I`, an `E`)
+
+
+def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyphs | None:
+    """Each character's glyph measured (``_Glyphs``); None when no glyph pairs with a character."""
     _, ink = cv2.threshold(even, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     glyphs = _glyph_boxes(ink, len(value), None)
     in_order = glyphs is not None
@@ -187,21 +196,19 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> tuple
         stacked.append(pieces > 1 or _dotted(rows, tops[-1], bottoms[-1]))
         barred.append(_bar_top(mask, tops[-1], bottoms[-1]))
         cut.append(bool(mask[0].any() or mask[-1].any()))
-    return (np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
-            np.array(stacked), np.array(barred))
+    return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
+                   np.array(stacked), np.array(barred))
 
 
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
-    """For each `l`, `I`, `0` or `O` in ``value`` (as read from ``crop``), what its shape says
-    it is (``_l_or_I`` by height, ``_zero_or_O`` by width).  ``centers``: where the recogniser
-    placed each character, to pair glyphs with characters when some glyphs touch.
+    """What the shapes of the look-alike characters in ``value`` (as read from ``crop``) rule
+    out, by index: case twins by height (``_case``), `l`/`I` by height (``_l_or_I``), `0`/`O` by
+    width (``_zero_or_O``).  ``centers``: where the recogniser placed each character, to pair
+    glyphs with characters when some glyphs touch.
 
     Heights are measured from a baseline fitted through the glyphs that sit on it, after the
     crop is sheared level (on a line running uphill a wide glyph's corner would otherwise stand
-    taller than a narrow stem).  The references are the line's flat-topped capitals and its
-    `b d h k`; with both present the candidate is compared with each, with only one kind present
-    only a clear difference from it counts (the same height as the capitals could be an `l` in a
-    Helvetica-like font).  Glyphs cut by the crop's edge are not measured.
+    taller than a narrow stem).  Glyphs cut by the crop's edge are not measured.
     """
     if not any(c in "lI0O" for c in value) or crop.size == 0:
         return {}
@@ -217,34 +224,34 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     even = even_line_light(grey, 24)
     if np.median(even) < 128:
         even = 255 - even
-    measured = _measure(even, value, centers)
-    if measured is None:
+    g = _measure(even, value, centers)
+    if g is None:
         return {}
-    on_base = [k for k, c in enumerate(value) if c not in _DESCENDERS and c.isalnum() and np.isfinite(measured[1][k])]
+    on_base = [k for k, c in enumerate(value) if c not in _DESCENDERS and c.isalnum() and np.isfinite(g.tops[k])]
     if len(on_base) < 4:
         return {}
-    base = _robust_line(measured[0][on_base], measured[2][on_base])
+    base = _robust_line(g.xs[on_base], g.bottoms[on_base])
     if base is None:
         return {}
     if abs(base[0]) * even.shape[1] > 0.5:
         level = np.float32([[1, 0, 0], [-base[0], 1, base[0] * even.shape[1] / 2]])
         even = cv2.warpAffine(even, level, (even.shape[1], even.shape[0]), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)
-        measured = _measure(even, value, centers)
-        if measured is None or any(not np.isfinite(measured[1][k]) for k in on_base):
+        g = _measure(even, value, centers)
+        if g is None or any(not np.isfinite(g.tops[k]) for k in on_base):
             return {}
-        base = _robust_line(measured[0][on_base], measured[2][on_base])
+        base = _robust_line(g.xs[on_base], g.bottoms[on_base])
         if base is None:
             return {}
-    xs, tops, _, cut, widths, whole, stacked, barred = measured
-    heights = np.polyval(base, xs) - tops
+    heights = np.polyval(base, g.xs) - g.tops
     scale = float(np.median(heights[on_base]))
-    if any(w > 1.3 * scale for w, c in zip(widths, value) if c not in "WMmw" and np.isfinite(w)):
+    if any(w > 1.3 * scale for w, c in zip(g.widths, value) if c not in "WMmw" and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two): the mapping is off
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
     # 7,962 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
-    verdicts = {**(_case(value, heights, cut) if whole else {}), **_l_or_I(value, heights, cut | stacked, barred)}
-    for i, v in _zero_or_O(value, widths, cut, whole).items():
+    verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
+                **_l_or_I(value, heights, g.cut | g.stacked, g.barred)}
+    for i, v in _zero_or_O(value, g.widths, g.cut, g.in_order).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
         elif i in verdicts:
