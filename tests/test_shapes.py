@@ -118,6 +118,50 @@ def test_widths_say_nothing_where_a_monospaced_face_draws_zero_and_O_alike():
             assert not {i: v for i, v in {**as_zero, **as_o}.items() if key[i] in v.rules_out}
 
 
+# Courier draws its figures 7-10 % above its capitals: there a `0` stands with the figures.
+COURIER_KEYS = ["HE0K3OT7P0", "B5O0NR8ZO4", "0TPD6OHE29", "KO3F0EB8LO"]
+
+
+@pytest.mark.parametrize("font", ["NimbusMonoPS-Regular.otf", "texgyrecursor-regular.otf"])
+def test_heights_tell_zero_from_O_where_the_figures_stand_above_the_capitals(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = 0
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
+        for key, as_zero, as_o in _verdicts(font, cap, degrade, seed, COURIER_KEYS, "0O"):
+            for verdicts in (as_zero, as_o):
+                for i, v in verdicts.items():
+                    assert key[i] not in v.rules_out, f"{font} {key}: position {i} ruled out {v.rules_out}"
+                decided += sum(set(v.rules_out) & set("0O") != set() for v in verdicts.values())
+    assert decided >= 40, f"only {decided} verdicts in {font}"
+
+
+@pytest.mark.parametrize("font", ["LiberationSans-Regular.ttf", "LiberationSerif-Regular.ttf"])
+def test_figure_heights_say_nothing_of_zero_and_O_in_faces_with_lining_figures(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    for seed, (cap, degrade) in enumerate([(28, False), (40, False), (32, True)]):
+        for key, as_zero, as_o in _verdicts(font, cap, degrade, seed, COURIER_KEYS, "0O"):
+            assert not {i: v for i, v in {**as_zero, **as_o}.items() if key[i] in v.rules_out}
+
+
+def test_an_l_proven_by_its_height_names_the_level_candidates_I():
+    """No `b d h k` on the line: the one `l` standing above the capitals is the ascender yardstick."""
+    font = "Carlito-Regular.ttf"
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    key = "EIlTZINlPzIF"
+    img = linegen.render_line(key, font, 36, random.Random(0), degrade=False)
+    for read in (key, key.replace("I", "l"), key.replace("l", "I")):
+        verdicts = look_alikes(img, read)
+        assert [verdicts[i].char for i in (1, 2, 5, 10) if i in verdicts] == ["I", "l", "I", "I"], (read, verdicts)
+    # Without the tall `l`, capitals alone cannot say whether a level stem is an `I` or a
+    # Helvetica-like `l`.
+    level = "EIxTZINoPzIF"
+    img = linegen.render_line(level, font, 36, random.Random(0), degrade=False)
+    assert not any("l" in v.rules_out for v in look_alikes(img, level).values())
+
+
 CASE_KEYS = ["cHxSvaBzWmoE", "ZrCsXnOvKwuD", "sEcPxVzmUoaR", "WvxCSnzoT2uc"]
 
 
