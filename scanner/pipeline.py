@@ -21,7 +21,7 @@ from .extract import Candidate, best_candidates
 from .load import LoadedImage
 from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
-from .page import Page, borders_touched, locate_page, looks_upright, rotate_page, whole_image
+from .page import LEAN_UPRIGHT, SURE_UPRIGHT, Page, borders_touched, ink_balance, locate_page, rotate_page, whole_image
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
@@ -106,11 +106,14 @@ def _is_sideways(small: np.ndarray) -> bool:
     return _lines_run_vertically(probe)
 
 
-def _turn_from_ink(small: np.ndarray, turn: int, text_h: float | None = None) -> int | None:
-    """``turn`` or the opposite one, when the ascenders of the page so turned say which; else None.
+def _turn_from_ink(small: np.ndarray, turn: int, text_h: float | None = None) -> tuple[int | None, bool]:
+    """``turn`` or the opposite one, as the ascenders of the page so turned lean, and whether they
+    say so surely (``SURE_UPRIGHT``); (None, False) when they hardly lean (``LEAN_UPRIGHT``).
     ``text_h``: the glyph height in ``small`` when known (not across sideways lines)."""
-    upright = looks_upright(np.ascontiguousarray(np.rot90(small, -turn)), text_h)
-    return None if upright is None else turn if upright else (turn + 2) % 4
+    balance = ink_balance(np.ascontiguousarray(np.rot90(small, -turn)), text_h)
+    if balance is None or abs(balance) < LEAN_UPRIGHT:
+        return None, False
+    return (turn if balance > 0 else (turn + 2) % 4), abs(balance) >= SURE_UPRIGHT
 
 
 def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
@@ -276,24 +279,31 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     text_h = estimate_text_height(page.image)
     small, small_h = _small_for_turns(page, text_h)
     unturned = page
-    way_up_known = False
+    way_up_known = leaned = False
     if _is_sideways(small):
         # Text lines run up and down: reading the page as it is would only waste OCR time.
         # (Glyph heights were measured across the lines: the ink check and the reads measure again.)
-        turn = _turn_from_ink(small, 1)
+        turn, sure = _turn_from_ink(small, 1)
+        leaned = turn is not None and not sure
         page = rotate_page(page, _best_turn(small, engine, sideways=True) if turn is None else turn)
         small = None
         text_h = None
     else:
-        turn = _turn_from_ink(small, 0, small_h)
-        way_up_known = turn is not None
+        turn, way_up_known = _turn_from_ink(small, 0, small_h)
         if turn == 2:
-            # Ascenders hang below the lines: the page is upside down; read it the right way up.
+            # Ascenders hang below the lines: the page is upside down; read it the right way up
+            # (when they only lean so, the reads below still check the other way if need be).
             page = rotate_page(page, 2)
+            small = np.ascontiguousarray(np.rot90(small, 2))
     clock.lap("page")
     read = _read_panels(page, engine, clock, text_h)
     if small is None:
         read = _read_whole(read, engine, clock)
+        if leaned and read.labelled < 2:
+            # The ink only leaned this way: the page may be the other way round.
+            again = _read_page(rotate_page(page, 2), engine, clock)
+            if again.score > read.score:
+                read = again
         if not _complete(read.chosen):
             # Perhaps misjudged as sideways: the page as it came may read better.
             again = _read_page(unturned, engine, clock)

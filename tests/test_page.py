@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scanner.enhance import flatten_light
-from scanner.page import locate_page, looks_upright
+from scanner.page import LEAN_UPRIGHT, ink_balance, locate_page, looks_upright
 
 from .conftest import SAMPLES
 
@@ -36,6 +36,23 @@ def test_upright_and_upside_down_pages_are_told_apart(capture):
         assert upright in (True, None) and turned in (False, None)
         decided += upright is True and turned is False
     assert decided >= 6
+
+
+@pytest.mark.parametrize("capture", ["clean", "scan"])
+def test_the_ink_leans_the_right_way_when_it_leans_at_all(capture):
+    # A lean (``LEAN_UPRIGHT``, weaker than sure) only picks which way up is read first; still,
+    # on the upright pages it must point the right way: turned over, the balance turns over too,
+    # and no upright page leans upside down.
+    leaned = 0
+    for page in _pages(capture):
+        if page.shape[0] < page.shape[1]:
+            continue
+        b, turned = ink_balance(page), ink_balance(np.ascontiguousarray(np.rot90(page, 2)))
+        if b is None or turned is None:
+            continue
+        assert b > -LEAN_UPRIGHT and turned < LEAN_UPRIGHT
+        leaned += b >= LEAN_UPRIGHT and turned <= -LEAN_UPRIGHT
+    assert leaned >= 5
 
 
 def test_a_page_without_text_lines_is_undecided():
