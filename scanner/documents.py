@@ -36,7 +36,7 @@ from .extract import Candidate, find_labels, label_candidates, looks_random, pat
 from .load import Frames, Limits, LoadedImage, decode_text, describe, detect
 from .models import FIELD_NAMES, CodeField, ScanResult, StageTimings, UncertainChar
 from .ocr import Box, Word
-from .validate import check_account, check_key, check_ods
+from .validate import PROSE_WORDS, check_account, check_key, check_ods
 
 log = logging.getLogger("scanner")
 
@@ -103,11 +103,6 @@ def _tokens(cand: Candidate) -> list[str]:
     return toks
 
 
-#: Words that may follow a key on its line ("... rLR16 is yours"): never a group of the key.
-_PROSE = {"is", "are", "was", "and", "or", "to", "in", "on", "at", "it", "be", "please", "keep", "use", "for",
-          "the", "you", "your", "this", "that", "with", "case", "sensitive", "expires", "valid", "until", "from"}
-
-
 def _key_from(tokens: list[str]) -> tuple[str | None, bool]:
     """The key among the words after its label, and whether a person should check it.
 
@@ -126,7 +121,7 @@ def _key_from(tokens: list[str]) -> tuple[str | None, bool]:
         for k, tok in enumerate(tokens[1:], 2):
             if len(tok) > g + 1:
                 break
-            if tok.lower() in _PROSE:
+            if tok.lower() in PROSE_WORDS:
                 stopped_early = len(tok) == g  # "is" after a key is prose; "keep" in 4-groups is a doubt
                 break
             joined += tok

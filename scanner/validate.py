@@ -98,6 +98,24 @@ _NOT_A_KEY = (
 )
 
 
+#: Words of the sentences around a key ("your Linkage key, ODS code and account ID will be sent
+#: separately", "... rLR16 is yours"): never a group of a key printed in groups.
+PROSE_WORDS = frozenset({
+    "is", "are", "was", "and", "or", "to", "in", "on", "at", "it", "be", "please", "keep", "use", "for",
+    "the", "you", "your", "this", "that", "with", "case", "sensitive", "expires", "valid", "until", "from",
+    "code", "codes", "key", "id", "number", "account", "will", "sent", "separately", "details", "not", "of",
+})
+
+
+def grouped_like_a_key(tokens: list[str]) -> bool:
+    """Words read beside a key label that could be one key printed in space-separated groups:
+    no group is a word of the surrounding sentence, and every group but the last has at least
+    three characters (a line of prose read beside the label has short words)."""
+    if len(tokens) < 2:
+        return True
+    return not any(t.lower() in PROSE_WORDS for t in tokens) and all(len(t) >= 3 for t in tokens[:-1])
+
+
 def looks_random(value: str) -> bool:
     """A linkage key is random: words, dates, postcodes and plain numbers are something else."""
     return not any(p.fullmatch(value) for p in _NOT_A_KEY)

@@ -172,3 +172,18 @@ def test_a_short_label_word_misread_by_one_letter_is_vouched_for_by_the_rest_of_
     assert chosen["ods_code"].text == "Y10383"
     assert chosen["ods_code"].found_by == "label"
     assert chosen["account_id"].text == "9391094742"
+
+
+def test_the_sentence_after_a_key_label_is_not_a_key_printed_in_groups():
+    # Seen on fresh letters: "your Linkage key, ODS code and account ID will be sent separately"
+    # (ODS read "00S") joined into the key "00Scodeand"; and a curled close-up's next line of prose
+    # read beside the label ("These registration ..." as "Thien Gent wa co ce").
+    sentence = _line(100, 0, (100, "your"), (170, "Linkage"), (280, "key,"), (350, "00S"), (400, "code"),
+                     (470, "and"), (530, "account"), (640, "ID"), (680, "will"))
+    chosen, _ = best_candidates(sentence)
+    assert chosen.get("linkage_key") is None or chosen["linkage_key"].score < 2.0
+    prose = (_line(100, 0, (100, "Linkage"), (210, "Key"), (300, "Thien"), (380, "Gent"), (440, "wa"), (480, "co"),
+                   (520, "ce"))
+             + _line(140, 1, (100, "Passphrase"), (300, "tTAL"), (370, "tBP3"), (440, "rLR16")))
+    chosen, _ = best_candidates(prose)
+    assert chosen["linkage_key"].text == "tTAL tBP3 rLR16"

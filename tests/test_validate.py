@@ -64,3 +64,14 @@ def test_dollar_read_for_s_is_repaired_by_position():
     got = check_ods("$34674")
     assert got.valid and got.value == "S34674" and got.repaired == [(0, ["S", "$"])]
     assert check_account("43$136517").value == "435136517"
+
+
+def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
+    from scanner.validate import grouped_like_a_key
+
+    assert grouped_like_a_key(["tTAL", "tBP3", "rLR16"])
+    assert grouped_like_a_key(["0dw1f", "1p4a/", "2!35"])
+    assert grouped_like_a_key(["KjwzyFSEUAGj4"])
+    assert grouped_like_a_key(["vVGO5", "67gV6", "fv"])  # the last group may be short
+    assert not grouped_like_a_key(["00S", "code", "and"])
+    assert not grouped_like_a_key(["Thien", "Gent", "wa", "co", "ce"])
