@@ -179,9 +179,12 @@ def skew_angle(grey: np.ndarray) -> float:
         rows = np.bincount(lo, 1 - frac, height) + np.bincount(lo + 1, frac, height)
         return float(np.var(np.diff(rows)))
 
-    best = max(np.arange(-87.0, 91.0, 6.0), key=sharpness)
-    best = max(np.arange(best - 3, best + 3.01, 1.0), key=sharpness)
-    best = max(np.arange(best - 1, best + 1.01, 0.5), key=sharpness)
+    # The peak is narrow: a 6-degree first search missed it on 100 of 360 close-up-like crops of
+    # the clean samples turned 4-37 degrees (52 of them by 5 degrees or more); 2-degree steps found
+    # every one within a degree, for about 6 ms more a page.
+    best = max(np.arange(-89.0, 91.0, 2.0), key=sharpness)
+    best = max(np.arange(best - 1.0, best + 1.01, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.25), key=sharpness)
     return float(best - 90.0 * round(best / 90.0))
 
 

@@ -73,3 +73,21 @@ def test_skew_of_a_turned_page_is_measured(angle):
     turned = cv2.warpAffine(page, m, (w, h), borderValue=255)
     # skew_angle gives the turn that straightens the lines: the opposite of the one applied.
     assert skew_angle(turned) == pytest.approx(-angle, abs=0.75)
+
+
+@pytest.mark.parametrize("angle", [-37.0, -23.0, -13.0, 9.0, 17.0, 31.0])
+def test_skew_of_a_turned_close_up_is_measured(angle):
+    # A close-up holds a few short lines, whose sharpness peak over angles is narrow: a coarse
+    # first search must not step over it.
+    from scanner.page import skew_angle
+
+    off = 0
+    for name in ("clean_001.png", "clean_004.png", "clean_007.png"):
+        page = cv2.imread(str(SAMPLES / "images" / name), cv2.IMREAD_GRAYSCALE)
+        h, w = page.shape
+        crop = page[int(0.45 * h):int(0.80 * h), int(0.2 * w):int(0.8 * w)]
+        ch, cw = crop.shape
+        m = cv2.getRotationMatrix2D((cw / 2, ch / 2), angle, 1.0)
+        turned = cv2.warpAffine(crop, m, (cw, ch), borderMode=cv2.BORDER_CONSTANT, borderValue=235)
+        off += abs(skew_angle(turned) + angle) >= 1.0
+    assert off == 0
