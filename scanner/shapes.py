@@ -145,6 +145,23 @@ def _bar_top(mask: np.ndarray, top: float, bottom: float) -> bool:
     return head >= 1.6 * max(1.0, stem)
 
 
+def _crossed_ring(mask: np.ndarray) -> bool:
+    """A ring whose counter holds ink: a dot inside it, or a slash splitting it in two (the zero
+    of DejaVu Sans Mono, Consolas, Fira Mono ...).  An `O`'s counter is always empty."""
+    m = np.ascontiguousarray(mask, dtype=np.uint8)
+    if m.shape[0] < 8 or m.shape[1] < 5:
+        return False
+    contours, hierarchy = cv2.findContours(m, cv2.RETR_TREE, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return False
+    tree = hierarchy[0]
+    outer = max((k for k in range(len(contours)) if tree[k][3] < 0), key=lambda k: cv2.contourArea(contours[k]))
+    area = cv2.contourArea(contours[outer])
+    holes = [k for k in range(len(contours)) if tree[k][3] == outer and cv2.contourArea(contours[k]) >= 0.02 * area]
+    islands = [k for k in range(len(contours)) if tree[k][3] in holes]
+    return len(holes) >= 2 or bool(islands)
+
+
 def _edge(profile: np.ndarray, from_top: bool) -> float:
     """Sub-pixel position where a glyph's ink first reaches half its strength."""
     p = profile if from_top else profile[::-1]
@@ -167,6 +184,7 @@ class _Glyphs(NamedTuple):
     in_order: bool        # glyphs and characters paired one to one in order
     stacked: np.ndarray   # drawn in stacked pieces (an `i`, a `!`), or a blurred dot joined on
     barred: np.ndarray    # top is a bar wider than the stem (a serifed `I`, an `E`)
+    crossed: np.ndarray   # a ring with ink in its counter (a slashed or dotted zero)
 
 
 def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyphs | None:
@@ -179,7 +197,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
     if glyphs is None:
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
-    xs, tops, bottoms, cut, widths, stacked, barred = [], [], [], [], [], [], []
+    xs, tops, bottoms, cut, widths, stacked, barred, crossed = [], [], [], [], [], [], [], []
     for glyph in glyphs:
         if glyph is None:
             for a in (xs, tops, bottoms, widths):
@@ -187,6 +205,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
             cut.append(True)
             stacked.append(False)
             barred.append(False)
+            crossed.append(False)
             continue
         x0, x1, mask, pieces = glyph
         widths.append(float(x1 - x0))
@@ -196,9 +215,10 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         bottoms.append(_edge(rows, False))
         stacked.append(pieces > 1 or _dotted(rows, tops[-1], bottoms[-1]))
         barred.append(_bar_top(mask, tops[-1], bottoms[-1]))
+        crossed.append(_crossed_ring(mask))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
-                   np.array(stacked), np.array(barred))
+                   np.array(stacked), np.array(barred), np.array(crossed))
 
 
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
@@ -257,6 +277,9 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
                 **_l_or_I(value, heights, g.cut | g.stacked, g.barred)}
     by_width = _zero_or_O(value, g.widths, g.cut, g.in_order)
+    for i, c in enumerate(value):
+        if c in "0O" and g.crossed[i] and not g.cut[i]:
+            by_width[i] = Verdict("0", "Oo", LOOK_ALIKE_ERROR)  # ink in its counter: a slashed or dotted zero
     for i, v in _zero_or_O_by_height(value, heights, g.cut).items():
         if i in by_width and by_width[i].char != v.char:
             del by_width[i]  # the width and the height disagree: neither speaks

@@ -162,6 +162,28 @@ def test_an_l_proven_by_its_height_names_the_level_candidates_I():
     assert not any("l" in v.rules_out for v in look_alikes(img, level).values())
 
 
+CROSSED_ZERO = ["DejaVuSansMono.ttf", "Hack-Regular.ttf", "JetBrainsMono-Regular.ttf", "FiraCode-Regular.ttf"]
+ZERO_KEYS = ["0bOVTKpMahOoT", "xO0kWO0zp0Ov", "H0Oq0wOe0OsR"]
+
+
+@pytest.mark.parametrize("font", CROSSED_ZERO + ["LiberationMono-Regular.ttf", "OpenSans-Regular.ttf",
+                                                 "NimbusMonoPS-Regular.otf"])
+def test_a_zero_with_ink_in_its_counter_is_no_O(font):
+    # Fonts that slash or dot their zero: the ink inside the ring names it; an O's counter is empty
+    # in every face, so a real O is never called a zero.
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = 0
+    for seed, (cap, degrade) in enumerate([(20, False), (30, False), (28, True)]):
+        for key, as_zero, as_o in _verdicts(font, cap, degrade, seed, ZERO_KEYS, "0O"):
+            for verdicts in (as_zero, as_o):
+                for i, v in verdicts.items():
+                    assert key[i] not in v.rules_out, f"{font} {key}: position {i} ruled out {v.rules_out}"
+                decided += sum(v.char == "0" and "O" in v.rules_out for v in verdicts.values())
+    if font in CROSSED_ZERO:
+        assert decided >= 20, f"only {decided} zeros named in {font}"
+
+
 CASE_KEYS = ["cHxSvaBzWmoE", "ZrCsXnOvKwuD", "sEcPxVzmUoaR", "WvxCSnzoT2uc"]
 
 
