@@ -102,7 +102,9 @@ def test_zeros_and_Os_on_a_line_without_yardsticks_tell_each_other_apart(font):
     for key, img in _renders(font, [(28, False), (40, False), (32, True)], SPLIT_KEYS):
         for i, v in look_alikes(img, key).items():
             assert key[i] not in v.rules_out, f"{font} {key}: {i} {v}"
-            decided += "0" in v.rules_out or "O" in v.rules_out
+            # (Liberation Mono's dotted zero is named by the dot: count the Os named by width)
+            decided += ("0" in v.rules_out or "O" in v.rules_out) and not (font.startswith("LiberationMono")
+                                                                           and v.char == "0")
     if font.startswith("LiberationMono"):
         assert decided == 0  # its 0 is as wide as its O: no split
     else:
