@@ -38,6 +38,9 @@ MAX_BYTES = 3 * 1024 * 1024
 UPLOAD_TIMEOUT = 3.0
 #: A few samples for parity in CI (the full 64: `linkage-scanner loadtest --phases parity`).
 PARITY = ["images/photo_001.jpg", "images/scan_006.jpg", "images/nocodes_001.png"]
+#: A slow scan (a letter without codes, read every way round and whole: ~2 s on one core), for the
+#: tests that need a request still running.
+SLOW = "images/nocodes_008.jpg"
 
 
 @pytest.fixture(scope="module")
@@ -210,18 +213,25 @@ def test_process_pool_survives_a_killed_worker():
     """A worker process that dies (OOM kill, segfault) costs its request a 500; the pool is replaced."""
     import signal
 
-    photo = (SAMPLES / "images/photo_006.jpg").read_bytes()  # ~4 s: long enough to be killed mid-scan
+    from scanner.loadtest import _cpu_seconds
+
+    photo = (SAMPLES / SLOW).read_bytes()
     headers = {"Content-Type": "image/jpeg"}
     with running_server(["--workers", "1", "--queue", "1", "--pool", "process"]) as srv:
+        workers = [p for p in srv.pids() if p != srv.proc.pid]
+        idle = {p: _cpu_seconds(p) for p in workers}
         answer: list[httpx.Response] = []
         t = threading.Thread(target=lambda: answer.append(httpx.post(srv.url + "/v1/scan", content=photo,
                                                                      headers=headers, timeout=60)))
         t.start()
-        time.sleep(1.0)
-        from scanner.loadtest import _cpu_seconds
-
-        workers = [p for p in srv.pids() if p != srv.proc.pid]
-        os.kill(max(workers, key=_cpu_seconds), signal.SIGKILL)  # the busy one, not the resource tracker
+        # Kill the worker once it is busy with the scan (its CPU time moving), not the resource tracker.
+        deadline = time.monotonic() + 10
+        busy = None
+        while busy is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            busy = next((p for p in workers if _cpu_seconds(p) - idle[p] >= 0.2), None)
+        assert busy is not None and not answer, "the scan never started, or finished before the kill"
+        os.kill(busy, signal.SIGKILL)
         t.join(60)
         _error(answer[0], 500, "internal_error")
         assert httpx.post(srv.url + "/v1/scan", content=photo[:5000], headers=headers, timeout=60).status_code == 422
@@ -281,7 +291,7 @@ def test_api_key_is_required_when_configured(app_client):
 
 def test_time_limit_answers_504(app_client):
     c = app_client(timeout=0.3)
-    slow = (SAMPLES / "images/photo_006.jpg").read_bytes()  # ~4 s alone
+    slow = (SAMPLES / SLOW).read_bytes()
     started = time.monotonic()
     _error(c.post("/v1/scan", content=slow, headers={"Content-Type": "image/jpeg"}), 504, "timeout")
     assert time.monotonic() - started < 4
@@ -289,7 +299,7 @@ def test_time_limit_answers_504(app_client):
 
 def test_per_client_cap_answers_429(app_client):
     c = app_client(workers=2, queue=2, max_per_client=1)
-    slow = (SAMPLES / "images/photo_006.jpg").read_bytes()
+    slow = (SAMPLES / SLOW).read_bytes()
     answers: list[int] = []
 
     def post() -> None:
