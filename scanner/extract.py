@@ -192,10 +192,18 @@ def _strip_punct(words: list[Word]) -> list[Word]:
     return out
 
 
+#: How much taller than its label a value's word may be: values are often printed larger and bold
+#: (2.2 to 3 times the label's height seen on photos, where a rule beside the value also stretches
+#: its box); a taller "word" is a ruled line or a smudge.
+TALLEST_VALUE = 3.5
+#: A lone character that is a table's ruled line read as text, never a code or a group of one.
+_RULES = {"|", "||", "[", "]", "{", "}"}
+
+
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
     # Ruled lines and smudges read as tall "words": never part of a value.
-    words = [w for w in words if w.box.h < 2.2 * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
+    words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
     if where == "right":
         row = [w for w in words if w not in label_words and abs(w.box.cy - label.box.cy) < 0.6 * max(h, w.box.h)
                and w.box.x0 > label.box.x1 - 2]
@@ -214,6 +222,10 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     for w in row:
         if w in stoppers:
             break
+        if w.text.strip() in _RULES:
+            if out:
+                break  # a table's column rule read as a character: the cell ends here
+            continue
         if out:
             gap = w.box.x0 - out[-1].box.x1
             # Gaps are measured against the value's own text size (often larger than the label's):
@@ -252,6 +264,13 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             vw = _value_words(lab, words, label_words, where)
             if not vw:
                 continue
+            if not _validate(lab.field, " ".join(w.text for w in vw)):
+                # A cell border or smudge read as a word after the value is not part of it: ODS
+                # codes and account IDs have no spaces, and a key of 10 or more characters in one
+                # piece is not the first of several groups.
+                vw = next((vw[:k] for k in range(len(vw) - 1, 0, -1)
+                           if _validate(lab.field, " ".join(w.text for w in vw[:k]))
+                           and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
             text = " ".join(w.text for w in vw)
             box = vw[0].box
             for w in vw[1:]:

@@ -109,11 +109,14 @@ PROSE_WORDS = frozenset({
 
 def grouped_like_a_key(tokens: list[str]) -> bool:
     """Words read beside a key label that could be one key printed in space-separated groups:
-    no group is a word of the surrounding sentence, and every group but the last has at least
-    three characters (a line of prose read beside the label has short words)."""
+    no group is a word of the surrounding sentence, and every group but the last has 3-6
+    characters (a line of prose read beside the label has short words; a whole key is longer).
+    The last may be longer: OCR misplaces the spaces of a grouped key now and then."""
     if len(tokens) < 2:
         return True
-    return not any(t.lower() in PROSE_WORDS for t in tokens) and all(len(t) >= 3 for t in tokens[:-1])
+    if any(t.lower() in PROSE_WORDS for t in tokens):
+        return False
+    return all(3 <= len(t) <= 6 for t in tokens[:-1])
 
 
 def looks_random(value: str) -> bool:

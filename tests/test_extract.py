@@ -187,3 +187,25 @@ def test_the_sentence_after_a_key_label_is_not_a_key_printed_in_groups():
              + _line(140, 1, (100, "Passphrase"), (300, "tTAL"), (370, "tBP3"), (440, "rLR16")))
     chosen, _ = best_candidates(prose)
     assert chosen["linkage_key"].text == "tTAL tBP3 rLR16"
+
+
+def test_a_cell_rule_or_smudge_after_a_value_is_not_part_of_it():
+    # Seen on a fresh photo: "Account ID | 071894025 ennasegianeessenneaaen" (the cell's rule and
+    # its bottom edge read as words) and a key read with the box's edge after it.
+    words = (
+        _line(100, 0, (100, "Account"), (220, "ID"), (300, "|"), (330, "071894025"), (470, "ennasegianeessen"))
+        + _line(150, 1, (100, "Linkage"), (210, "Key"), (330, "TxeagkkQiT1"), (500, "enam"))
+        + _line(200, 2, (100, "ODS"), (160, "Code"), (330, "D65686"), (430, "|"), (450, "Y12345"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].text == "071894025" and chosen["account_id"].score >= 2.0
+    assert chosen["linkage_key"].text == "TxeagkkQiT1" and chosen["linkage_key"].score >= 2.0
+    assert chosen["ods_code"].text == "D65686"
+
+
+def test_a_value_printed_much_larger_than_its_label_is_still_its_value():
+    label = [Word("Practice", 96, Box(151, 1093, 236, 1112), 0), Word("ODS", 96, Box(243, 1094, 294, 1113), 0),
+             Word("Code", 96, Box(302, 1094, 358, 1113), 0)]
+    value = [Word("D65686", 88, Box(151, 1126, 273, 1168), 1)]  # 2.2 times the label's height
+    chosen, _ = best_candidates(label + value)
+    assert chosen["ods_code"].text == "D65686" and chosen["ods_code"].where == "below"

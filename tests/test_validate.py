@@ -75,3 +75,5 @@ def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
     assert grouped_like_a_key(["vVGO5", "67gV6", "fv"])  # the last group may be short
     assert not grouped_like_a_key(["00S", "code", "and"])
     assert not grouped_like_a_key(["Thien", "Gent", "wa", "co", "ce"])
+    assert not grouped_like_a_key(["TxeagkkQiT1", "enam"])  # a whole key, then the box's edge
+    assert grouped_like_a_key(["SZO", "pokl", "OZFiko"])  # OCR misplaced a space: the last may be long
