@@ -38,7 +38,7 @@ def lines(seeds: list[int], n: int, shapes: bool = True):
             for img, truth, _font in linegen.eval_set(seed + degrade, fonts, n, degrade, kind="key"):
                 model = reading._from_recognizer(rec, img)
                 tess = reading._from_tesseract(eng, img, "linkage_key")
-                heights = reading.look_alikes(img, model[0].text) if model and shapes else None
+                heights = reading.look_alikes(img, model[0].text, model[0].centers) if model and shapes else None
                 yield truth.replace(" ", ""), model, tess, heights
 
 
