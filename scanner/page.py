@@ -261,14 +261,20 @@ LEAN_UPRIGHT = 0.07
 _MIN_LINES = 20
 
 
-def looks_upright(grey: np.ndarray, text_height: float | None = None, sure: float = SURE_UPRIGHT) -> bool | None:
-    """Whether the text lines of a light-evened page are upright (True) or upside down (False),
-    from the ink alone; None when too few lines, or a balance (``ink_balance``) within ``sure``
-    of even."""
+def way_up(grey: np.ndarray, text_height: float | None = None) -> tuple[bool | None, bool]:
+    """Whether the text lines of a light-evened page lean upright (True) or upside down (False),
+    from the ink alone (``ink_balance``), and whether surely (``SURE_UPRIGHT``) or only as a lean
+    (``LEAN_UPRIGHT``); (None, False) when too few lines or too even a balance to say."""
     balance = ink_balance(grey, text_height)
-    if balance is None or abs(balance) < sure:
-        return None
-    return bool(balance > 0)
+    if balance is None or abs(balance) < LEAN_UPRIGHT:
+        return None, False
+    return balance > 0, abs(balance) >= SURE_UPRIGHT
+
+
+def looks_upright(grey: np.ndarray, text_height: float | None = None) -> bool | None:
+    """Whether the page is surely upright (True) or upside down (False); None when unsure."""
+    upright, sure = way_up(grey, text_height)
+    return upright if sure else None
 
 
 def ink_balance(grey: np.ndarray, text_height: float | None = None) -> float | None:

@@ -21,7 +21,7 @@ from .extract import Candidate, best_candidates
 from .load import LoadedImage
 from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
-from .page import LEAN_UPRIGHT, SURE_UPRIGHT, Page, borders_touched, ink_balance, locate_page, rotate_page, whole_image
+from .page import Page, borders_touched, locate_page, rotate_page, way_up, whole_image
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
@@ -107,13 +107,13 @@ def _is_sideways(small: np.ndarray) -> bool:
 
 
 def _turn_from_ink(small: np.ndarray, turn: int, text_h: float | None = None) -> tuple[int | None, bool]:
-    """``turn`` or the opposite one, as the ascenders of the page so turned lean, and whether they
-    say so surely (``SURE_UPRIGHT``); (None, False) when they hardly lean (``LEAN_UPRIGHT``).
+    """``turn`` or the opposite one, as the ascenders of the page so turned lean (``page.way_up``),
+    and whether they say so surely; (None, False) when they hardly lean.
     ``text_h``: the glyph height in ``small`` when known (not across sideways lines)."""
-    balance = ink_balance(np.ascontiguousarray(np.rot90(small, -turn)), text_h)
-    if balance is None or abs(balance) < LEAN_UPRIGHT:
+    upright, sure = way_up(np.ascontiguousarray(np.rot90(small, -turn)), text_h)
+    if upright is None:
         return None, False
-    return (turn if balance > 0 else (turn + 2) % 4), abs(balance) >= SURE_UPRIGHT
+    return (turn if upright else (turn + 2) % 4), sure
 
 
 def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
