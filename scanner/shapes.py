@@ -61,7 +61,7 @@ MAX_HEIGHT_PX = 96
 #: Narrower figures than this are a few pixels wide: one pixel is 10 % of them.
 MIN_FIGURE_PX = 12
 #: Characters drawn as a lone stem or dot: any other glyph this narrow is a sliver the pairing went wrong on.
-_NARROW = set("lIij!1|.,:;'-fjtr")
+_NARROW = set("lIij!1|.,:;'-ftr")
 #: Glyphs that reach below the baseline, so do not mark it.
 _DESCENDERS = set("gjpqyQJ,;()/")
 NOISE_PX, NOISE_SHARE = 0.3, 0.012
@@ -187,8 +187,8 @@ class _Glyphs(NamedTuple):
     widths: np.ndarray    # ink width
     in_order: bool        # glyphs and characters paired one to one in order
     stacked: np.ndarray   # drawn in stacked pieces (an `i`, a `!`), or a blurred dot joined on
-    barred: np.ndarray    # top is a bar wider than the stem (a serifed `I`, an `E`)
-    crossed: np.ndarray   # a ring with ink in its counter (a slashed or dotted zero)
+    barred: np.ndarray    # an `l`/`I` whose top is a bar wider than the stem (a serifed `I`)
+    crossed: np.ndarray   # a `0`/`O` with ink in its counter (a slashed or dotted zero)
 
 
 def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyphs | None:
@@ -202,7 +202,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
     xs, tops, bottoms, cut, widths, stacked, barred, crossed = [], [], [], [], [], [], [], []
-    for glyph in glyphs:
+    for ch, glyph in zip(value, glyphs):
         if glyph is None:
             for a in (xs, tops, bottoms, widths):
                 a.append(float("nan"))
@@ -218,8 +218,8 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         tops.append(_edge(rows, True))
         bottoms.append(_edge(rows, False))
         stacked.append(pieces > 1 or _dotted(rows, tops[-1], bottoms[-1]))
-        barred.append(_bar_top(mask, tops[-1], bottoms[-1]))
-        crossed.append(_crossed_ring(mask))
+        barred.append(ch in "lI" and _bar_top(mask, tops[-1], bottoms[-1]))  # read for the l/I candidates only
+        crossed.append(ch in "0O" and _crossed_ring(mask))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
                    np.array(stacked), np.array(barred), np.array(crossed))
@@ -281,16 +281,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     # 7,962 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
                 **_l_or_I(value, heights, g.cut | g.stacked, g.barred)}
-    by_width = _zero_or_O(value, g.widths, g.cut, g.in_order)
-    for i, c in enumerate(value):
-        if c in "0O" and g.crossed[i] and not g.cut[i]:
-            by_width[i] = Verdict("0", "Oo", LOOK_ALIKE_ERROR)  # ink in its counter: a slashed or dotted zero
-    for i, v in _zero_or_O_by_height(value, heights, g.cut).items():
-        if i in by_width and by_width[i].char != v.char:
-            del by_width[i]  # the width and the height disagree: neither speaks
-        elif i not in by_width:
-            by_width[i] = v
-    for i, v in by_width.items():
+    for i, v in _zero_or_O_all(value, g, heights).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
         elif i in verdicts:
@@ -298,6 +289,21 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
         else:
             verdicts[i] = v
     return verdicts
+
+
+def _zero_or_O_all(value: str, g: _Glyphs, heights: np.ndarray) -> dict[int, Verdict]:
+    """The `0`/`O` verdicts together: by width (``_zero_or_O``), a ring with ink in its counter
+    always a zero, and by height (``_zero_or_O_by_height``) where the width said nothing; where
+    the width and the height disagree, neither speaks."""
+    out = _zero_or_O(value, g.widths, g.cut, g.in_order)
+    for i in np.flatnonzero(g.crossed & ~g.cut):
+        out[int(i)] = Verdict("0", "Oo", LOOK_ALIKE_ERROR)
+    for i, v in _zero_or_O_by_height(value, heights, g.cut).items():
+        if i in out and out[i].char != v.char:
+            del out[i]
+        elif i not in out:
+            out[i] = v
+    return out
 
 
 def _case(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
@@ -344,12 +350,8 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
         caps = [heights[k] for k, c in enumerate(value) if c in refs and not cut[k]]
         if len(caps) < 2:
             continue
-        cap, cap_spread = float(np.median(caps)), max(caps) - min(caps)
-        # How far apart two equal flat tops may measure after blur, JPEG and thresholding: about
-        # 1.5 % of the height on held-out-font renders, never under a third of a pixel; and serifs
-        # (a `W`'s) may stand 2-3 % above the other capitals.
-        noise = max(NOISE_PX, NOISE_SHARE * cap)
-        taller = max(ONE_SIDED_NOISES * noise, ONE_SIDED_SHARE * cap, 2 * cap_spread)
+        cap = float(np.median(caps))
+        taller = _clear_gap(cap, max(caps) - min(caps))
         if float(heights[i]) - cap >= taller:
             out[i] = Verdict("l", "I", LOOK_ALIKE_ERROR)  # above every capital: only an ascender stands there
         else:
@@ -366,6 +368,15 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
             if abs(z) <= (Z_SURE / 2 if one else Z_SURE):
                 out[i] = Verdict("I", "l", LOOK_ALIKE_ERROR)
     return out
+
+
+def _clear_gap(level: float, spread: float) -> float:
+    """How far above a level of flat tops (measured ``spread`` apart among themselves) a glyph
+    must stand to stand clearly higher.  Two equal flat tops measure about 1.5 % of the height
+    apart after blur, JPEG and thresholding on held-out-font renders, never under a third of a
+    pixel; and serifs (a `W`'s) may stand 2-3 % above the other capitals."""
+    noise = max(NOISE_PX, NOISE_SHARE * level)
+    return max(ONE_SIDED_NOISES * noise, ONE_SIDED_SHARE * level, 2 * spread)
 
 
 def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> dict[int, Verdict]:
@@ -417,8 +428,7 @@ def _zero_or_O_by_height(value: str, heights: np.ndarray, cut: np.ndarray) -> di
     # An O overshoots the flat capitals as the other round ones do (by up to 7 % in Courier Bold):
     # measured against them where the line has one.
     o_level = float(np.median(rounds)) if rounds else cap
-    noise = max(NOISE_PX, NOISE_SHARE * cap)
-    apart = max(ONE_SIDED_NOISES * noise, ONE_SIDED_SHARE * cap, 2 * float(np.ptp(caps)), 2 * float(np.ptp(figs)))
+    apart = _clear_gap(cap, max(float(np.ptp(caps)), float(np.ptp(figs))))
     if fig - o_level < (apart if len(figs) >= 2 else 2 * apart):  # one figure is a weaker yardstick
         return {}
     out: dict[int, Verdict] = {}
