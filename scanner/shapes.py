@@ -4,7 +4,8 @@ A line recogniser that squeezes the crop to 32 px cannot reliably see a differen
 pixels; measured here on the full-resolution crop, against the line's other glyphs, it often can:
 a capital stands taller than its lower-case twin (`C c`, `S s`, `X x`); in most fonts a lower-case
 `l` reaches the ascender line (as `b d h k` do) while a capital `I` stops at the cap height, 3-8 %
-lower; a `0` is as narrow as the other figures while an `O` is as wide as the round capitals (and
+lower, and in serifed faces an `I` has a bar across its top where an `l` has a serif on the
+left only; a `0` is as narrow as the other figures while an `O` is as wide as the round capitals (and
 where a face's figures stand above its capitals, as Courier's do, a `0` stands with them).
 Each verdict says only what the shape rules out.  Where the font draws both alike (Helvetica-likes,
 monospaced faces), the glyphs cannot be told apart, or the text is too small, nothing is said: the
@@ -31,7 +32,7 @@ BAR_TOPS = set("BDEFPRTZ")
 ASC_REFS = set("bdhk")
 #: How often a verdict ruled out the truth on held-out-font renders (seeds 301/303 and 501/503, 400
 #: keys each, clean and degraded: tools/vote_table.py's sets), rounded up: case 1 of 7,941;
-#: `l`/`I` by height and `0`/`O` by width or height 1 of 1,034.
+#: `l`/`I` by height or serifs and `0`/`O` by width or height 1 of 1,772.
 CASE_ERROR = 0.001
 LOOK_ALIKE_ERROR = 0.005
 #: Letters whose two cases share a shape and differ in height; a short one is not the figure
@@ -67,6 +68,8 @@ _DESCENDERS = set("gjpqyQJ,;()/")
 NOISE_PX, NOISE_SHARE = 0.3, 0.012
 Z_SURE = 0.3
 ONE_SIDED_NOISES, ONE_SIDED_SHARE = 2.0, 0.035
+#: A serif reaches at least this share of the stem's width beyond it.
+SERIF_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,48 @@ def _bar_top(mask: np.ndarray, top: float, bottom: float) -> bool:
     return head >= 1.6 * max(1.0, stem)
 
 
+def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
+    """Which of `l`/`I` a serifed stem's top says: a serifed `I` has a bar across the top, out on
+    both sides of the stem; a serifed `l` (Times, Century, Courier, Cambria ...) has a serif on the
+    left only.  Both stand on a foot serif, which proves the face has serifs at all (a sans
+    stem has none: nothing is said).  The stem's edges are fitted through its middle rows, so a
+    slanted stem is measured along its slant.  '' where the sides are unclear."""
+    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
+    h = b - t
+    if h < 12:
+        return ""
+    ys, lefts, rights = [], [], []
+    for y in range(t + h // 4, b - h // 4 + 1):
+        xs = np.flatnonzero(mask[y])
+        if len(xs) == 0 or xs[-1] - xs[0] + 1 != len(xs):
+            return ""  # a gap across the stem: not one stem
+        ys.append(y)
+        lefts.append(xs[0])
+        rights.append(xs[-1])
+    left_edge, right_edge = np.polyfit(ys, lefts, 1), np.polyfit(ys, rights, 1)
+    stem = float(np.median(np.subtract(rights, lefts) + 1))
+    band = max(2, h // 8 + 1)
+
+    def overhang(rows: range) -> tuple[float, float]:
+        out_l = out_r = 0.0
+        for y in rows:
+            xs = np.flatnonzero(mask[y])
+            if len(xs):
+                out_l = max(out_l, float(np.polyval(left_edge, y)) - xs[0])
+                out_r = max(out_r, xs[-1] - float(np.polyval(right_edge, y)))
+        return out_l, out_r
+
+    head_l, head_r = overhang(range(t, t + band))
+    foot_l, foot_r = overhang(range(b - band + 1, b + 1))
+    if min(foot_l, foot_r) < max(1.0, SERIF_SHARE * stem):
+        return ""
+    if min(head_l, head_r) >= max(1.0, SERIF_SHARE * stem) and min(head_l, head_r) >= 0.5 * max(head_l, head_r):
+        return "I"
+    if head_l >= max(1.5, SERIF_SHARE * stem) and head_r <= 0.25:
+        return "l"
+    return ""
+
+
 def _crossed_ring(mask: np.ndarray) -> bool:
     """A ring whose counter holds ink: a dot inside it, or a slash splitting it in two (the zero
     of DejaVu Sans Mono, Consolas, Fira Mono ...).  An `O`'s counter is always empty."""
@@ -189,6 +234,7 @@ class _Glyphs(NamedTuple):
     stacked: np.ndarray   # drawn in stacked pieces (an `i`, a `!`), or a blurred dot joined on
     barred: np.ndarray    # an `l`/`I` whose top is a bar wider than the stem (a serifed `I`)
     crossed: np.ndarray   # a `0`/`O` with ink in its counter (a slashed or dotted zero)
+    serifs: list[str]     # an `l`/`I`'s serifs say which it is ("l", "I"; "" where they do not)
 
 
 def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyphs | None:
@@ -202,6 +248,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
     xs, tops, bottoms, cut, widths, stacked, barred, crossed = [], [], [], [], [], [], [], []
+    serifs: list[str] = []
     for ch, glyph in zip(value, glyphs):
         if glyph is None:
             for a in (xs, tops, bottoms, widths):
@@ -210,6 +257,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
             stacked.append(False)
             barred.append(False)
             crossed.append(False)
+            serifs.append("")
             continue
         x0, x1, mask, pieces = glyph
         widths.append(float(x1 - x0))
@@ -220,9 +268,10 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         stacked.append(pieces > 1 or _dotted(rows, tops[-1], bottoms[-1]))
         barred.append(ch in "lI" and _bar_top(mask, tops[-1], bottoms[-1]))  # read for the l/I candidates only
         crossed.append(ch in "0O" and _crossed_ring(mask))
+        serifs.append(_serif_sides(mask, tops[-1], bottoms[-1]) if ch in "lI" and pieces == 1 else "")
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
-                   np.array(stacked), np.array(barred), np.array(crossed))
+                   np.array(stacked), np.array(barred), np.array(crossed), serifs)
 
 
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
@@ -280,7 +329,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
     # 7,962 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
-                **_l_or_I(value, heights, g.cut | g.stacked, g.barred)}
+                **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs)}
     for i, v in _zero_or_O_all(value, g, heights).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
@@ -337,7 +386,8 @@ def _case(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict
     return out
 
 
-def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray) -> dict[int, Verdict]:
+def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray,
+            serifs: list[str]) -> dict[int, Verdict]:
     """`l` reaches the ascender line, `I` the cap height: only a clear difference speaks.  A
     candidate whose top is a bar (a serifed `I`) is measured against bar-topped capitals only.
     An `l` proven by standing above every capital is an ascender yardstick too: beside it, a
@@ -358,7 +408,7 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
             level[i] = (cap, taller)
     ascs = [heights[k] for k, c in enumerate(value) if (c in ASC_REFS and not cut[k]) or k in out]
     if not ascs:
-        return out
+        return _by_serifs(out, idx, serifs)
     asc = float(np.median(ascs))
     one = len(ascs) == 1
     for i, (cap, taller) in level.items():
@@ -367,6 +417,20 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
             z = (float(heights[i]) - cap) / (asc - cap)
             if abs(z) <= (Z_SURE / 2 if one else Z_SURE):
                 out[i] = Verdict("I", "l", LOOK_ALIKE_ERROR)
+    return _by_serifs(out, idx, serifs)
+
+
+def _by_serifs(out: dict[int, Verdict], idx: list[int], serifs: list[str]) -> dict[int, Verdict]:
+    """Add what the serifs say (``_serif_sides``) to the height verdicts; where the two disagree,
+    neither speaks."""
+    for i in idx:
+        said = serifs[i]
+        if not said:
+            continue
+        if i in out and out[i].char != said:
+            del out[i]
+        elif i not in out:
+            out[i] = Verdict(said, "I" if said == "l" else "l", LOOK_ALIKE_ERROR)
     return out
 
 

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from scanner import shapes
 from scanner.reading import Reading, vote
 from scanner.shapes import Verdict, look_alikes
 
@@ -160,6 +161,41 @@ def test_an_l_proven_by_its_height_names_the_level_candidates_I():
     level = "EIxTZINoPzIF"
     img = linegen.render_line(level, font, 36, random.Random(0), degrade=False)
     assert not any("l" in v.rules_out for v in look_alikes(img, level).values())
+
+
+# Serifed faces whose `l` carries a serif on the left of its top only and whose `I` a bar across
+# it, and whose `l` stands too near the capitals for the heights to speak (0-2 verdicts each on
+# these keys without the serifs); keys without `b d h k`, so no ascender yardstick helps either.
+SERIFED = ["C059-Roman.otf", "texgyretermes-bold.otf", "NimbusRoman-Regular.otf", "texgyreschola-regular.otf"]
+NO_ASCENDER_KEYS = ["XlEIZlTIMl", "IlPZlIEIXl", "ZIxlTlIPEl"]
+
+
+@pytest.mark.parametrize("font", SERIFED)
+def test_serifs_name_l_and_I_where_heights_cannot(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, NO_ASCENDER_KEYS, "lI", lambda v: "I" in v.rules_out or "l" in v.rules_out)
+    assert decided >= 50, f"only {decided} verdicts in {font}"
+
+
+def _stem(head: tuple[int, int], foot: tuple[int, int]) -> np.ndarray:
+    """A 40 px stem, 4 px wide, with a top bar and a foot bar reaching out (left, right) pixels."""
+    mask = np.zeros((48, 30), bool)
+    mask[4:44, 13:17] = True
+    mask[4:8, 13 - head[0]:17 + head[1]] = True
+    mask[40:44, 13 - foot[0]:17 + foot[1]] = True
+    return mask
+
+
+@pytest.mark.parametrize("head, foot, said", [
+    ((4, 4), (4, 4), "I"),   # bar across the top: a serifed I
+    ((5, 0), (4, 4), "l"),   # serif on the left of the top only: a serifed l
+    ((0, 0), (0, 0), ""),    # a sans stem: no serifs, nothing said
+    ((5, 0), (0, 0), ""),    # a flag but no foot: a `1` or a tailless face, nothing said
+    ((4, 1), (4, 4), ""),    # lopsided bar: unclear
+])
+def test_serif_sides_of_a_stem(head, foot, said):
+    assert shapes._serif_sides(_stem(head, foot), 4.0, 43.0) == said
 
 
 CROSSED_ZERO = ["DejaVuSansMono.ttf", "Hack-Regular.ttf", "JetBrainsMono-Regular.ttf", "FiraCode-Regular.ttf"]
