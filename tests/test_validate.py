@@ -77,3 +77,8 @@ def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
     assert not grouped_like_a_key(["Thien", "Gent", "wa", "co", "ce"])
     assert not grouped_like_a_key(["TxeagkkQiT1", "enam"])  # a whole key, then the box's edge
     assert grouped_like_a_key(["SZO", "pokl", "OZFiko"])  # OCR misplaced a space: the last may be long
+    # OCR split the front of a key off at a wide gap of a monospaced face: a piece no word is
+    assert grouped_like_a_key(["3o", "lDXh86SqQ6cS"])
+    assert grouped_like_a_key(["xK", "lDXh86SqQ6cS"])
+    assert not grouped_like_a_key(["If", "unsureaboutit"])  # a short word of the sentence is no piece
+    assert not grouped_like_a_key(["3o", "lDXh"])  # a short piece before a short group is no key
