@@ -21,6 +21,13 @@ _MIN_AREA_FRACTION = 0.06
 #: Below this share of the picture a bright quadrilateral must also stand out from what surrounds
 #: it: a small page on a table does, a ruled box on a white page does not.
 _SMALL_PAGE_FRACTION = 0.18
+#: The opening's disc spans this share of the picture's short side: wider than a tablecloth's
+#: checks, narrower than a sheet.
+OPENING_SHARE = 0.09
+#: An outline this full of paper (and of a plausible shape) is taken as it is.
+CONVINCING_PAPER = 0.95
+#: Candidate outlines this much less full of paper than the fullest still compete on size.
+PAPER_SHARE_SLACK = 0.03
 
 
 @dataclass
@@ -96,18 +103,103 @@ def _brighter_than_surroundings(grey: np.ndarray, quad: np.ndarray) -> bool:
     return float(np.median(grey[inside > 0])) - float(np.median(grey[ring > 0])) > 40
 
 
+def _paper_mask(blur: np.ndarray) -> np.ndarray:
+    """Bright pixels (Otsu), with the text holes closed: the paper, and whatever else is as bright."""
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.morphologyEx(otsu, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+
+
+def _open_by_disc(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Morphological opening by a disc, from two distance transforms (a 60 px structuring
+    element costs ten times more): what remains where a disc of ``radius`` fits."""
+    core = (cv2.distanceTransform(mask, cv2.DIST_L2, 3) > radius).astype(np.uint8)
+    return np.where(cv2.distanceTransform(1 - core, cv2.DIST_L2, 3) <= radius, 255, 0).astype(np.uint8)
+
+
+def _corners_from_sides(contour: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
+    """Corners where the lines fitted through the middle of each side of ``contour`` meet: the
+    opening rounds a page's corners off, its sides stay straight."""
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    lines = []
+    for k in range(4):
+        a, b = corners[k], corners[(k + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        if length < 10:
+            return None
+        along = (b - a) / length
+        normal = np.array([-along[1], along[0]], np.float32)
+        t, off = (pts - a) @ along, np.abs((pts - a) @ normal)
+        side = pts[(t > 0.2 * length) & (t < 0.8 * length) & (off < 0.05 * length + 3)]
+        if len(side) < 5:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    out = []
+    for k in range(4):
+        (p1, d1), (p2, d2) = lines[k - 1], lines[k]
+        a = np.array([d1, -d2]).T
+        if abs(np.linalg.det(a)) < 1e-6:
+            return None
+        out.append(p1 + np.linalg.solve(a, p2 - p1)[0] * d1)
+    return _order_corners(np.array(out, np.float32))
+
+
+def _quad_by_opening(paper: np.ndarray) -> np.ndarray | None:
+    """The page on a patterned surface (a checked tablecloth): the bright squares of the pattern
+    touch the paper's edges and each other, and the bright region is no quadrilateral.  Opened
+    by a disc wider than such squares and narrower than a page, only the paper is left."""
+    h, w = paper.shape
+    opened = _open_by_disc((paper > 0).astype(np.uint8), OPENING_SHARE * min(h, w) / 2)
+    contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    best = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(best) < _MIN_AREA_FRACTION * h * w:
+        return None
+    hull = cv2.convexHull(best)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return _corners_from_sides(best, _order_corners(approx))
+    return None
+
+
+def _plausible(quad: np.ndarray, w: int, h: int) -> bool:
+    """A sheet seen at up to ~40 degrees of tilt: every corner's angle within 50-130 degrees, and
+    every corner within the picture (give or take 5 %)."""
+    q = quad.astype(np.float64)
+    for k in range(4):
+        u, v = q[k - 1] - q[k], q[(k + 1) % 4] - q[k]
+        if abs(u @ v) > np.cos(np.deg2rad(50)) * np.linalg.norm(u) * np.linalg.norm(v):
+            return False
+    m = 0.05 * max(w, h)
+    return bool((q[:, 0] > -m).all() and (q[:, 0] < w + m).all() and (q[:, 1] > -m).all() and (q[:, 1] < h + m).all())
+
+
+def _paper_share(paper: np.ndarray, quad: np.ndarray) -> float:
+    """How much of the quadrilateral is bright like paper (a quad that takes in the table is less)."""
+    inside = np.zeros(paper.shape, np.uint8)
+    cv2.fillPoly(inside, [quad.astype(np.int32)], 255)
+    sel = inside > 0
+    return float((paper[sel] > 0).mean()) if sel.any() else 0.0
+
+
 def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
-    """Corners of the brightest large quadrilateral (the paper), or None."""
+    """Corners of the paper, or None.  The larger of the bright region's outline and the outer
+    edge contour, when it is convincingly paper (``CONVINCING_PAPER``) and of a plausible shape.
+    Otherwise (a patterned table's bright squares run into the sheet's outline) the bright region
+    opened so they fall away (``_quad_by_opening``) competes too: of the plausible outlines, those
+    nearly as full of paper as the fullest (``PAPER_SHARE_SLACK``) compete on size, the largest
+    winning (a quad that takes in the table is less full of paper, one that cuts the sheet short
+    is smaller).  (The opened outline first, even beside a convincing one, found the sheet on
+    more tablecloths but cut the dark header band off letters and screenshots, slanting their
+    top edge.)"""
     h, w = grey_small.shape
     blur = cv2.GaussianBlur(grey_small, (5, 5), 0)
-    # Paper is bright and low in texture: threshold, then close the text holes.
-    candidates = []
-    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    paper = _paper_mask(blur)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
-    for mask in (otsu,):
-        closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
-        opened = cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
-        candidates.append(_quad_from_mask(opened))
+    candidates = [_quad_from_mask(cv2.morphologyEx(paper, cv2.MORPH_OPEN, kernel))]
     edges = cv2.Canny(blur, 40, 120)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     filled = np.zeros_like(edges)
@@ -115,17 +207,25 @@ def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
     if contours:
         cv2.drawContours(filled, [max(contours, key=cv2.contourArea)], -1, 255, cv2.FILLED)
         candidates.append(_quad_from_mask(filled))
-    best = None
-    best_area = 0.0
+    found = []
     for quad in candidates:
         if quad is None or _touches_all_borders(quad, w, h):
             continue
         area = cv2.contourArea(quad.astype(np.float32))
         if area < _SMALL_PAGE_FRACTION * h * w and not _brighter_than_surroundings(blur, quad):
             continue
-        if area > best_area:
-            best, best_area = quad, area
-    return best
+        found.append((_paper_share(paper, quad), area, quad))
+    largest = max(found, key=lambda c: c[1]) if found else None
+    if largest is not None and largest[0] >= CONVINCING_PAPER and _plausible(largest[2], w, h):
+        return largest[2]
+    opened = _quad_by_opening(paper)
+    if opened is not None and _edges_touched(opened, w, h, 0.02) <= 1:
+        found.append((_paper_share(paper, opened), cv2.contourArea(opened.astype(np.float32)), opened))
+    found = [c for c in found if _plausible(c[2], w, h)]
+    if not found:
+        return None
+    fullest = max(share for share, _, _ in found)
+    return max((c for c in found if c[0] >= fullest - PAPER_SHARE_SLACK), key=lambda c: c[1])[2]
 
 
 def _rectify(image: np.ndarray, quad: np.ndarray, max_width: int) -> tuple[np.ndarray, np.ndarray]:

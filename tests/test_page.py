@@ -91,3 +91,47 @@ def test_skew_of_a_turned_close_up_is_measured(angle):
         turned = cv2.warpAffine(crop, m, (cw, ch), borderMode=cv2.BORDER_CONSTANT, borderValue=235)
         off += abs(skew_angle(turned) + angle) >= 1.0
     assert off == 0
+
+
+def _on_tablecloth(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A clean sample letter laid at a known slant and tilt on the generator's checked tablecloth:
+    the picture, and the page's corners in it."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(SAMPLES))
+    import generate  # noqa: E402 - the sample generator is the independent truth
+
+    r, rng = random.Random(seed), np.random.default_rng(seed)
+    page = cv2.imread(str(SAMPLES / "images" / f"clean_00{1 + seed % 9}.png"), cv2.IMREAD_GRAYSCALE)
+    w, h = 1600, 2000
+    cloth = cv2.cvtColor(np.clip(generate.make_background("tablecloth", w, h, rng, r), 0, 255).astype(np.uint8),
+                         cv2.COLOR_BGR2GRAY)
+    ph, pw = page.shape
+    cx, cy, s = w / 2 + r.uniform(-80, 80), h / 2 + r.uniform(-80, 80), r.uniform(0.45, 0.6) * h / ph
+    a = np.deg2rad(r.uniform(-30, 30))
+    half = np.array([[-pw, -ph], [pw, -ph], [pw, ph], [-pw, ph]], np.float32) * s / 2
+    turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+    corners = half @ turn.T + [cx, cy]
+    corners[:2] += (corners[2:][::-1] - corners[:2]) * r.uniform(0.05, 0.15)  # the far edge foreshortened
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]]), corners.astype(np.float32))
+    warped = cv2.warpPerspective(page, m, (w, h), flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.full_like(page, 255), m, (w, h))
+    return np.where(mask > 127, warped, cloth).astype(np.uint8), corners
+
+
+def test_the_page_is_found_on_a_checked_tablecloth():
+    # The cloth's white checks touch the sheet's edges and pass for paper.  Twelve layouts: the
+    # outline found before the opened candidate existed had every corner within 3 % of the
+    # picture's size on 2; now on 9, and none is off by more than 6 %.
+    from scanner.page import DETECT_LONG_SIDE, find_page_quad
+
+    worst = []
+    for seed in range(12):
+        img, corners = _on_tablecloth(seed)
+        f = DETECT_LONG_SIDE / max(img.shape)
+        quad = find_page_quad(cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA))
+        assert quad is not None
+        worst.append(max(float(np.min(np.linalg.norm(quad / f - c, axis=1))) for c in corners) / max(img.shape))
+    assert sum(w < 0.03 for w in worst) >= 9, worst
+    assert max(worst) < 0.06, worst
