@@ -245,9 +245,13 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock) -> _PageRead:
         if _complete(chosen):
             break
         # The sparse pass (for table cells the layout analysis merged) need only read the band
-        # of the page around the code labels the first pass saw, when it saw any.
+        # of the page around the code labels the first pass saw; when it saw none, the sparse
+        # pass over the whole page found none either (60 such pages of 5 seeds' 320 pictures
+        # and the samples: no candidate added, 0.3 s each).
         band = _band_around([w for lab in labels if lab.field != "other" for w in lab.words],
                             (read.text_h or 20.0) * read.scale, read.flat.shape[1])
+        if band is None:
+            break
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
 
