@@ -208,8 +208,10 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         row = [w for w in words if w not in label_words and abs(w.box.cy - label.box.cy) < 0.6 * max(h, w.box.h)
                and w.box.x0 > label.box.x1 - 2]
     else:
-        below = [w for w in words if w not in label_words and w.box.y0 > label.box.y1 - 0.2 * h
-                 and w.box.y0 < label.box.y1 + 3.0 * h
+        # Below: starting under the label's middle, centred under its bottom (a tilted photo's
+        # boxes are tall, and a value's top may reach up to the label's bottom edge).
+        below = [w for w in words if w not in label_words and w.box.y0 > label.box.cy
+                 and w.box.cy > label.box.y1 - 0.2 * h and w.box.y0 < label.box.y1 + 3.0 * h
                  and w.box.x1 > label.box.x0 - 1.5 * h and w.box.x0 < label.box.x1 + 4 * h]
         if not below:
             return []
@@ -302,6 +304,17 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
                 return True
         return False
 
+    def part_of_a_longer_number(w: Word) -> bool:
+        """Digits beside other digits on the line (a word space apart): an NHS number printed
+        `570 317 4023`, a phone number or a date that OCR split, not a code of its own."""
+        h = w.box.h
+        for o in words:
+            if o is w or not o.text.strip(".,;:()-").isdigit() or abs(o.box.cy - w.box.cy) > 0.6 * h:
+                continue
+            if -0.2 * h < o.box.x0 - w.box.x1 < 1.5 * h or -0.2 * h < w.box.x0 - o.box.x1 < 1.5 * h:
+                return True
+        return False
+
     out: list[Candidate] = []
     for w in words:
         if near_other(w):
@@ -309,7 +322,8 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
         t = w.text.strip(".,;:()")
         if regex.fullmatch(r"(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})", t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
-        elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0"):
+        elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
+                and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
         elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and regex.search(r"\d", t) \
                 and regex.search(r"[a-z]", t) and regex.search(r"[A-Z]", t):

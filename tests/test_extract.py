@@ -209,3 +209,30 @@ def test_a_value_printed_much_larger_than_its_label_is_still_its_value():
     value = [Word("D65686", 88, Box(151, 1126, 273, 1168), 1)]  # 2.2 times the label's height
     chosen, _ = best_candidates(label + value)
     assert chosen["ods_code"].text == "D65686" and chosen["ods_code"].where == "below"
+
+
+def test_a_split_nhs_number_is_no_account_id():
+    # The NHS number's label misread ("pena"), its digits split "570317 4023": the six digits on
+    # their own look like a Vision account ID, but they stand a word space from more digits.
+    words = (
+        _line(100, 0, (100, "pena"), (300, "570317"), (400, "4023"))
+        + _line(200, 1, (100, "Practice"), (230, "ODS"), (290, "Code"))
+        + _line(240, 2, (100, "R66036"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "R66036"
+    assert "account_id" not in chosen
+    # The same six digits standing alone on their line are still found by their format.
+    alone = _line(100, 0, (100, "Ref"), (300, "570317")) + words[3:]
+    assert best_candidates(alone)[0]["account_id"].text == "570317"
+
+
+def test_a_value_whose_top_reaches_the_label_bottom_is_below_it():
+    # A tilted photo: the label's box is tall (a descender, the slant) and the value's top reaches
+    # up to the label's bottom edge; the value still stands below the label, not beside it.
+    words = [Word(text="Account", conf=90, box=Box(100, 108, 160, 123), line=0),
+             Word(text="Linkage", conf=90, box=Box(168, 100, 230, 132), line=0),
+             Word(text="Key", conf=90, box=Box(238, 100, 270, 132), line=0),
+             Word(text="JYkCIOnsKCglEO", conf=60, box=Box(96, 129, 300, 168), line=1)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "JYkCIOnsKCglEO"
