@@ -193,6 +193,11 @@ def run() -> None:
     except ScannerError as exc:
         print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
         code = exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`linkage-scanner scan DIR | head`): stop quietly, as Unix tools
+        # do, and keep the interpreter from complaining again while it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
     sys.exit(code)
 
 

@@ -60,3 +60,19 @@ def test_not_found_exits_1_and_usage_error_exits_2():
     assert run_cli("scan", str(SAMPLES / s["file"])).returncode == 1
     proc = run_cli("scan", "--no-such-flag", "x")
     assert proc.returncode == 2
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly():
+    # `linkage-scanner scan DIR | head -3`: head exits after three lines; the scanner must stop
+    # without a traceback.  Many inputs give many lines, so writing outlives the reader.
+    files = [str(p) for p in sorted((SAMPLES / "documents").glob("*.eml"))] * 40
+    assert files
+    proc = subprocess.Popen([sys.executable, "-m", "scanner", "scan", "--jobs", "1", *files],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    for _ in range(3):
+        proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
