@@ -391,7 +391,8 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
     """`l` reaches the ascender line, `I` the cap height: only a clear difference speaks.  A
     candidate whose top is a bar (a serifed `I`) is measured against bar-topped capitals only.
     An `l` proven by standing above every capital is an ascender yardstick too: beside it, a
-    candidate level with the capitals is an `I`."""
+    candidate level with the capitals is an `I`.  In serifed faces the serifs speak as well
+    (``_by_serifs``), also where the heights are too close to tell."""
     idx = [i for i, c in enumerate(value) if c in "lI" and not cut[i]]
     out: dict[int, Verdict] = {}
     level: dict[int, tuple[float, float]] = {}  # candidate -> (its capitals' height, how far apart is clear)
