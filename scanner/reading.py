@@ -61,6 +61,8 @@ GAP_ERROR = 0.07
 MODEL_SURE = 0.99
 #: A shape verdict against a recogniser this sure of the character it rules out is not taken.
 SHAPE_OVERRULES_BELOW = 0.99
+#: A key with this share of its characters in doubt was poorly read: every look-alike in it is flagged.
+POOR_READ_SHARE = 0.4
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
 
@@ -304,6 +306,13 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
                 break
             cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
             uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
+    if fname == "linkage_key" and len(uncertain) >= POOR_READ_SHARE * len(value):
+        # So many doubts mean a poor picture of the key: its look-alike characters read with
+        # confidence are no safer than the rest, and flagging them costs nothing more (the key is
+        # for review already).
+        for i, ch in enumerate(value):
+            if i not in uncertain and _confusable(fname, i, ch):
+                uncertain[i] = UncertainChar(index=i, alternatives=[ch] + _look_alikes(ch)[:3], reason="hard to read")
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,

@@ -159,3 +159,16 @@ def test_value_crop_carries_on_while_the_ink_does():
     page2 = _page_with("3123170246      NEXT")
     crop2 = crop_value(page2, cut_short, 1.0)
     assert crop2.shape[1] < 1.3 * (last - first)
+
+
+def test_a_poorly_read_key_has_every_look_alike_flagged():
+    # Half the characters in doubt: the picture of the key is poor, and a look-alike read with
+    # confidence (the `O` at 2, the `l` at 9) is flagged too; a key with one doubt is not so treated.
+    text = "v2OowVoo4Vl6ooO"
+    probs = [0.99, 0.5, 0.999, 0.5, 0.5, 0.99, 0.5, 0.5, 0.999, 0.999, 0.5, 0.999, 0.5, 0.5, 0.999]
+    f = vote("linkage_key", [model(text, probs)])
+    flagged = {u.index for u in f.uncertain}
+    assert {2, 9, 14} <= flagged and 8 not in flagged and 11 not in flagged  # `4` and `6` look like nothing
+    assert "0" in next(u for u in f.uncertain if u.index == 2).alternatives
+    one = vote("linkage_key", [model(text, [0.999] * 3 + [0.5] + [0.999] * 11)])
+    assert {u.index for u in one.uncertain} == {3}
