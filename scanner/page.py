@@ -371,12 +371,6 @@ def way_up(grey: np.ndarray, text_height: float | None = None) -> tuple[bool | N
     return balance > 0, abs(balance) >= SURE_UPRIGHT
 
 
-def looks_upright(grey: np.ndarray, text_height: float | None = None) -> bool | None:
-    """Whether the page is surely upright (True) or upside down (False); None when unsure."""
-    upright, sure = way_up(grey, text_height)
-    return upright if sure else None
-
-
 def ink_balance(grey: np.ndarray, text_height: float | None = None) -> float | None:
     """How much more of the text lines' ink stands above their dense core than hangs below it,
     from -1 to +1 (positive: upright); None when too few lines to say.
