@@ -54,24 +54,40 @@ def _order_corners(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0)
 
 
-def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+def _largest_outline(mask: np.ndarray, chain: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The mask's largest outer contour and its convex hull, or None when it is too small for a page."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, chain)
     if not contours:
         return None
     h, w = mask.shape
     best = max(contours, key=cv2.contourArea)
-    area = cv2.contourArea(best)
-    if area < _MIN_AREA_FRACTION * h * w:
+    if cv2.contourArea(best) < _MIN_AREA_FRACTION * h * w:
         return None
-    hull = cv2.convexHull(best)
+    return best, cv2.convexHull(best)
+
+
+def _four_corners(hull: np.ndarray, tolerances: tuple[float, ...]) -> np.ndarray | None:
+    """The hull simplified to four corners (ordered), at the first tolerance (a share of its
+    perimeter) that gives four; None when none does."""
     peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+    for eps in tolerances:
         approx = cv2.approxPolyDP(hull, eps * peri, True)
         if len(approx) == 4:
             return _order_corners(approx)
+    return None
+
+
+def _quad_from_mask(mask: np.ndarray) -> np.ndarray | None:
+    outline = _largest_outline(mask, cv2.CHAIN_APPROX_SIMPLE)
+    if outline is None:
+        return None
+    best, hull = outline
+    quad = _four_corners(hull, (0.01, 0.02, 0.03, 0.05, 0.08))
+    if quad is not None:
+        return quad
     # A curled or partly hidden page: the minimum-area rectangle still frames it.
     rect = cv2.minAreaRect(hull)
-    if area / max(1.0, rect[1][0] * rect[1][1]) > 0.85:
+    if cv2.contourArea(best) / max(1.0, rect[1][0] * rect[1][1]) > 0.85:
         return _order_corners(cv2.boxPoints(rect))
     return None
 
@@ -150,19 +166,12 @@ def _quad_by_opening(paper: np.ndarray) -> np.ndarray | None:
     by a disc wider than such squares and narrower than a page, only the paper is left."""
     h, w = paper.shape
     opened = _open_by_disc((paper > 0).astype(np.uint8), OPENING_SHARE * min(h, w) / 2)
-    contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if not contours:
+    outline = _largest_outline(opened, cv2.CHAIN_APPROX_NONE)  # every point: the sides are fitted
+    if outline is None:
         return None
-    best = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(best) < _MIN_AREA_FRACTION * h * w:
-        return None
-    hull = cv2.convexHull(best)
-    peri = cv2.arcLength(hull, True)
-    for eps in (0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(approx) == 4:
-            return _corners_from_sides(best, _order_corners(approx))
-    return None
+    best, hull = outline
+    corners = _four_corners(hull, (0.02, 0.03, 0.05, 0.08))
+    return None if corners is None else _corners_from_sides(best, corners)
 
 
 def _plausible(quad: np.ndarray, w: int, h: int) -> bool:
