@@ -247,7 +247,7 @@ def _validate(field: str, text: str) -> bool:
         joined = "".join(text.split())
         keyish = sum(1 for ch in joined if regex.match(r"[\p{L}\p{N}/!?*+=\-|]", ch))
         return 6 <= len(joined) <= 20 and looks_random(joined) and keyish >= max(len(joined) - 2, 0.85 * len(joined)) \
-            and grouped_like_a_key([regex.sub(r"^\W+|\W+$", "", t) or t for t in text.split()])
+            and grouped_like_a_key(text.split())
     # The same leniency for the other codes: a stray symbol ('Y' doubled as 'Y¥') does not
     # stop a value from being the one next to its label.
     # A symbol may also stand for a character ('$' for S): try the text as read first.

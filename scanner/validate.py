@@ -112,19 +112,22 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     no group is a word of the surrounding sentence, and every group but the last has 3-6
     characters (a line of prose read beside the label has short words; a whole key is longer).
     The last may be longer: OCR misplaces the spaces of a grouped key now and then, and may split
-    one or two characters that are no word off its front."""
+    one or two characters that are no word off its front (with a key's symbol: 'Lw!')."""
     if len(tokens) < 2:
         return True
-    if any(t.lower() in PROSE_WORDS for t in tokens):
+    bare = [regex.sub(r"^\W+|\W+$", "", t) or t for t in tokens]  # a sentence's punctuation off its words
+    if any(t.lower() in PROSE_WORDS for t in bare):
         return False
-    if len(tokens) == 2 and len(tokens[0]) <= 2 and len(tokens[1]) >= 8 and _not_a_word(tokens[0]):
+    if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and _not_a_word(tokens[0]):
         return True  # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS")
-    return all(3 <= len(t) <= 6 for t in tokens[:-1])
+    return all(3 <= len(t) <= 6 for t in bare[:-1])
 
 
 def _not_a_word(token: str) -> bool:
-    """A short token no sentence has: it holds a figure or a symbol, or a capital after a letter."""
-    return not token.isalpha() or (len(token) == 2 and token[1].isupper())
+    """A short token no sentence has: it holds a figure or a key's symbol, or a capital after a letter."""
+    bare = regex.sub(r"^\W+|\W+$", "", token)
+    return any(c.isdigit() or c in "/!?*+=-" for c in token) or not bare.isalpha() or \
+        (len(bare) == 2 and bare[1].isupper())
 
 
 def looks_random(value: str) -> bool:

@@ -80,5 +80,7 @@ def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
     # OCR split the front of a key off at a wide gap of a monospaced face: a piece no word is
     assert grouped_like_a_key(["3o", "lDXh86SqQ6cS"])
     assert grouped_like_a_key(["xK", "lDXh86SqQ6cS"])
+    assert grouped_like_a_key(["Lw!", "ZAMm1eTHX8ll"])  # a key's symbol ends the piece: no word has it
+    assert not grouped_like_a_key(["If,", "unsureaboutit"])  # a sentence's comma does not
     assert not grouped_like_a_key(["If", "unsureaboutit"])  # a short word of the sentence is no piece
     assert not grouped_like_a_key(["3o", "lDXh"])  # a short piece before a short group is no key
