@@ -66,6 +66,8 @@ class Quality(BaseModel):
     """Cheap measurements of the picture, used for retake guidance."""
 
     sharpness: float | None = Field(default=None, description="variance of the Laplacian on the code panel")
+    blur: float | None = Field(
+        default=None, description="width of the text's edges as a share of the text height (sharp print ~0.1)")
     text_height_px: float | None = Field(default=None, description="median height of code characters in the source image")
     glare_fraction: float | None = Field(default=None, description="share of saturated pixels on the code panel")
     brightness: float | None = Field(default=None, description="median grey level of the panel, 0..255")

@@ -22,7 +22,7 @@ from .conftest import ROOT, SAMPLES, load_labels
 
 #: Read exactly right by the scanner, with one flagged character and one retake warning (checked
 #: with `linkage-scanner scan`), so the page shows every kind of thing it can show.
-SAMPLE = "images/photo_001.jpg"
+SAMPLE = "images/photo_017.jpg"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "artifacts"

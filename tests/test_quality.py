@@ -1,0 +1,71 @@
+"""The blur measure behind the "hold the phone still" advice: it follows the blur against the
+letters' size (not the picture's resolution), a shake as much as a defocus, on real renders."""
+
+import cv2
+import numpy as np
+import pytest
+
+from scanner import scan
+from scanner.enhance import estimate_text_height
+from scanner.quality import BLUR_LIMIT, edge_blur
+
+from .conftest import SAMPLES
+
+BLURRED = "The picture looks blurred"
+
+
+@pytest.fixture(scope="module")
+def clean_page(clean_sample) -> tuple[np.ndarray, float]:
+    grey = cv2.imread(str(SAMPLES / clean_sample["file"]), cv2.IMREAD_GRAYSCALE)
+    text_h = estimate_text_height(grey)
+    assert text_h
+    return grey, text_h
+
+
+def _shaken(grey: np.ndarray, length: int, angle: float) -> np.ndarray:
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2, :] = 1.0
+    rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
+    kernel = cv2.warpAffine(kernel, rot, (length, length))
+    return cv2.filter2D(grey, -1, kernel / kernel.sum())
+
+
+def test_sharp_print_is_not_blurred_at_any_resolution(clean_page):
+    grey, text_h = clean_page
+    sharp = edge_blur(grey, text_h)
+    assert sharp is not None and sharp < BLUR_LIMIT
+    for f in (0.6, 2.0):
+        scaled = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+        assert edge_blur(scaled, text_h * f) == pytest.approx(sharp, abs=0.04)
+
+
+@pytest.mark.parametrize("angle", [0.0, 90.0, 35.0])
+def test_a_shake_of_a_third_of_the_letters_height_is_blurred(clean_page, angle):
+    grey, text_h = clean_page
+    shaken = edge_blur(_shaken(grey, max(3, round(text_h / 3)), angle), text_h)
+    assert shaken is not None and shaken >= BLUR_LIMIT
+    # The same shake on letters three times the size hardly matters.
+    big = cv2.resize(grey, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    assert edge_blur(_shaken(big, max(3, round(text_h / 3)), angle), 3 * text_h) < BLUR_LIMIT
+
+
+def test_blur_grows_with_defocus(clean_page):
+    grey, text_h = clean_page
+    values = [edge_blur(cv2.GaussianBlur(grey, (0, 0), s * text_h), text_h) for s in (0.02, 0.06, 0.12)]
+    assert values[0] < values[1] < values[2]
+    assert values[2] >= BLUR_LIMIT
+
+
+def test_a_blank_picture_has_no_blur_measure():
+    assert edge_blur(np.full((200, 300), 230, np.uint8), 20.0) is None
+    assert edge_blur(None, 20.0) is None
+
+
+def test_retake_advice_speaks_of_blur_only_on_a_blurred_photo(labels):
+    # photo_010: motion blur of 8 px and a 2 px defocus on 20 px capitals; clean renders are sharp.
+    blurred = scan(SAMPLES / "images/photo_010.jpg")
+    assert blurred.quality.blur is not None and blurred.quality.blur >= BLUR_LIMIT
+    assert any(BLURRED in w for w in blurred.warnings)
+    clean = scan(SAMPLES / next(s["file"] for s in labels if s["capture"] == "clean"))
+    assert clean.quality.blur is not None and clean.quality.blur < BLUR_LIMIT
+    assert not any(BLURRED in w for w in clean.warnings)
