@@ -38,6 +38,8 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
 _ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib"}
+#: What is left of "ID" when blur takes one of its letters: enough only after the label's other word.
+_ID_HALVES = {"1", "i", "l", "d"}
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
         "Account"): allowed once in a phrase of two or more words, the rest of which vouches for it."""
         if not fuzzy:
             return False
+        if wanted == "id":
+            return seen in _ID_HALVES  # "Account 1:": blur took the D
         if len(wanted) == 3:
             return len(seen) == 3 and sum(a != b for a, b in zip(seen, wanted)) == 1
         cap = 2 if len(wanted) < 9 else 3

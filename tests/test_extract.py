@@ -131,6 +131,18 @@ def test_labels_blurred_into_typical_ocr_misreads_still_anchor_values():
     assert find_labels(_line(100, 0, (100, "Package"), (210, "key:"))) == []
 
 
+def test_an_id_that_blur_cut_to_one_letter_still_anchors_the_account_id():
+    # A phone photo's "Account ID:" read "Account 1:": the word before vouches for what is left of "ID".
+    words = (
+        _line(100, 0, (100, "Account"), (220, "1:"), (500, "0825344958"))
+        + _line(150, 1, (100, "Linkage"), (220, "Key:"), (500, "CXxOdOmpuXD"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].text == "0825344958" and chosen["account_id"].found_by == "label"
+    # Without the word before it, a lone "1" is no label.
+    assert not any(lab.field == "account_id" for lab in find_labels(_line(100, 0, (100, "Page"), (220, "1:"))))
+
+
 def test_one_printed_value_is_never_two_codes():
     # The key's own value was not read; the ODS code under it must not become the key as well.
     words = (
