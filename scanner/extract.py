@@ -11,6 +11,7 @@ registration token...) are never taken.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import regex
@@ -69,13 +70,21 @@ def _norm_tokens(text: str) -> list[str]:
 
 
 def _edit_distance(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance, or ``cap + 1`` as soon as it must exceed ``cap``: most tokens of a
+    page are far from every label word, and the letters they do not share tell so at once."""
     if abs(len(a) - len(b)) > cap:
         return cap + 1
+    unshared = Counter(a)
+    unshared.subtract(b)
+    if max(sum(n for n in unshared.values() if n > 0), -sum(n for n in unshared.values() if n < 0)) > cap:
+        return cap + 1  # each edit mends at most one letter missing on each side
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > cap:
+            return cap + 1
         prev = cur
     return prev[-1]
 
