@@ -21,6 +21,8 @@ def test_ods_repairs_letter_in_digit_position_and_reports_it():
 def test_ods_repairs_digit_in_letter_position():
     c = check_ods("881001")
     assert c.value == "B81001" and c.repaired[0][0] == 0
+    c = check_ods("(62770")  # a blurred C read as a bracket, and reported
+    assert c.value == "C62770" and c.repaired == [(0, ["C", "("])]
 
 
 def test_account_id_keeps_leading_zeros_and_repairs():
