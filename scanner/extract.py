@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import regex
 
 from .models import FieldName
@@ -218,7 +219,10 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     # Ruled lines and smudges read as tall "words": never part of a value.
     words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
     if where == "right":
-        row = [w for w in words if w not in label_words and abs(w.box.cy - label.box.cy) < 0.6 * max(h, w.box.h)
+        # The label's line runs through its text-sized words (a word OCR merged with a cell's rule
+        # is taller, and its box's middle is not the line's).
+        cy = float(np.median([w.box.cy for w in label.words if w.box.h <= 1.5 * h]))
+        row = [w for w in words if w not in label_words and abs(w.box.cy - cy) < 0.6 * max(h, w.box.h)
                and w.box.x0 > label.box.x1 - 2]
     else:
         # Below: starting under the label's middle, centred under its bottom (a tilted photo's

@@ -248,3 +248,16 @@ def test_a_value_whose_top_reaches_the_label_bottom_is_below_it():
              Word(text="JYkCIOnsKCglEO", conf=60, box=Box(96, 129, 300, 168), line=1)]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "JYkCIOnsKCglEO"
+
+
+def test_a_label_word_merged_with_a_cells_rule_does_not_move_the_labels_line():
+    # Photo of a table: OCR boxed "Practice" together with the rule beside it (62 px tall), so the
+    # label's box centre sits 15 px below the line the value shares with "ID".
+    words = [
+        Word("Practice", 96, Box(265, 972, 365, 1034), 5), Word("ID", 89, Box(369, 991, 399, 1012), 5),
+        Word("H11312", 80, Box(750, 975, 841, 1000), 6),
+        Word("Linkage", 96, Box(265, 1060, 365, 1082), 7), Word("Key:", 96, Box(371, 1060, 420, 1082), 7),
+        Word("OuxOioi0EOPZ0HKA", 80, Box(751, 1056, 1081, 1084), 8),
+    ]
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "H11312" and chosen["ods_code"].where == "right"
