@@ -55,6 +55,7 @@ def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarr
 
 #: Text height the blur is measured at: the edge width then reads in shares of the text height.
 _BLUR_TEXT_PX = 24.0
+_BLUR_WINDOW = 1200
 
 
 def edge_blur(grey: np.ndarray | None, text_h: float | None) -> float | None:
@@ -70,6 +71,13 @@ def edge_blur(grey: np.ndarray | None, text_h: float | None) -> float | None:
     if grey is None or grey.size == 0 or not text_h:
         return None
     f = _BLUR_TEXT_PX / text_h
+    # A panel or page is measured on a window about its middle, at most _BLUR_WINDOW px a side once
+    # scaled: blur is much the same across a picture, and a whole page scaled up to 24 px text
+    # would take a gigabyte.
+    side = max(1, int(_BLUR_WINDOW / f))
+    h, w = grey.shape[:2]
+    y0, x0 = max(0, (h - side) // 2), max(0, (w - side) // 2)
+    grey = grey[y0:y0 + side, x0:x0 + side]
     size = (max(2, round(grey.shape[1] * f)), max(2, round(grey.shape[0] * f)))
     g = cv2.resize(grey, size, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC).astype(np.float32)
     contrast = float(np.percentile(g, 98) - np.percentile(g, 2))
