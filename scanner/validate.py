@@ -127,8 +127,7 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
 def _not_a_word(token: str) -> bool:
     """A short token no sentence has: it holds a figure or a key's symbol, or a capital after a letter."""
     bare = regex.sub(r"^\W+|\W+$", "", token)
-    return any(c.isdigit() or c in "/!?*+=-" for c in token) or not bare.isalpha() or \
-        (len(bare) == 2 and bare[1].isupper())
+    return any(c in "/!?*+=-" for c in token) or not bare.isalpha() or (len(bare) == 2 and bare[1].isupper())
 
 
 def looks_random(value: str) -> bool:
