@@ -69,6 +69,8 @@ class Quality(BaseModel):
     blur: float | None = Field(
         default=None, description="width of the text's edges as a share of the text height (sharp print ~0.1)")
     text_height_px: float | None = Field(default=None, description="median height of code characters in the source image")
+    shadow: float | None = Field(
+        default=None, description="share of the paper's light lost in the darkest part of the code panel (0 = even)")
     glare_fraction: float | None = Field(default=None, description="share of saturated pixels on the code panel")
     brightness: float | None = Field(default=None, description="median grey level of the panel, 0..255")
 

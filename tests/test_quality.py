@@ -7,7 +7,8 @@ import pytest
 
 from scanner import scan
 from scanner.enhance import estimate_text_height
-from scanner.quality import BLUR_LIMIT, edge_blur
+from scanner.models import CodeField, Quality, ScanResult
+from scanner.quality import BLUR_LIMIT, SHADOW_LIMIT, edge_blur, retake_advice, shadow_depth
 
 from .conftest import SAMPLES
 
@@ -74,3 +75,25 @@ def test_retake_advice_speaks_of_blur_only_on_a_blurred_photo(labels):
     clean = scan(SAMPLES / next(s["file"] for s in labels if s["capture"] == "clean"))
     assert clean.quality.blur is not None and clean.quality.blur < BLUR_LIMIT
     assert not any(BLURRED in w for w in clean.warnings)
+
+
+def test_a_shadow_across_the_codes_is_measured(clean_page):
+    grey, text_h = clean_page
+    assert shadow_depth(grey, text_h) < 0.1  # a clean render's light is even
+    h, w = grey.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    hand = np.exp(-(((xx - 0.3 * w) / (0.25 * w)) ** 2 + ((yy - 0.5 * h) / (0.3 * h)) ** 2))
+    shaded = (grey * (1 - 0.55 * hand)).astype(np.uint8)  # a hand's shadow taking 55 % of the light at its core
+    assert shadow_depth(shaded, text_h) >= SHADOW_LIMIT
+    assert shadow_depth((grey * (1 - 0.15 * hand)).astype(np.uint8), text_h) < SHADOW_LIMIT  # a faint one
+
+
+def _result(needs_review: bool = True) -> ScanResult:
+    return ScanResult(**{f: CodeField(value="x", needs_review=needs_review) for f in ("linkage_key", "ods_code", "account_id")})
+
+
+def test_shadow_advice_speaks_only_when_it_explains_a_doubt():
+    shadowed = Quality(shadow=0.5)
+    assert any("shadow" in a for a in retake_advice(_result(), shadowed))
+    assert not any("shadow" in a for a in retake_advice(_result(), Quality(shadow=0.2)))
+    assert retake_advice(_result(needs_review=False), shadowed) == []  # nothing in doubt: nothing to say
