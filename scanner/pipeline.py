@@ -379,7 +379,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         x0, x1 = int(region.x0 / total_scale), int(region.x1 / total_scale)
         panel_crop = page.image[max(0, y0):y1, max(0, x0):x1]
 
-    quality = assess(page.image, panel_crop, crops, loaded.scale, page, text_h)
+    quality = assess(page.image, panel_crop, crops, loaded.scale, text_h)
     result = ScanResult(
         linkage_key=fields["linkage_key"], ods_code=fields["ods_code"], account_id=fields["account_id"],
         panel=polygon, warnings=warnings, quality=quality,

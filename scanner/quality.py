@@ -34,7 +34,7 @@ DARK_LIMIT = 80.0
 
 
 def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarray], source_scale: float,
-           page_info, text_h: float | None) -> Quality:  # noqa: ANN001
+           text_h: float | None) -> Quality:
     """Measure sharpness, blur, text size, shadow, glare and brightness where the codes are."""
     region = panel if panel is not None and panel.size else page
     if region.size == 0:
