@@ -261,3 +261,15 @@ def test_a_label_word_merged_with_a_cells_rule_does_not_move_the_labels_line():
     ]
     chosen, _ = best_candidates(words)
     assert chosen["ods_code"].text == "H11312" and chosen["ods_code"].where == "right"
+
+
+def test_a_key_whose_first_characters_ocr_split_off_with_a_symbol_stays_whole():
+    # A monospaced face's wide gap: OCR read "Lw!" and "ZAMm1eTHX8ll" as two words beside the label.
+    words = (
+        _line(100, 0, (100, "Account"), (220, "Id:"), (600, "7759944744"))
+        + _line(150, 1, (100, "Account"), (220, "Linkage"), (340, "Key:"), (600, "Lw!"), (650, "ZAMm1eTHX8ll"))
+        + _line(200, 2, (100, "Practice"), (220, "ID:"), (600, "C13039"))
+    )
+    chosen, _ = best_candidates(words)
+    key = chosen["linkage_key"]
+    assert key.text == "Lw! ZAMm1eTHX8ll" and key.found_by == "label" and key.score >= 2.0
