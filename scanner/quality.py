@@ -12,6 +12,7 @@ import numpy as np
 
 from .enhance import percentile_u8
 from .models import FIELD_NAMES, Quality, ScanResult
+from .reading import CROP_MARGIN
 
 #: Blur (``edge_blur``) from which the text is too soft to trust (``tools/blur_eval.py``).  On the
 #: 136 photos and close-ups of the samples and generator seeds 777, 91 and 123 (where it was
@@ -43,11 +44,11 @@ def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarr
     f = min(1.0, 1200.0 / max(h, w))
     small = cv2.resize(region, (max(1, int(w * f)), max(1, int(h * f)))) if f < 1 else region
     sharp = float(cv2.Laplacian(small, cv2.CV_64F).var())
-    heights = [c.shape[0] / 1.44 for c in crops.values() if c.size]  # crops carry ~22% margin top and bottom
+    heights = [_line_height(c) for c in crops.values() if c.size]
     th = float(np.median(heights)) if heights else text_h
     # Blur where it matters most: on the key's crop, else another code's, else the panel or page.
     crop = next((crops[k] for k in ("linkage_key", "account_id", "ods_code") if k in crops and crops[k].size), None)
-    blur = edge_blur(crop, crop.shape[0] / 1.44) if crop is not None else None
+    blur = edge_blur(crop, _line_height(crop)) if crop is not None else None
     if blur is None:
         blur = edge_blur(region, text_h)
     shadow = shadow_depth(region, text_h)
@@ -59,6 +60,11 @@ def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarr
         glare_fraction=_glare(small),
         brightness=round(float(np.median(small)), 1),
     )
+
+
+def _line_height(crop: np.ndarray) -> float:
+    """The text line's height in a value crop, without the margins ``reading.crop_value`` adds."""
+    return crop.shape[0] / (1 + 2 * CROP_MARGIN)
 
 
 def shadow_depth(grey: np.ndarray, text_h: float | None) -> float | None:

@@ -63,6 +63,8 @@ MODEL_SURE = 0.99
 SHAPE_OVERRULES_BELOW = 0.99
 #: A key with this share of its characters in doubt was poorly read: every look-alike in it is flagged.
 POOR_READ_SHARE = 0.4
+#: A value crop's margin above and below its line, as a share of the line's height.
+CROP_MARGIN = 0.22
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
 
@@ -84,8 +86,8 @@ def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
     h = box.h / scale
     x0 = int(max(0, box.x0 / scale - 0.45 * h))
     x1 = int(min(page.shape[1], box.x1 / scale + 0.45 * h))
-    y0 = int(max(0, box.y0 / scale - 0.22 * h))
-    y1 = int(min(page.shape[0], box.y1 / scale + 0.22 * h))
+    y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
+    y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h)
     return page[y0:y1, x0:x1]
 
