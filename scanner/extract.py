@@ -39,7 +39,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
-_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib"}
+_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib", "ids"}  # "ids": "ID:" blurred
 #: What is left of "ID" when blur takes one of its letters: enough only after the label's other word.
 _ID_HALVES = {"1", "i", "l", "d"}
 
@@ -173,7 +173,11 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
             j = i
             ok = True
             relaxed = len(parts) < 2  # a one-word label gets no extra leeway
-            for part in parts:
+            run_together = (not relaxed and i not in used and not matches(toks[i][1], parts[0])
+                            and _edit_distance(toks[i][1], "".join(parts), 1) <= 1)
+            if run_together:
+                j = i + 1  # the words run together ("Accountid:", "LinkageKey")
+            for part in [] if run_together else parts:
                 if j >= len(toks) or j in used or toks[j][0].line != toks[i][0].line:
                     ok = False
                     break

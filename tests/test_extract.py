@@ -273,3 +273,17 @@ def test_a_key_whose_first_characters_ocr_split_off_with_a_symbol_stays_whole():
     chosen, _ = best_candidates(words)
     key = chosen["linkage_key"]
     assert key.text == "Lw! ZAMm1eTHX8ll" and key.found_by == "label" and key.score >= 2.0
+
+
+def test_label_words_run_together_or_a_colon_read_s_still_anchor_values():
+    # OCR of a photo dropped the space ("Accountid:", "LinkageKey:") or read the colon as "s" ("IDs").
+    words = (
+        _line(100, 0, (100, "Accountid:"), (600, "353270889"))
+        + _line(150, 1, (100, "LinkageKey:"), (600, "7PCSNSSNBxrxdw"))
+        + _line(200, 2, (100, "Surgery"), (220, "IDs"), (600, "Y40953"))
+    )
+    chosen, _ = best_candidates(words)
+    assert {f: (c.text, c.found_by) for f, c in chosen.items()} == {
+        "account_id": ("353270889", "label"), "linkage_key": ("7PCSNSSNBxrxdw", "label"), "ods_code": ("Y40953", "label")}
+    # A run-together word must still be close to the whole phrase.
+    assert find_labels(_line(100, 0, (100, "Accountant:"))) == []
