@@ -73,7 +73,8 @@ def scan(
 
         def scan_image(loaded: LoadedImage) -> ScanResult:
             decoded.append(time.perf_counter())
-            return scan_loaded(loaded, get_engine(engine), _recognizer() if use_model else None, opts)
+            # The recogniser also finds labels on box-less pages, whoever reads the values.
+            return scan_loaded(loaded, get_engine(engine), _recognizer(), opts)
 
         if isinstance(source, (Image.Image, np.ndarray)):
             loaded: LoadedImage = from_object(source, limits)

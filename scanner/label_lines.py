@@ -1,0 +1,116 @@
+"""Stage 5a - a quick look for the code labels on a page without a code box.
+
+Why: when no panel holds the codes, Tesseract used to read the whole page
+(0.6-1 s on one core for a letter of prose) only to find three labels.  The
+labels start a line or a table cell ("Linkage Key:  ...", a label column), so
+the recogniser, which was trained on labelled code lines, reads the first
+few words of every line and cell (about 3 ms each, batched), and Tesseract
+then reads only the rows around the labels it saw.  The caller still reads
+the whole page when these rows do not give every code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from .extract import find_labels
+from .ocr import Box, Word
+
+#: How much of a line's start is read, in text heights: "Account Linkage Key:" and a little more.
+LEAD_WIDTH = 24.0
+#: Gaps closed along a line, in text heights: between words, not between a table's columns.
+SMEAR = 1.8
+
+
+def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
+    """Boxes of the runs of text on a light-evened page: letters and words smeared together
+    along the line, split where a gap is wider than a text height (a table's columns).  Rules
+    and box outlines are taken out first, or a label in a box would join the box."""
+    inv = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    k = max(3, round(text_h))
+    for rule in ((4 * k, 1), (1, round(2.5 * k))):
+        inv = cv2.subtract(inv, cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, rule)))
+    # A monospaced face leaves a whole character's width between words.
+    smeared = cv2.morphologyEx(inv, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (round(SMEAR * k), 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smeared)
+    runs = []
+    for x, y, w, h, _area in stats[1:n]:
+        if 0.5 * text_h <= h <= 3 * text_h and w >= 1.5 * text_h:
+            runs.append(Box(float(x), float(y), float(x + w), float(y + h)))
+    return runs
+
+
+def _words(run: Box, read, line: int) -> list[Word]:  # noqa: ANN001 - recognizer.LineRead
+    """The recogniser's reading of a run's start as words with boxes in page pixels."""
+    out: list[Word] = []
+    text, x0, x1 = "", 0, 0
+    for c in [*read.chars, None]:
+        if c is None or c.char == " ":
+            if text:
+                out.append(Word(text, 100.0 * read.confidence, Box(run.x0 + x0, run.y0, run.x0 + x1, run.y1), line))
+            text = ""
+        else:
+            if not text:
+                x0 = c.x0
+            text, x1 = text + c.char, c.x1
+    return out
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float) -> Box:
+    """Run ``i`` (where ``label`` was read) with what may hold its value: the runs to its right
+    on the same line (the rest of a table row) or, for a label alone on its line, the first run
+    under it (a value printed below its label)."""
+    lab = runs[i]
+    region = lab
+    row = [r for r in runs if r.x0 > lab.x0 and _overlap(r.y0, r.y1, lab.y0, lab.y1) > 0.5 * min(r.h, lab.h)]
+    for r in row:
+        region = region.union(r)
+    below = [r for r in runs if lab.y1 - 0.2 * lab.h < r.y0 < lab.y1 + 3 * text_h
+             and _overlap(r.x0, r.x1, lab.x0, lab.x1) > 0]
+    if below and not row and lab.x1 < label.x1 + 2 * text_h:
+        region = region.union(min(below, key=lambda r: r.y0))
+    pad = 0.5 * text_h
+    return Box(region.x0 - pad, region.y0 - pad, region.x1 + pad, region.y1 + pad)
+
+
+def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str]) -> list[Box]:  # noqa: ANN001
+    """The parts of the page around the code labels the recogniser (a KeyRecognizer) reads at
+    the start of its lines and cells, each with where its value may be; empty unless it sees a
+    label of every field in ``wanted``."""
+    runs = line_starts(flat, text_h)
+    if not runs:
+        return []
+    crops = []
+    for r in runs:
+        m = round(0.25 * r.h)
+        x0, y0 = int(max(0, r.x0 - m)), int(max(0, r.y0 - m))
+        x1 = int(min(flat.shape[1], min(r.x1, r.x0 + LEAD_WIDTH * text_h) + m))
+        y1 = int(min(flat.shape[0], r.y1 + m))
+        crops.append(flat[y0:y1, x0:x1])
+    words = [w for i, read in enumerate(recognizer.read_batch(crops))
+             for w in _words(Box(max(0.0, runs[i].x0 - round(0.25 * runs[i].h)), runs[i].y0, runs[i].x1, runs[i].y1),
+                             read, i)]
+    labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]
+    if not wanted <= {lab.field for lab in labels}:
+        return []
+    return _merged([_value_region(runs, lab.words[0].line, lab.box, text_h) for lab in labels])
+
+
+def _merged(boxes: Sequence[Box]) -> list[Box]:
+    """Overlapping boxes joined (one OCR call for neighbouring labels)."""
+    out: list[Box] = []
+    for b in sorted(boxes, key=lambda b: b.y0):
+        for k, o in enumerate(out):
+            if _overlap(b.x0, b.x1, o.x0, o.x1) > 0 and _overlap(b.y0, b.y1, o.y0, o.y1) > 0:
+                out[k] = o.union(b)
+                break
+        else:
+            out.append(b)
+    return out

@@ -1,0 +1,54 @@
+"""The quick look for labels on letters without a code box (real samples, real Tesseract)."""
+
+from __future__ import annotations
+
+import pytest
+
+import scanner.pipeline as pipeline
+from scanner import scan
+from scanner.models import FIELD_NAMES
+
+from .conftest import SAMPLES, load_labels
+
+BY_FILE = {s["file"]: s for s in load_labels()}
+
+
+@pytest.mark.parametrize("name", ["images/clean_009.png", "images/photo_005.jpg"])
+def test_a_letter_without_a_code_box_is_read_only_around_its_labels(monkeypatch, name):
+    # "Label: value" lines in the body of the letter (a Courier-like render, a phone photo): the
+    # recogniser sees the three labels at the starts of their lines, so Tesseract reads only those
+    # rows, never the whole page, and the codes are the printed ones.
+    sample = BY_FILE[name]
+    assert sample["layout"] == "lines"
+    reads = []
+    real = pipeline._words_in
+
+    def counted(engine, img, region, psm, line_base):
+        reads.append((img.shape, region))
+        return real(engine, img, region, psm, line_base)
+
+    monkeypatch.setattr(pipeline, "_words_in", counted)
+    result = scan(SAMPLES / sample["file"])
+    assert reads and all(region is not None for _, region in reads), reads
+    (h, w), _ = reads[0]
+    assert sum(r.w * r.h for _, r in reads) < 0.15 * w * h
+    assert [result.field(f).value for f in FIELD_NAMES] == [sample[f] for f in FIELD_NAMES]
+
+
+def test_without_the_recogniser_the_whole_page_is_read(monkeypatch):
+    # The quick look needs the recogniser; where it cannot load, the page is read whole, as before.
+    import scanner.api as api
+
+    monkeypatch.setattr(api, "_recognizer", lambda: None)
+    sample = BY_FILE["images/photo_005.jpg"]
+    reads = []
+    real = pipeline._words_in
+
+    def counted(engine, img, region, psm, line_base):
+        reads.append(region)
+        return real(engine, img, region, psm, line_base)
+
+    monkeypatch.setattr(pipeline, "_words_in", counted)
+    result = scan(SAMPLES / sample["file"])
+    assert None in reads
+    assert result.ods_code.value == sample["ods_code"] and result.account_id.value == sample["account_id"]
