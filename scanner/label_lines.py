@@ -94,7 +94,7 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
         x1 = int(min(flat.shape[1], min(r.x1, r.x0 + LEAD_WIDTH * text_h) + m))
         y1 = int(min(flat.shape[0], r.y1 + m))
         crops.append(flat[y0:y1, x0:x1])
-    words = [w for i, read in enumerate(recognizer.read_batch(crops))
+    words = [w for i, read in enumerate(recognizer.read_batch(crops, max_batch=4))
              for w in _words(Box(max(0.0, runs[i].x0 - round(0.25 * runs[i].h)), runs[i].y0, runs[i].x1, runs[i].y1),
                              read, i)]
     labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]

@@ -147,7 +147,9 @@ class KeyRecognizer:
     def read(self, line: np.ndarray) -> LineRead:
         return self.read_batch([line])[0]
 
-    def read_batch(self, lines: Sequence[np.ndarray]) -> list[LineRead]:
+    def read_batch(self, lines: Sequence[np.ndarray], max_batch: int = 32) -> list[LineRead]:
+        """Lines of similar width run together, at most ``max_batch`` at a time (memory grows
+        with the batch: onnxruntime keeps its largest activations allocated)."""
         pre = [preprocess(crop) for crop in lines]
         results: list[LineRead | None] = [None] * len(pre)
         order = sorted(range(len(pre)), key=lambda i: pre[i].shape[1])
@@ -156,7 +158,7 @@ class KeyRecognizer:
             # group lines of similar width (pad <= 25%) to limit padding
             j = i + 1
             w0 = pre[order[i]].shape[1]
-            while j < len(order) and j - i < 32 and \
+            while j < len(order) and j - i < max_batch and \
                     pre[order[j]].shape[1] <= w0 * 1.25 + 8:
                 j += 1
             idx = order[i:j]
