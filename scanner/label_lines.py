@@ -43,14 +43,15 @@ def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
     return runs
 
 
-def _words(run: Box, read, line: int) -> list[Word]:  # noqa: ANN001 - recognizer.LineRead
-    """The recogniser's reading of a run's start as words with boxes in page pixels."""
+def _words(run: Box, left: float, read, line: int) -> list[Word]:  # noqa: ANN001 - recognizer.LineRead
+    """The recogniser's reading of a run's start (its crop began at x = ``left``) as words with
+    boxes in page pixels."""
     out: list[Word] = []
     text, x0, x1 = "", 0, 0
     for c in [*read.chars, None]:
         if c is None or c.char == " ":
             if text:
-                out.append(Word(text, 100.0 * read.confidence, Box(run.x0 + x0, run.y0, run.x0 + x1, run.y1), line))
+                out.append(Word(text, 100.0 * read.confidence, Box(left + x0, run.y0, left + x1, run.y1), line))
             text = ""
         else:
             if not text:
@@ -87,16 +88,16 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     runs = line_starts(flat, text_h)
     if not runs:
         return []
-    crops = []
+    crops, lefts = [], []
     for r in runs:
         m = round(0.25 * r.h)
         x0, y0 = int(max(0, r.x0 - m)), int(max(0, r.y0 - m))
         x1 = int(min(flat.shape[1], min(r.x1, r.x0 + LEAD_WIDTH * text_h) + m))
         y1 = int(min(flat.shape[0], r.y1 + m))
         crops.append(flat[y0:y1, x0:x1])
+        lefts.append(x0)
     words = [w for i, read in enumerate(recognizer.read_batch(crops, max_batch=4))
-             for w in _words(Box(max(0.0, runs[i].x0 - round(0.25 * runs[i].h)), runs[i].y0, runs[i].x1, runs[i].y1),
-                             read, i)]
+             for w in _words(runs[i], lefts[i], read, i)]
     labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]
     if not wanted <= {lab.field for lab in labels}:
         return []

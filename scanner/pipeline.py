@@ -258,8 +258,9 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         quick = _merge(chosen, best_candidates(words)[0]) if words else chosen
         if all(f in quick and quick[f].found_by == "label" and quick[f].score >= _HAS_DIGITS for f in FIELD_NAMES):
             # Every code beside its label, each with figures in it even where Tesseract's reading
-            # fails the format (the value readers read the crop again): the page read whole gave
-            # the same on 5 of 6 such photos of the samples and seeds 4242/777.
+            # fails the format (the value readers read the crop again): on the samples' and seeds
+            # 4242/777's photos, the page read whole gave the same candidates on 4 of 5 such pages
+            # (on the fifth the same final value, flagged).
             clock.lap("ocr")
             return replace(read, chosen=quick, warnings=warnings, whole_read=True)
     band: Box | None = None
