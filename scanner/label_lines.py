@@ -27,12 +27,16 @@ SMEAR = 1.8
 
 def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
     """Boxes of the runs of text on a light-evened page: letters and words smeared together
-    along the line, split where a gap is wider than a text height (a table's columns).  Rules
+    along the line, split where a gap is wider than ~2 text heights (a table's columns).  Rules
     and box outlines are taken out first, or a label in a box would join the box."""
     inv = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     k = max(3, round(text_h))
-    for rule in ((4 * k, 1), (1, round(2.5 * k))):
-        inv = cv2.subtract(inv, cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, rule)))
+    # Ink taller than a line of text or longer than a few words is a rule, a box's outline (also
+    # a rounded or photographed one) or a picture, never a label.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    big = (stats[:, cv2.CC_STAT_HEIGHT] > 2.5 * text_h) | (stats[:, cv2.CC_STAT_WIDTH] > 15 * text_h)
+    big[0] = False
+    inv[big[labels]] = 0
     # A monospaced face leaves a whole character's width between words.
     smeared = cv2.morphologyEx(inv, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (round(SMEAR * k), 1)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(smeared)

@@ -52,3 +52,23 @@ def test_without_the_recogniser_the_whole_page_is_read(monkeypatch):
     result = scan(SAMPLES / sample["file"])
     assert None in reads
     assert result.ods_code.value == sample["ods_code"] and result.account_id.value == sample["account_id"]
+
+
+def test_labels_inside_photographed_rounded_cards_are_found_without_reading_the_page(monkeypatch):
+    # Three rounded cards (label small at the top, value large below) on a phone photo: the cards'
+    # outlines are wavy and tilted, so no straight-rule filter frees the labels; dropping ink taller
+    # than a text line does, and the labels' runs are read.
+    sample = BY_FILE["images/photo_024.jpg"]
+    assert sample["layout"] == "stacked"
+    reads = []
+    real = pipeline._words_in
+
+    def counted(engine, img, region, psm, line_base):
+        reads.append(region)
+        return real(engine, img, region, psm, line_base)
+
+    monkeypatch.setattr(pipeline, "_words_in", counted)
+    result = scan(SAMPLES / sample["file"])
+    assert None not in reads
+    assert result.ods_code.value == sample["ods_code"] and result.account_id.value == sample["account_id"]
+    assert result.linkage_key.value is not None
