@@ -53,7 +53,8 @@ def scan(
     PNG crops of each value and of the panel to the result.  ``readers`` says who reads
     each value crop: ``"both"`` (the key recogniser and Tesseract vote, the default),
     ``"model"`` (the recogniser alone) or ``"tesseract"`` (Tesseract alone) - the last two
-    exist for the benchmark's side-by-side comparison.
+    exist for the benchmark's side-by-side comparison.  Whatever ``readers`` says, the
+    recogniser also looks for the code labels on a page without a complete code box.
 
     Raises a :class:`ScannerError` subclass for input that cannot be scanned.
     """
