@@ -23,6 +23,9 @@ from .ocr import Box, Word
 LEAD_WIDTH = 24.0
 #: Gaps closed along a line, in text heights: between words, not between a table's columns.
 SMEAR = 1.8
+#: More runs than this is no letter (a letter page has 30-60): noise or a picture, left to the
+#: whole-page read and its time limit rather than read run by run.
+MAX_RUNS = 200
 
 
 def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
@@ -90,7 +93,7 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     the start of its lines and cells, each with where its value may be; empty unless it sees a
     label of every field in ``wanted``."""
     runs = line_starts(flat, text_h)
-    if not runs:
+    if not runs or len(runs) > MAX_RUNS:
         return []
     crops, lefts = [], []
     for r in runs:

@@ -62,3 +62,39 @@ def test_labels_inside_photographed_rounded_cards_are_found_without_reading_the_
     assert page_reads and all(region is not None for _, region in page_reads)
     assert result.ods_code.value == sample["ods_code"] and result.account_id.value == sample["account_id"]
     assert result.linkage_key.value is not None
+
+
+def test_a_page_of_noise_is_not_read_run_by_run(monkeypatch):
+    # Thousands of short strokes are no letter: the look leaves the page to the whole-page read and
+    # its time limit instead of handing the recogniser a crop per stroke (1,189 here, ~0.9 s).
+    import numpy as np
+
+    import scanner.label_lines as label_lines
+
+    rng = np.random.default_rng(0)
+    page = np.full((3000, 2200), 255, np.uint8)
+    for _ in range(6000):
+        x, y = rng.integers(0, 2150), rng.integers(0, 2980)
+        page[y:y + 12, x:x + rng.integers(20, 50)] = 0
+    runs = []
+    real = label_lines.line_starts
+
+    def counted(flat, text_h):
+        runs.append(len(real(flat, text_h)))
+        return real(flat, text_h)
+
+    monkeypatch.setattr(label_lines, "line_starts", counted)
+    batches = []
+    from scanner.recognizer import KeyRecognizer
+
+    real_batch = KeyRecognizer.read_batch
+
+    def counted_batch(self, lines, max_batch=32):
+        batches.append(len(lines))
+        return real_batch(self, lines, max_batch)
+
+    monkeypatch.setattr(KeyRecognizer, "read_batch", counted_batch)
+    result = scan(page)
+    assert result.status == "not_found"
+    assert runs and min(runs) > label_lines.MAX_RUNS
+    assert not any(n > label_lines.MAX_RUNS for n in batches)
