@@ -26,6 +26,8 @@ SMEAR = 1.8
 #: More runs than this is no letter (a letter page has 30-60): noise or a picture, left to the
 #: whole-page read and its time limit rather than read run by run.
 MAX_RUNS = 200
+#: Fewer runs than this is a close-up of the codes, which Tesseract reads whole faster than the look.
+MIN_RUNS = 12
 
 
 def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
@@ -93,7 +95,7 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     the start of its lines and cells, each with where its value may be; empty unless it sees a
     label of every field in ``wanted``."""
     runs = line_starts(flat, text_h)
-    if not runs or len(runs) > MAX_RUNS:
+    if len(runs) < MIN_RUNS or len(runs) > MAX_RUNS:
         return []
     crops, lefts = [], []
     for r in runs:
