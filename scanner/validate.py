@@ -116,7 +116,7 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     one or two characters that are no word off its front (with a key's symbol: 'Lw!')."""
     if len(tokens) < 2:
         return True
-    bare = [regex.sub(r"^\W+|\W+$", "", t) or t for t in tokens]  # a sentence's punctuation off its words
+    bare = [_bare(t) or t for t in tokens]
     if any(t.lower() in PROSE_WORDS for t in bare):
         return False
     if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and _not_a_word(tokens[0]):
@@ -124,9 +124,14 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     return all(3 <= len(t) <= 6 for t in bare[:-1])
 
 
+def _bare(token: str) -> str:
+    """A token without a sentence's punctuation around it."""
+    return regex.sub(r"^\W+|\W+$", "", token)
+
+
 def _not_a_word(token: str) -> bool:
     """A short token no sentence has: it holds a figure or a key's symbol, or a capital after a letter."""
-    bare = regex.sub(r"^\W+|\W+$", "", token)
+    bare = _bare(token)
     return any(c in "/!?*+=-" for c in token) or not bare.isalpha() or (len(bare) == 2 and bare[1].isupper())
 
 
