@@ -158,14 +158,17 @@ def _merge(a: dict[str, Candidate], b: dict[str, Candidate]) -> dict[str, Candid
     return out
 
 
-def _settled(cand: Candidate | None) -> bool:
-    """Read next to its label, clearly enough that no further OCR pass is needed."""
-    return cand is not None and cand.found_by == "label" and cand.score >= 2.0
-
-
+#: A label-anchored value's score when Tesseract's reading passes the format (extract: 2.0 for that).
+_VALID = 2.0
 #: A label-anchored value's score when its reading fails the format but has figures (extract: 0.5 for
 #: "right of its label", 0.1 a label word, 0.4 for digits); prose beside a label scores less.
 _HAS_DIGITS = 1.0
+
+
+def _settled(cand: Candidate | None, least: float = _VALID) -> bool:
+    """Read next to its label, with a score of at least ``least`` (by default: clearly enough that no
+    further OCR pass is needed)."""
+    return cand is not None and cand.found_by == "label" and cand.score >= least
 
 
 def _complete(chosen: dict[str, Candidate]) -> bool:
@@ -192,7 +195,7 @@ class _PageRead:
     @property
     def labelled(self) -> int:
         """Codes read next to their labels: two or more prove the page upright."""
-        return sum(c.found_by == "label" and c.score >= 2.0 for c in self.chosen.values())
+        return sum(map(_settled, self.chosen.values()))
 
     @property
     def looks_upside_down(self) -> bool:
@@ -256,7 +259,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         rows = label_regions(read.flat, read.text_h * read.scale, recognizer, missing)
         words = [w for i, row in enumerate(rows) for w in _words_in(engine, read.flat, row, PSM_AUTO, 10000 * (i + 1))]
         quick = _merge(chosen, best_candidates(words)[0]) if words else chosen
-        if all(f in quick and quick[f].found_by == "label" and quick[f].score >= _HAS_DIGITS for f in FIELD_NAMES):
+        if all(_settled(quick.get(f), _HAS_DIGITS) for f in FIELD_NAMES):
             # Every code beside its label, each with figures in it even where Tesseract's reading
             # fails the format (the value readers read the crop again): on the samples' and seeds
             # 4242/777's photos, the page read whole gave the same candidates on 4 of 5 such pages
