@@ -173,8 +173,8 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
             j = i
             ok = True
             relaxed = len(parts) < 2  # a one-word label gets no extra leeway
-            run_together = (not relaxed and i not in used and not matches(toks[i][1], parts[0])
-                            and _edit_distance(toks[i][1], "".join(parts), 1) <= 1)
+            run_together = not relaxed and i not in used and not matches(toks[i][1], parts[0]) \
+                and (_edit_distance(toks[i][1], "".join(parts), 1) <= 1 if fuzzy else toks[i][1] == "".join(parts))
             if run_together:
                 j = i + 1  # the words run together ("Accountid:", "LinkageKey")
             for part in [] if run_together else parts:

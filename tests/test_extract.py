@@ -287,3 +287,10 @@ def test_label_words_run_together_or_a_colon_read_s_still_anchor_values():
         "account_id": ("353270889", "label"), "linkage_key": ("7PCSNSSNBxrxdw", "label"), "ods_code": ("Y40953", "label")}
     # A run-together word must still be close to the whole phrase.
     assert find_labels(_line(100, 0, (100, "Accountant:"))) == []
+
+
+def test_exact_matching_takes_run_together_label_words_only_as_printed():
+    # Text layers and emails are matched exactly: "AccountID:" is the label, a misspelt "Acountid:" is not.
+    assert [lab.field for lab in find_labels(_line(100, 0, (100, "AccountID:")), fuzzy=False)] == ["account_id"]
+    assert find_labels(_line(100, 0, (100, "Acountid:")), fuzzy=False) == []
+    assert [lab.field for lab in find_labels(_line(100, 0, (100, "Acountid:")))] == ["account_id"]
