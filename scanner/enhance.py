@@ -76,13 +76,15 @@ def scale_for_ocr(grey: np.ndarray, text_height: float | None, max_side: int = 2
 
 def even_line_light(grey: np.ndarray, coarse_height: int) -> np.ndarray:
     """One text line with its light evened: divided by a blur half the line's height.  A line
-    taller than twice ``coarse_height`` (a close-up's) has the light measured on a copy that
-    high, since the light's shape is smooth and a blur half its own height would be slow."""
+    taller than ``coarse_height`` has the light measured on a copy half that high (a blur half
+    the line's height, 8 pixels there): the light's shape is smooth, and at full size the blur
+    cost 15 ms on a 64 x 900 px line, against 1 ms on the copy."""
     h, w = grey.shape
-    if h > 2 * coarse_height:
-        f = coarse_height / h
-        small = cv2.resize(grey, (max(1, round(w * f)), coarse_height), interpolation=cv2.INTER_AREA)
-        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), coarse_height / 2), (w, h), interpolation=cv2.INTER_LINEAR)
+    if h > coarse_height:
+        small_h = max(4, coarse_height // 2)
+        f = small_h / h
+        small = cv2.resize(grey, (max(1, round(w * f)), small_h), interpolation=cv2.INTER_AREA)
+        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), small_h / 2), (w, h), interpolation=cv2.INTER_LINEAR)
     else:
         bg = cv2.GaussianBlur(grey, (0, 0), max(2.0, h / 2))
     return cv2.divide(grey, np.maximum(bg, 1), scale=230)
