@@ -7,12 +7,20 @@ exact keys, silent-wrong keys (wrong and not flagged), review burden (right keys
 and how often every wrong character of a wrong key is among the flagged ones.
 
   .venv/bin/python tools/vote_table.py [--n 400]
+  .venv/bin/python tools/vote_table.py --crops /tmp/tune1001 /tmp/tune1002 ...
+
+``--crops`` measures the same table on the key crops the pipeline itself cuts from generated
+letters (``samples/generate.py --seed N --out DIR``): photos, scans and close-ups rather than
+clean synthetic lines, where the recogniser's posteriors are less trustworthy.  Use seeds other
+than the committed samples' and the README's check seeds, so neither becomes tuning data.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import difflib
+import json
 import os
 import sys
 from pathlib import Path
@@ -21,9 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+import cv2  # noqa: E402
 import linegen  # noqa: E402
+import numpy as np  # noqa: E402
 
-from scanner import reading  # noqa: E402
+from scanner import reading, scan  # noqa: E402
 from scanner.ocr import get_engine  # noqa: E402
 from scanner.recognizer import get_recognizer  # noqa: E402
 
@@ -42,18 +52,26 @@ def lines(seeds: list[int], n: int, shapes: bool = True):
                 yield truth.replace(" ", ""), model, tess, heights
 
 
-def right_indices(value: str, truth: str) -> set[int]:
-    sm = difflib.SequenceMatcher(a=value, b=truth, autojunk=False)
-    return {i for tag, i1, i2, _, _ in sm.get_opcodes() if tag == "equal" for i in range(i1, i2)}
+def crop_lines(folders: list[str]):
+    """The key crops the pipeline cuts from generated letters, each read as at scan time."""
+    rec, eng = get_recognizer(), get_engine()
+    for folder in folders:
+        for sample in json.loads((Path(folder) / "labels.json").read_text()):
+            truth = sample.get("linkage_key")
+            if not truth:
+                continue
+            field = scan(Path(folder) / sample["file"], crops=True).linkage_key
+            if not field.crop_png:
+                continue
+            crop = cv2.imdecode(np.frombuffer(base64.b64decode(field.crop_png), np.uint8), cv2.IMREAD_GRAYSCALE)
+            yield truth.replace(" ", ""), reading._from_recognizer(rec, crop), \
+                reading._from_tesseract(eng, crop, "linkage_key"), None
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--n", type=int, default=400, help="lines per seed and condition")
-    ap.add_argument("--no-shapes", action="store_true", help="vote without the glyph-height verdicts")
-    args = ap.parse_args()
+def print_table(rows) -> None:  # noqa: ANN001
+    """Character error by posterior band, split by whether Tesseract's reading agrees there."""
     table: collections.Counter = collections.Counter()
-    for truth, model, tess, _ in lines([301, 303], args.n, shapes=False):
+    for truth, model, tess, _ in rows:
         if not model:
             continue
         v = model[0]
@@ -67,6 +85,23 @@ def main() -> None:
         for dis in (False, True):
             r, w = table[(band, dis, True)], table[(band, dis, False)]
             print(f"| >= {band} | {'disagrees' if dis else 'agrees'} | {r + w} | {w} | {100 * w / max(1, r + w):.2f}% |")
+
+
+def right_indices(value: str, truth: str) -> set[int]:
+    sm = difflib.SequenceMatcher(a=value, b=truth, autojunk=False)
+    return {i for tag, i1, i2, _, _ in sm.get_opcodes() if tag == "equal" for i in range(i1, i2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=400, help="lines per seed and condition")
+    ap.add_argument("--no-shapes", action="store_true", help="vote without the glyph-height verdicts")
+    ap.add_argument("--crops", nargs="+", metavar="DIR", help="measure on the pipeline's key crops of these generated folders")
+    args = ap.parse_args()
+    if args.crops:
+        print_table(crop_lines(args.crops))
+        return
+    print_table(lines([301, 303], args.n, shapes=False))
     c: collections.Counter = collections.Counter()
     covered = 0
     for truth, model, tess, heights in lines([501, 503], args.n, shapes=not args.no_shapes):
