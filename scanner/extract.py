@@ -64,6 +64,26 @@ class Candidate:
     found_by: str  # "label" or "pattern"
     where: str  # "right", "below" or "anywhere"
     score: float
+    label_box: Box | None = None  # the label it was found next to (None for a format-only match)
+
+    def label_gap(self) -> float:
+        """How far the value sits from its label, in the label's heights (a format-only match:
+        infinitely far)."""
+        lb = self.label_box
+        if lb is None:
+            return float("inf")
+        dx = max(0.0, self.box.x0 - lb.x1, lb.x0 - self.box.x1)
+        dy = max(0.0, self.box.y0 - lb.y1, lb.y0 - self.box.y1)
+        return (dx + dy) / max(1.0, lb.h)
+
+    def same_place(self, other: Candidate) -> bool:
+        """Do the two values cover mostly the same printed text?"""
+        a, b = self.box, other.box
+        iw = min(a.x1, b.x1) - max(a.x0, b.x0)
+        ih = min(a.y1, b.y1) - max(a.y0, b.y0)
+        if iw <= 0 or ih <= 0:
+            return False
+        return iw * ih >= 0.5 * min(a.w * a.h, b.w * b.h)
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -308,7 +328,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             if not valid and regex.search(r"\d", text):
                 score += 0.4  # every code has digits; of two doubtful values, prefer the one that looks like one
             out.append(Candidate(field=lab.field, text=text, box=box, words=tuple(vw), found_by="label",
-                                 where=where, score=score))  # type: ignore[arg-type]
+                                 where=where, score=score, label_box=lab.box))  # type: ignore[arg-type]
     return out
 
 

@@ -155,6 +155,25 @@ def _merge(a: dict[str, Candidate], b: dict[str, Candidate]) -> dict[str, Candid
     for f, cand in b.items():
         if f not in out or cand.score > out[f].score:
             out[f] = cand
+    return _one_code_per_place(out, (a, b))
+
+
+def _one_code_per_place(chosen: dict[str, Candidate], passes: tuple[dict[str, Candidate], ...]) -> dict[str, Candidate]:
+    """One printed value is one code, across passes too (each pass already keeps its words apart).
+    A pass that missed a label can take the value under it for the field whose label is beside it
+    (a row of labels over a row of values: the ODS code taken as the key right of "Passphrase",
+    13 label heights away); the label nearer the value keeps it, and the other field falls back
+    to its candidate from the other pass, or to none."""
+    out = dict(chosen)
+    for f, g in [(f, g) for f in list(out) for g in list(out) if f < g]:
+        if f not in out or g not in out or not out[f].same_place(out[g]):
+            continue
+        loser = max((f, g), key=lambda k: (out[k].label_gap(), -out[k].score))
+        keep = {k: c for k, c in out.items() if k != loser}
+        del out[loser]
+        alts = [p[loser] for p in passes if loser in p and not any(p[loser].same_place(c) for c in keep.values())]
+        if alts:
+            out[loser] = max(alts, key=lambda c: c.score)
     return out
 
 

@@ -294,3 +294,23 @@ def test_exact_matching_takes_run_together_label_words_only_as_printed():
     assert [lab.field for lab in find_labels(_line(100, 0, (100, "AccountID:")), fuzzy=False)] == ["account_id"]
     assert find_labels(_line(100, 0, (100, "Acountid:")), fuzzy=False) == []
     assert [lab.field for lab in find_labels(_line(100, 0, (100, "Acountid:")))] == ["account_id"]
+
+
+def test_one_printed_value_is_not_two_codes_across_passes():
+    # A close-up with a row of labels over a row of values. One OCR pass missed the "Practice
+    # ID" label and read it with the code under it as one tall word, right of "Pass phrase": a
+    # valid-looking key there scored above the real key below its label. Another pass read the
+    # layout whole. Merged, the ODS code's own label is the nearer one: the key falls back.
+    from scanner.pipeline import _merge
+
+    labels_row = _line(100, 0, (100, "Account"), (220, "ID"), (260, "number"), (500, "Pass"), (570, "phrase"))
+    values_row = _line(140, 1, (100, "576363512"), (500, "NmAP"), (570, "zwKr"), (640, "zj3V4"))
+    tall = [Word(text="JER401", conf=90, box=Box(975, 100, 1061, 175), line=0)]
+    first, _ = best_candidates(labels_row + values_row + tall)
+    assert first["linkage_key"].text == "JER401"  # the failure this guards against, within one pass
+    second, _ = best_candidates(labels_row + _line(100, 0, (977, "Practice"), (1100, "ID")) + values_row
+                                + _line(140, 1, (976, "JER401")))
+    merged = _merge(first, second)
+    assert merged["ods_code"].text == "JER401"
+    assert merged["linkage_key"].text == "NmAP zwKr zj3V4"
+    assert merged["account_id"].text == "576363512"
