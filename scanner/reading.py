@@ -314,6 +314,16 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
                 break
             cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
             uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
+    if fname == "linkage_key":
+        # The same look-alike twice in a row ('00' read 'OO') is one glyph drawn twice: a doubt
+        # about one is a doubt about the other, however sure the reading of the second.
+        for i in sorted(uncertain):
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(value) and value[j] == value[i] and value[j] in CONFUSABLE and j not in uncertain:
+                    uncertain[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
+                                                 reason="the same glyph as a doubtful neighbour")
+                    j += step
     if fname == "linkage_key" and len(uncertain) >= POOR_READ_SHARE * len(value):
         # So many doubts mean a poor picture of the key: its look-alike characters read with
         # confidence are no safer than the rest, and flagging them costs nothing more (the key is

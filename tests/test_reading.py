@@ -92,6 +92,18 @@ def test_a_recogniser_only_fairly_sure_against_tesseract_is_flagged():
     assert [(u.index, u.alternatives) for u in f.uncertain] == [(7, ["l", "1"])]
 
 
+def test_a_doubtful_look_alike_doubts_the_same_glyph_beside_it():
+    # Seed 123's photo: `00` read `OO`, the recogniser unsure of the first `O` only. The second
+    # is the same glyph drawn again; it went unflagged, a wrong character the person was not shown.
+    probs = [0.999] * 15
+    probs[5] = 0.6
+    f = vote("linkage_key", [model("wK4RDOONsIZ4ksI", probs, {5: [("0", 0.38)]}), tess("wK4RDOONsIZ4ksI")])
+    assert {5, 6} <= {u.index for u in f.uncertain}
+    assert [u.alternatives for u in f.uncertain if u.index == 6] == [["O", "0"]]
+    # A sure character next to a doubtful different one stays unflagged.
+    assert 4 not in {u.index for u in f.uncertain}
+
+
 def test_many_slightly_unsure_characters_add_up():
     probs = [0.999] * 13
     for i in (1, 5, 8, 11):
