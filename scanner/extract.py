@@ -246,8 +246,12 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # The label's line runs through its text-sized words (a word OCR merged with a cell's rule
         # is taller, and its box's middle is not the line's).
         cy = float(np.median([w.box.cy for w in label.words if w.box.h <= 1.5 * h]))
+        # The value starts after the label's last word, not after the union of its words' boxes:
+        # OCR once boxed `Linkage` from its first letter to the end of the key's first group,
+        # which then fell inside the label.
+        end = label.words[-1].box.x1
         row = [w for w in words if w not in label_words and abs(w.box.cy - cy) < 0.6 * max(h, w.box.h)
-               and w.box.x0 > label.box.x1 - 2]
+               and w.box.x0 > end - 2]
     else:
         # Below: starting under the label's middle, centred under its bottom (a tilted photo's
         # boxes are tall, and a value's top may reach up to the label's bottom edge).

@@ -314,3 +314,16 @@ def test_one_printed_value_is_not_two_codes_across_passes():
     assert merged["ods_code"].text == "JER401"
     assert merged["linkage_key"].text == "NmAP zwKr zj3V4"
     assert merged["account_id"].text == "576363512"
+
+
+def test_a_label_word_boxed_over_the_first_group_does_not_swallow_it():
+    # A photo (seed 1002's photo_011): OCR boxed `Linkage` from its first letter to the end of
+    # the key's first group, so the union of the label's boxes covered `yWVD` and the key came
+    # out without it. The value starts after the label's last word.
+    words = [Word(text="Linkage", conf=90, box=Box(258, 1094, 510, 1128), line=0),
+             Word(text="Key:", conf=90, box=Box(370, 1090, 427, 1135), line=0)]
+    words += [Word(text=t, conf=90, box=Box(x0, 1096, x1, 1128), line=0)
+              for t, x0, x1 in (("yWVD", 441, 510), ("9McN", 537, 622), ("ZyT9i", 646, 752))]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "yWVD 9McN ZyT9i"
+    assert chosen["linkage_key"].box.x0 == 441
