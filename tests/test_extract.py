@@ -327,3 +327,21 @@ def test_a_label_word_boxed_over_the_first_group_does_not_swallow_it():
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "yWVD 9McN ZyT9i"
     assert chosen["linkage_key"].box.x0 == 441
+
+
+def test_a_key_ocr_split_at_a_narrow_gap_is_read_whole():
+    # A scan in a monospaced face (seed 1001's scan_011): OCR split `WjWCdyV1AdgJt` after the
+    # `j`, 6 px apart at 31 px high. As two groups of 2 and 11 it is no key printed in groups, and
+    # a format-only match without `Wj` won. Words that close are one word.
+    words = [Word(text="Pass", conf=90, box=Box(264, 1029, 319, 1049), line=0),
+             Word(text="phrase:", conf=90, box=Box(326, 1028, 418, 1055), line=0),
+             Word(text="Wj", conf=90, box=Box(425, 1023, 457, 1054), line=0),
+             Word(text="WCdyV1AdgJt", conf=90, box=Box(463, 1022, 666, 1053), line=0)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "WjWCdyV1AdgJt"
+    assert chosen["linkage_key"].found_by == "label" and chosen["linkage_key"].box.x0 == 425
+    # A word space (here 0.45 of the height) still separates groups; so printed, the key is valid.
+    words[3] = Word(text="WCdy", conf=90, box=Box(471, 1022, 540, 1053), line=0)
+    words.append(Word(text="V1AdgJt", conf=90, box=Box(554, 1022, 666, 1053), line=0))
+    words[2] = Word(text="WjGh", conf=90, box=Box(425, 1023, 457, 1054), line=0)
+    assert best_candidates(words)[0]["linkage_key"].text == "WjGh WCdy V1AdgJt"
