@@ -4,6 +4,10 @@ from scanner.extract import best_candidates, find_labels, looks_random
 from scanner.ocr import Box, Word
 
 
+def _word(text: str, x0: int, y0: int, x1: int, y1: int, conf: int = 90, line: int = 0) -> Word:
+    return Word(text=text, conf=conf, box=Box(x0, y0, x1, y1), line=line)
+
+
 def _line(y: int, line: int, *items: tuple[int, str]) -> list[Word]:
     return [Word(text=t, conf=90, box=Box(x, y, x + 14 * len(t), y + 24), line=line) for x, t in items]
 
@@ -242,10 +246,10 @@ def test_a_split_nhs_number_is_no_account_id():
 def test_a_value_whose_top_reaches_the_label_bottom_is_below_it():
     # A tilted photo: the label's box is tall (a descender, the slant) and the value's top reaches
     # up to the label's bottom edge; the value still stands below the label, not beside it.
-    words = [Word(text="Account", conf=90, box=Box(100, 108, 160, 123), line=0),
-             Word(text="Linkage", conf=90, box=Box(168, 100, 230, 132), line=0),
-             Word(text="Key", conf=90, box=Box(238, 100, 270, 132), line=0),
-             Word(text="JYkCIOnsKCglEO", conf=60, box=Box(96, 129, 300, 168), line=1)]
+    words = [_word("Account", 100, 108, 160, 123),
+             _word("Linkage", 168, 100, 230, 132),
+             _word("Key", 238, 100, 270, 132),
+             _word("JYkCIOnsKCglEO", 96, 129, 300, 168, conf=60, line=1)]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "JYkCIOnsKCglEO"
 
@@ -305,7 +309,7 @@ def test_one_printed_value_is_not_two_codes_across_passes():
 
     labels_row = _line(100, 0, (100, "Account"), (220, "ID"), (260, "number"), (500, "Pass"), (570, "phrase"))
     values_row = _line(140, 1, (100, "576363512"), (500, "NmAP"), (570, "zwKr"), (640, "zj3V4"))
-    tall = [Word(text="JER401", conf=90, box=Box(975, 100, 1061, 175), line=0)]
+    tall = [_word("JER401", 975, 100, 1061, 175)]
     first, _ = best_candidates(labels_row + values_row + tall)
     assert first["linkage_key"].text == "JER401"  # the failure this guards against, within one pass
     second, _ = best_candidates(labels_row + _line(100, 0, (977, "Practice"), (1100, "ID")) + values_row
@@ -320,8 +324,8 @@ def test_a_label_word_boxed_over_the_first_group_does_not_swallow_it():
     # A photo (seed 1002's photo_011): OCR boxed `Linkage` from its first letter to the end of
     # the key's first group, so the union of the label's boxes covered `yWVD` and the key came
     # out without it. The value starts after the label's last word.
-    words = [Word(text="Linkage", conf=90, box=Box(258, 1094, 510, 1128), line=0),
-             Word(text="Key:", conf=90, box=Box(370, 1090, 427, 1135), line=0)]
+    words = [_word("Linkage", 258, 1094, 510, 1128),
+             _word("Key:", 370, 1090, 427, 1135)]
     words += [Word(text=t, conf=90, box=Box(x0, 1096, x1, 1128), line=0)
               for t, x0, x1 in (("yWVD", 441, 510), ("9McN", 537, 622), ("ZyT9i", 646, 752))]
     chosen, _ = best_candidates(words)
@@ -333,15 +337,15 @@ def test_a_key_ocr_split_at_a_narrow_gap_is_read_whole():
     # A scan in a monospaced face (seed 1001's scan_011): OCR split `WjWCdyV1AdgJt` after the
     # `j`, 6 px apart at 31 px high. As two groups of 2 and 11 it is no key printed in groups, and
     # a format-only match without `Wj` won. Words that close are one word.
-    words = [Word(text="Pass", conf=90, box=Box(264, 1029, 319, 1049), line=0),
-             Word(text="phrase:", conf=90, box=Box(326, 1028, 418, 1055), line=0),
-             Word(text="Wj", conf=90, box=Box(425, 1023, 457, 1054), line=0),
-             Word(text="WCdyV1AdgJt", conf=90, box=Box(463, 1022, 666, 1053), line=0)]
+    words = [_word("Pass", 264, 1029, 319, 1049),
+             _word("phrase:", 326, 1028, 418, 1055),
+             _word("Wj", 425, 1023, 457, 1054),
+             _word("WCdyV1AdgJt", 463, 1022, 666, 1053)]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "WjWCdyV1AdgJt"
     assert chosen["linkage_key"].found_by == "label" and chosen["linkage_key"].box.x0 == 425
     # A word space (here 0.45 of the height) still separates groups; so printed, the key is valid.
-    words[3] = Word(text="WCdy", conf=90, box=Box(471, 1022, 540, 1053), line=0)
-    words.append(Word(text="V1AdgJt", conf=90, box=Box(554, 1022, 666, 1053), line=0))
-    words[2] = Word(text="WjGh", conf=90, box=Box(425, 1023, 457, 1054), line=0)
+    words[3] = _word("WCdy", 471, 1022, 540, 1053)
+    words.append(_word("V1AdgJt", 554, 1022, 666, 1053))
+    words[2] = _word("WjGh", 425, 1023, 457, 1054)
     assert best_candidates(words)[0]["linkage_key"].text == "WjGh WCdy V1AdgJt"
