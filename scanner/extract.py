@@ -78,12 +78,7 @@ class Candidate:
 
     def same_place(self, other: Candidate) -> bool:
         """Do the two values cover mostly the same printed text?"""
-        a, b = self.box, other.box
-        iw = min(a.x1, b.x1) - max(a.x0, b.x0)
-        ih = min(a.y1, b.y1) - max(a.y0, b.y0)
-        if iw <= 0 or ih <= 0:
-            return False
-        return iw * ih >= 0.5 * min(a.w * a.h, b.w * b.h)
+        return self.box.overlap(other.box) >= 0.5
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -327,16 +322,18 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             if not vw:
                 continue
             text = " ".join(w.text for w in vw)
-            if not _validate(lab.field, text) and _validate(lab.field, _tight_text(vw)):
-                text = _tight_text(vw)  # OCR split one word at a narrow glyph's gap ('xy 1amQy5jNxIHw')
-            elif not _validate(lab.field, text):
-                # A cell border or smudge read as a word after the value is not part of it: ODS
-                # codes and account IDs have no spaces, and a key of 10 or more characters in one
-                # piece is not the first of several groups.
-                vw = next((vw[:k] for k in range(len(vw) - 1, 0, -1)
-                           if _validate(lab.field, " ".join(w.text for w in vw[:k]))
-                           and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
-                text = " ".join(w.text for w in vw)
+            if not _validate(lab.field, text):
+                tight = _tight_text(vw)
+                if _validate(lab.field, tight):
+                    text = tight  # OCR split one word at a narrow glyph's gap ('xy 1amQy5jNxIHw')
+                else:
+                    # A cell border or smudge read as a word after the value is not part of it: ODS
+                    # codes and account IDs have no spaces, and a key of 10 or more characters in
+                    # one piece is not the first of several groups.
+                    vw = next((vw[:k] for k in range(len(vw) - 1, 0, -1)
+                               if _validate(lab.field, " ".join(w.text for w in vw[:k]))
+                               and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
+                    text = " ".join(w.text for w in vw)
             box = vw[0].box
             for w in vw[1:]:
                 box = box.union(w.box)

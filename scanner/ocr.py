@@ -57,6 +57,13 @@ class Box:
     def union(self, other: Box) -> Box:
         return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
 
+    def overlap(self, other: Box) -> float:
+        """The share of the smaller box that the two have in common (0 to 1)."""
+        ix = max(0.0, min(self.x1, other.x1) - max(self.x0, other.x0))
+        iy = max(0.0, min(self.y1, other.y1) - max(self.y0, other.y0))
+        small = min(self.w * self.h, other.w * other.h)
+        return ix * iy / small if small > 0 else 0.0
+
 
 @dataclass(frozen=True)
 class Word:

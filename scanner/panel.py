@@ -55,14 +55,7 @@ def find_panels(grey: np.ndarray, text_height: float) -> list[Box]:
     boxes.sort(key=lambda b: -(b.w * b.h))
     merged: list[Box] = []
     for b in boxes:
-        if any(_overlap(b, m) > 0.7 for m in merged):
+        if any(b.overlap(m) > 0.7 for m in merged):
             continue
         merged.append(b)
     return merged[:6]
-
-
-def _overlap(a: Box, b: Box) -> float:
-    ix = max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
-    iy = max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
-    small = min(a.w * a.h, b.w * b.h)
-    return ix * iy / small if small > 0 else 0.0
