@@ -46,7 +46,9 @@ FIELD_REVIEW = 0.97
 #: README's check seeds; valid key readings only): where Tesseract disagrees the recogniser is
 #: wrong far more often on these real crops than on the renders: 0.97-0.99 1 of 59, 0.94-0.97 1
 #: of 28, 0.9-0.94 2 of 24, 0.8-0.9 5 of 38, 0.7-0.8 9 of 66, 0.5-0.7 12 of 65, below 0.5 51 of
-#: 84; agreeing, 0.97-0.99 1 of 249, 0.8-0.9 1 of 60, 0.5-0.7 10 of 41.  A recogniser 0.81 sure
+#: 84; agreeing, 0.97-0.99 1 of 249, 0.8-0.9 1 of 60, 0.5-0.7 10 of 41 (crops of 90cb364; the same
+#: tool on the crops of 18337ec, whose label fixes cut some keys better: disagreeing 0.9-0.94 1 of
+#: 23, 0.8-0.9 3 of 38, 0.7-0.8 6 of 63; the table keeps the larger).  A recogniser 0.81 sure
 #: of `l` against Tesseract's `1` was taken as 2.5 % likely wrong under (1) alone, and a photo's
 #: key went out unflagged with that `1` misread.  A disagreeing cell is never below its agreeing
 #: one (0.5-0.7: 12 of 65 disagreeing, 10 of 41 agreeing; both read as 25 %).

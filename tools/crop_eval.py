@@ -30,6 +30,14 @@ from scanner.ocr import get_engine  # noqa: E402
 from scanner.recognizer import get_recognizer  # noqa: E402
 
 
+def value_crop(path: Path, field: str) -> np.ndarray | None:
+    """The grey crop of one field's value that the pipeline cuts from a picture and reads."""
+    cut = scan(path, crops=True).field(field)
+    if not cut.crop_png:
+        return None
+    return cv2.imdecode(np.frombuffer(base64.b64decode(cut.crop_png), np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--field", default="linkage_key", choices=["linkage_key", "ods_code", "account_id"])
@@ -46,10 +54,9 @@ def main() -> None:
             continue
         group = sample["capture"]
         counts[group]["letters"] += 1
-        field = scan(root / sample["file"], crops=True).field(args.field)
-        if not field.crop_png:
+        crop = value_crop(root / sample["file"], args.field)
+        if crop is None:
             continue
-        crop = cv2.imdecode(np.frombuffer(base64.b64decode(field.crop_png), np.uint8), cv2.IMREAD_GRAYSCALE)
         counts[group]["crops"] += 1
         model = reading._from_recognizer(rec, crop)
         tess = reading._from_tesseract(eng, crop, args.field)

@@ -17,7 +17,6 @@ than the committed samples' and the README's check seeds, so neither becomes tun
 from __future__ import annotations
 
 import argparse
-import base64
 import collections
 import difflib
 import json
@@ -29,11 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT)]
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import cv2  # noqa: E402
 import linegen  # noqa: E402
-import numpy as np  # noqa: E402
+from crop_eval import value_crop  # noqa: E402
 
-from scanner import reading, scan  # noqa: E402
+from scanner import reading  # noqa: E402
 from scanner.ocr import get_engine  # noqa: E402
 from scanner.recognizer import get_recognizer  # noqa: E402
 
@@ -53,19 +51,19 @@ def lines(seeds: list[int], n: int, shapes: bool = True):
 
 
 def crop_lines(folders: list[str]):
-    """The key crops the pipeline cuts from generated letters, each read as at scan time."""
+    """The key crops the pipeline cuts from generated letters, each read as at scan time; only
+    crops the recogniser reads as a valid key, the readings the vote can take (a crop of the wrong
+    line is the line finder's error, not a character's)."""
     rec, eng = get_recognizer(), get_engine()
     for folder in folders:
         for sample in json.loads((Path(folder) / "labels.json").read_text()):
             truth = sample.get("linkage_key")
-            if not truth:
+            crop = value_crop(Path(folder) / sample["file"], "linkage_key") if truth else None
+            if crop is None:
                 continue
-            field = scan(Path(folder) / sample["file"], crops=True).linkage_key
-            if not field.crop_png:
-                continue
-            crop = cv2.imdecode(np.frombuffer(base64.b64decode(field.crop_png), np.uint8), cv2.IMREAD_GRAYSCALE)
-            yield truth.replace(" ", ""), reading._from_recognizer(rec, crop), \
-                reading._from_tesseract(eng, crop, "linkage_key"), None
+            model = reading._from_recognizer(rec, crop)
+            if model and reading._validated("linkage_key", model[0].text).valid:
+                yield truth.replace(" ", ""), model, reading._from_tesseract(eng, crop, "linkage_key"), None
 
 
 def print_table(rows) -> None:  # noqa: ANN001
