@@ -274,12 +274,13 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     # Tesseract's reading of the value crop is the second opinion; its page reading (same
     # engine, worse crop) only when there is no crop reading.
     others = [r for r in rest if r.source != "page"] if any(r.source == "tesseract" for r in rest) else rest
-    uncertain: dict[int, UncertainChar] = {}
-    for idx, alts in pchk.repaired:
-        uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(alts)), reason="changed to fit the code's format")
     # Per-character posterior of the primary reading (same length unless repaired by removing spaces).
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
     alts = [list(a) for a in primary.alternatives] if len(primary.alternatives) == len(value) else [[] for _ in value]
+    value, repaired = _repair_from_evidence(fname, value, pchk.repaired, alts, others)
+    uncertain: dict[int, UncertainChar] = {}
+    for idx, options in repaired:
+        uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(options)), reason="changed to fit the code's format")
     disagree, said, gaps = _disagreements(fname, value, probs, primary, others)
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
     errors: list[float] = []
@@ -338,6 +339,39 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+def _repair_from_evidence(fname: str, value: str, repaired: list[tuple[int, list[str]]],
+                          alts: list[list[tuple[str, float]]],
+                          others: list[Reading]) -> tuple[str, list[tuple[int, list[str]]]]:
+    """A character the format ruled out (a letter where a digit must stand) was replaced by the
+    one it is usually mistaken for (``validate.TO_DIGIT``); the readers' own evidence is better
+    where there is some: the likeliest allowed alternative the recogniser weighed there (a blurred
+    `9` read `S`, with `9` a close second), with one point more for the character Tesseract's
+    reading of the same crop has there.  The table's choice stands on a tie, or with no evidence.
+    Returns the value and the repairs as (index, [chosen, other options...])."""
+    if not repaired:
+        return value, repaired
+    second = []
+    for r in others:
+        text = "".join(r.text.split())
+        chk = _validated(fname, text) if fname != "linkage_key" else None
+        if chk is not None and chk.value is not None and len(chk.value) == len(value):
+            second.append(chk.value)
+    chars, out = list(value), []
+    for i, options in repaired:
+        table = options[0]
+        score: dict[str, float] = {table: 0.0}
+        for a, q in alts[i] if i < len(alts) else []:
+            if _allowed(fname, "".join(chars), i, a):
+                score[a] = max(score.get(a, 0.0), q)
+        for text in second:
+            if _allowed(fname, "".join(chars), i, text[i]):
+                score[text[i]] = score.get(text[i], 0.0) + 1.0
+        best = max(score, key=lambda a: (score[a], a == table))
+        chars[i] = best
+        out.append((i, [best, table] + options[1:]))
+    return "".join(chars), out
 
 
 def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, float]]],

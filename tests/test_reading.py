@@ -136,6 +136,24 @@ def test_no_valid_reading_gives_no_value():
     assert f.value is None and f.needs_review
 
 
+def test_a_letter_in_a_digit_place_becomes_the_digit_the_readers_saw_there():
+    # A blurred photo (sample photo_010): the recogniser read the account's first `9` as `S`, with
+    # `9` a close second; Tesseract read `9`.  The look-alike table alone would say `5`.
+    probs = [0.585] + [0.99] * 9
+    seen = model("S607710741", probs, {0: [("9", 0.93), ("5", 0.1)]})
+    f = vote("account_id", [seen, tess("9607710741")])
+    assert f.value == "9607710741"
+    assert f.needs_review and f.uncertain[0].index == 0
+    assert f.uncertain[0].alternatives[:2] == ["9", "5"]
+    # The recogniser's alternative alone is evidence enough; with none, the table's choice stands.
+    assert vote("account_id", [seen]).value == "9607710741"
+    g = vote("account_id", [model("S607710741", probs)])
+    assert g.value == "5607710741" and g.uncertain[0].alternatives[:2] == ["5", "S"]
+    # An ODS code's letter place: a figure read there becomes the letter Tesseract saw.
+    h = vote("ods_code", [model("833459", [0.5] + [0.99] * 5, {0: [("N", 0.3)]}), tess("N33459")])
+    assert h.value == "N33459" and h.needs_review
+
+
 @pytest.fixture(scope="module")
 def rendered_keys():
     fonts = linegen.available(linegen.HELDOUT_FONTS)
