@@ -175,7 +175,9 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
         if wanted == "id":
             return seen in _ID_HALVES  # "Account 1:": blur took the D
         if len(wanted) == 3:
-            return len(seen) == 3 and sum(a != b for a, b in zip(seen, wanted)) == 1
+            # one letter misread ("oos"), or turned into a symbol and split off ("OD%": "od")
+            return (len(seen) == 3 and sum(a != b for a, b in zip(seen, wanted)) == 1) or \
+                (len(seen) == 2 and any(wanted[:k] + wanted[k + 1:] == seen for k in range(3)))
         cap = 2 if len(wanted) < 9 else 3
         return len(wanted) >= 6 and _edit_distance(seen, wanted, cap) <= cap
 
@@ -203,6 +205,7 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
                     relaxed = True
                 j += 1
             if ok:
+                j = _label_tail(toks, i, j, used)
                 ws = tuple(dict.fromkeys(toks[k][0] for k in range(i, j)))
                 box = ws[0].box
                 for w in ws[1:]:
@@ -216,6 +219,23 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
         if not matched:
             i += 1
     return labels
+
+
+def _label_tail(toks: list[tuple[Word, str]], i: int, j: int, used: set[int]) -> int:
+    """A label is followed by its colon; no code contains one.  So a short word of letters ending
+    in a colon right after a matched label, on its line, is the rest of the label OCR misread
+    ("Linkage bury:" for "Linkage key:"), not the start of the value: the label takes it (the
+    token index after it is returned)."""
+    if j >= len(toks) or j in used:
+        return j
+    last, nxt = toks[j - 1][0], toks[j][0]
+    if nxt is last or nxt.line != last.line or not regex.fullmatch(r"\p{L}{1,8}:", nxt.text):
+        return j
+    if not 0 <= nxt.box.x0 - last.box.x1 < 1.5 * max(last.box.h, 1):
+        return j
+    while j < len(toks) and toks[j][0] is nxt:
+        j += 1
+    return j
 
 
 def _strip_punct(words: list[Word]) -> list[Word]:

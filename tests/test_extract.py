@@ -349,3 +349,20 @@ def test_a_key_ocr_split_at_a_narrow_gap_is_read_whole():
     words.append(_word("V1AdgJt", 554, 1022, 666, 1053))
     words[2] = _word("WjGh", 425, 1023, 457, 1054)
     assert best_candidates(words)[0]["linkage_key"].text == "WjGh WCdy V1AdgJt"
+
+
+def test_a_motion_blurred_label_still_anchors_its_value():
+    # A photo with 6 px of motion blur (seed 1001's photo_023): Tesseract read "Linkage key:" as
+    # "Linkage bury:" and "Practice ODS Code:" as "Practice OD% Code:".  The colon says where the
+    # label ends, and the value after it is the key; the phrase around "OD" vouches for "ODS".
+    words = (_line(100, 0, (100, "Linkage"), (210, "bury:"), (400, "DS8QbrKSM/Er"))
+             + _line(150, 1, (100, "Practice"), (225, "OD%"), (275, "Code:"), (400, "$48608"))
+             + _line(200, 2, (100, "Account"), (210, "ID:"), (400, "151267458")))
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "DS8QbrKSM/Er" and chosen["linkage_key"].where == "right"
+    assert chosen["ods_code"].text == "$48608" and chosen["ods_code"].found_by == "label"
+    assert chosen["account_id"].text == "151267458"
+    # Without the colon the word is not taken for the label's tail: only the format-only search
+    # (always marked for review) finds the key.
+    words[1] = _word("bury", 210, 100, 266, 124)
+    assert best_candidates(words)[0]["linkage_key"].found_by == "pattern"
