@@ -233,9 +233,7 @@ def _label_tail(toks: list[tuple[Word, str]], i: int, j: int, used: set[int]) ->
         return j
     if not 0 <= nxt.box.x0 - last.box.x1 < 1.5 * max(last.box.h, 1):
         return j
-    while j < len(toks) and toks[j][0] is nxt:
-        j += 1
-    return j
+    return j + 1  # letters and a colon: one token
 
 
 def _strip_punct(words: list[Word]) -> list[Word]:

@@ -209,6 +209,13 @@ def _validated(fname: str, text: str):  # noqa: ANN202
     return check_key(text)
 
 
+def _as_code(fname: str, text: str) -> str | None:
+    """Another reading's text as the vote compares it: spaces removed and, for the ODS code and
+    account ID, through the same format check and repair as the value (None when it fails)."""
+    joined = "".join(text.split())
+    return joined if fname == "linkage_key" else _validated(fname, joined).value
+
+
 def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                    others: list[Reading]) -> tuple[set[int], dict[int, list[str]], set[int]]:
     """Where other readings differ from the value: the indices, what they read there (same-length
@@ -218,9 +225,7 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
     gaps: set[int] = set()
     said: dict[int, list[str]] = {}
     for other in others:
-        other_text = "".join(other.text.split())
-        if fname != "linkage_key":
-            other_text = _validated(fname, other_text).value or other_text
+        other_text = _as_code(fname, other.text) or "".join(other.text.split())
         sm = difflib.SequenceMatcher(a=value, b=other_text, autojunk=False)
         for tag, i1, i2, j1, j2 in sm.get_opcodes():
             if tag == "equal":
@@ -350,14 +355,9 @@ def _repair_from_evidence(fname: str, value: str, repaired: list[tuple[int, list
     `9` read `S`, with `9` a close second), with one point more for the character Tesseract's
     reading of the same crop has there.  The table's choice stands on a tie, or with no evidence.
     Returns the value and the repairs as (index, [chosen, other options...])."""
-    if not repaired:
+    if not repaired:  # only the ODS code and account ID are ever repaired
         return value, repaired
-    second = []
-    for r in others:
-        text = "".join(r.text.split())
-        chk = _validated(fname, text) if fname != "linkage_key" else None
-        if chk is not None and chk.value is not None and len(chk.value) == len(value):
-            second.append(chk.value)
+    second = [t for t in (_as_code(fname, r.text) for r in others) if t and len(t) == len(value)]
     chars, out = list(value), []
     for i, options in repaired:
         table = options[0]
