@@ -44,8 +44,8 @@ def lines(seeds: list[int], n: int, shapes: bool = True):
     for seed in seeds:
         for degrade in (False, True):
             for img, truth, _font in linegen.eval_set(seed + degrade, fonts, n, degrade, kind="key"):
-                model = reading._from_recognizer(rec, img)
                 tess = reading._from_tesseract(eng, img, "linkage_key")
+                model = reading._from_recognizer(rec, img, tess.text if tess else None)
                 heights = reading.look_alikes(img, model[0].text, model[0].centers) if model and shapes else None
                 yield truth.replace(" ", ""), model, tess, heights
 
@@ -61,9 +61,10 @@ def crop_lines(folders: list[str]):
             crop = value_crop(Path(folder) / sample["file"], "linkage_key") if truth else None
             if crop is None:
                 continue
-            model = reading._from_recognizer(rec, crop)
+            tess = reading._from_tesseract(eng, crop, "linkage_key")
+            model = reading._from_recognizer(rec, crop, tess.text if tess else None)
             if model and reading._validated("linkage_key", model[0].text).valid:
-                yield truth.replace(" ", ""), model, reading._from_tesseract(eng, crop, "linkage_key"), None
+                yield truth.replace(" ", ""), model, tess, None
 
 
 def print_table(rows) -> None:  # noqa: ANN001
