@@ -251,7 +251,36 @@ TALLEST_VALUE = 3.5
 _RULES = {"|", "||", "[", "]", "{", "}"}
 
 
-def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str) -> list[Word]:
+#: The steepest slant of text lines that ``text_slope`` reports (about 8.5 degrees).
+MAX_SLOPE = 0.15
+
+
+def text_slope(words: list[Word]) -> float:
+    """How the text lines rise or fall across the read (dy per dx, median over Tesseract's lines
+    of several words; 0 when none is long enough to say).  A photographed page that could not
+    be flattened keeps a slant, and more so in one corner: a value beside its label then sits
+    higher or lower than the label by more than half a line (seed 4242's closeup_005: 47 px on
+    35 px tall words) and its label's line, compared level, met the next paragraph instead."""
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        if w.text.strip() and w.box.h > 0:
+            lines.setdefault(w.line, []).append(w)
+    slopes: list[float] = []
+    for ws in lines.values():
+        if len(ws) < 2:
+            continue
+        h = float(np.median([w.box.h for w in ws]))
+        xs = np.array([(w.box.x0 + w.box.x1) / 2 for w in ws])
+        if xs.max() - xs.min() < 4 * h:
+            continue
+        ys = np.array([w.box.y1 for w in ws])  # word bottoms: ascenders and capitals do not move them
+        slopes.append(float(np.polyfit(xs, ys, 1)[0]))
+    if len(slopes) < 2:
+        return 0.0
+    return float(np.clip(np.median(slopes), -MAX_SLOPE, MAX_SLOPE))
+
+
+def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str, slope: float = 0.0) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
     # Ruled lines and smudges read as tall "words": never part of a value.
     words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
@@ -263,7 +292,9 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # OCR once boxed `Linkage` from its first letter to the end of the key's first group,
         # which then fell inside the label.
         end = label.words[-1].box.x1
-        row = [w for w in words if w not in label_words and abs(w.box.cy - cy) < 0.6 * max(h, w.box.h)
+        # The line runs on at the text's slant from the label's end.
+        row = [w for w in words if w not in label_words
+               and abs(w.box.cy - cy - slope * ((w.box.x0 + w.box.x1) / 2 - end)) < 0.6 * max(h, w.box.h)
                and w.box.x0 > end - 2]
     else:
         # Below: starting under the label's middle, centred under its bottom (a tilted photo's
@@ -331,12 +362,13 @@ def _tight_text(vw: list[Word]) -> str:
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
+    slope = text_slope(words)
     out: list[Candidate] = []
     for lab in labels:
         if lab.field == "other":
             continue
         for where in ("right", "below"):
-            vw = _value_words(lab, words, label_words, where)
+            vw = _value_words(lab, words, label_words, where, slope)
             if not vw:
                 continue
             text = " ".join(w.text for w in vw)

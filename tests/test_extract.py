@@ -366,3 +366,43 @@ def test_a_motion_blurred_label_still_anchors_its_value():
     # (always marked for review) finds the key.
     words[1] = _word("bury", 210, 100, 266, 124)
     assert best_candidates(words)[0]["linkage_key"].found_by == "pattern"
+
+
+def _slanted(y: int, line: int, slope: float, *items: tuple[int, str]) -> list[Word]:
+    """A line of words rising (slope < 0) or falling across the page, as in a photo not flattened."""
+    out = []
+    for x, t in items:
+        x1 = x + 14 * len(t)
+        top = y + slope * ((x + x1) / 2 - 100)
+        out.append(Word(text=t, conf=90, box=Box(x, round(top), x1, round(top) + 24), line=line))
+    return out
+
+
+def test_a_slanted_table_row_keeps_its_value_beside_its_label():
+    # A photographed table the page finder could not flatten: every line rises 1 px in 10 to the
+    # right, so each value sits 30-40 px above its label, further than half a line, and the
+    # paragraph under the table reaches the label's height at the right.
+    s = -0.1
+    words = (
+        _slanted(100, 0, s, (100, "Organisation"), (280, "code:"), (420, "GUE242"))
+        + _slanted(150, 1, s, (100, "Account"), (220, "ID:"), (420, "87075265"))
+        + _slanted(200, 2, s, (100, "Passphrase:"), (420, "mtUNZ"), (510, "MswAW"), (600, "7Q"))
+        + _slanted(260, 3, s, (100, "These"), (190, "details"), (300, "expire"), (400, "two"), (460, "weeks"),
+                   (560, "after"), (640, "this"), (710, "letter"), (810, "was"), (870, "printed."))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "mtUNZ MswAW 7Q"
+    assert chosen["ods_code"].text == "GUE242"
+    assert chosen["account_id"].text == "87075265"
+
+
+def test_level_text_has_no_slope_and_too_few_lines_say_nothing():
+    from scanner.extract import text_slope
+
+    level = _line(100, 0, (100, "Account"), (220, "ID:"), (420, "87075265")) + \
+        _line(150, 1, (100, "ODS"), (160, "Code:"), (420, "A81001"))
+    assert abs(text_slope(level)) < 0.01
+    assert text_slope(_slanted(100, 0, -0.1, (100, "Passphrase:"), (420, "mtUNZ"), (510, "MswAW"))) == 0.0
+    rising = _slanted(100, 0, -0.1, (100, "Account"), (220, "ID:"), (420, "87075265")) + \
+        _slanted(150, 1, -0.1, (100, "ODS"), (160, "Code:"), (420, "A81001"))
+    assert -0.12 < text_slope(rising) < -0.08
