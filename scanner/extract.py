@@ -249,6 +249,9 @@ def _strip_punct(words: list[Word]) -> list[Word]:
 TALLEST_VALUE = 3.5
 #: A lone character that is a table's ruled line read as text, never a code or a group of one.
 _RULES = {"|", "||", "[", "]", "{", "}"}
+#: The widest gap between two words of one value, in text heights: a key printed in groups has
+#: word-sized gaps, the next table cell a wider one.
+_WORD_GAP = 1.6
 
 
 #: The steepest slant of text lines that ``text_slope`` reports (about 8.5 degrees).
@@ -280,6 +283,16 @@ def text_slope(words: list[Word]) -> float:
     return float(np.clip(np.median(slopes), -MAX_SLOPE, MAX_SLOPE))
 
 
+def _on_line_of(w: Word, ref: Word, h: float) -> bool:
+    """On the same text line as ``ref``: centres within half a line, or most of the shorter box
+    shared (OCR boxed a word together with the rule or descender under it: 48 px tall on a line
+    of 29, its centre 15 px low)."""
+    if abs(w.box.cy - ref.box.cy) < 0.5 * max(ref.box.h, h):
+        return True
+    shared = min(w.box.y1, ref.box.y1) - max(w.box.y0, ref.box.y0)
+    return shared >= 0.7 * min(w.box.h, ref.box.h)
+
+
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str, slope: float = 0.0) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
     # Ruled lines and smudges read as tall "words": never part of a value.
@@ -305,8 +318,15 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         if not below:
             return []
         first = min(below, key=lambda w: w.box.y0)
-        row = [w for w in words if w not in label_words and abs(w.box.cy - first.box.cy) < 0.5 * max(first.box.h, h)
-               and w.box.x0 > label.box.x0 - 3 * h]
+        line = sorted((w for w in words if w not in label_words and _on_line_of(w, first, h)), key=lambda w: w.box.x0)
+        start = next((i for i, w in enumerate(line) if w.box.x0 > label.box.x0 - 3 * h), len(line))
+        # A value may start left of the label read: OCR missed the label's first word ('Account'
+        # of 'Account Linkage Key') and the value's first group stands under it.  Words joined to
+        # the value by no more than a word space are its own.
+        while 0 < start < len(line) and line[start - 1].text.strip() not in _RULES and \
+                line[start].box.x0 - line[start - 1].box.x1 <= _WORD_GAP * max(h, 0.8 * line[start].box.h):
+            start -= 1
+        row = line[start:]
     row.sort(key=lambda w: w.box.x0)
     out: list[Word] = []
     stoppers = {w for w in label_words}
@@ -321,7 +341,8 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
             gap = w.box.x0 - out[-1].box.x1
             # Gaps are measured against the value's own text size (often larger than the label's):
             # a key printed in groups has word-sized gaps, the next table cell a wider one.
-            if gap > 1.6 * max(h, 0.8 * max(x.box.h for x in (*out, w))):
+            # (Their median height: a word OCR boxed with the rule under it is twice as tall.)
+            if gap > _WORD_GAP * max(h, 0.8 * float(np.median([x.box.h for x in (*out, w)]))):
                 break
         elif where == "right" and w.box.x0 - label.box.x1 > 30 * h:
             break
@@ -359,6 +380,15 @@ def _tight_text(vw: list[Word]) -> str:
     return out
 
 
+def _value_box(vw: list[Word]) -> Box:
+    """The box around a value's words; its height from the words of the line's own height (a word
+    OCR boxed together with the rule under it would make the crop twice as tall, rule included)."""
+    typical = float(np.median([w.box.h for w in vw]))
+    level = [w for w in vw if w.box.h <= 1.4 * typical] or vw
+    return Box(min(w.box.x0 for w in vw), min(w.box.y0 for w in level),
+               max(w.box.x1 for w in vw), max(w.box.y1 for w in level))
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -384,9 +414,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                                if _validate(lab.field, " ".join(w.text for w in vw[:k]))
                                and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
                     text = " ".join(w.text for w in vw)
-            box = vw[0].box
-            for w in vw[1:]:
-                box = box.union(w.box)
+            box = _value_box(vw)
             valid = _validate(lab.field, text)
             if lab.in_prose and (where == "below" or not valid):
                 continue  # under a sentence is the rest of the paragraph; beside it, only a real code counts

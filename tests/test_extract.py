@@ -406,3 +406,31 @@ def test_level_text_has_no_slope_and_too_few_lines_say_nothing():
     rising = _slanted(100, 0, -0.1, (100, "Account"), (220, "ID:"), (420, "87075265")) + \
         _slanted(150, 1, -0.1, (100, "ODS"), (160, "Code:"), (420, "A81001"))
     assert -0.12 < text_slope(rising) < -0.08
+
+
+def test_a_stacked_value_under_a_label_whose_first_word_ocr_missed_keeps_its_first_group():
+    # 'Account Linkage Key' with 'Account' not read at all (too faint): the label found starts at
+    # 'Linkage', and the key's first group stands under 'Account', left of it by more than three
+    # text heights (seed 1002's photo_006 lost '0oVZ' this way).
+    words = (
+        [_word("Linkage", 200, 100, 290, 124), _word("Key", 300, 100, 340, 124)]
+        + _line(140, 1, (100, "0oVZ"), (170, "K0lX"), (240, "9XZcn"))
+        + _line(140, 1, (700, "Y02906"))  # the next cell's value, a cell's width away
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "0oVZ K0lX 9XZcn"
+
+
+def test_a_value_word_boxed_with_the_rule_under_it_stays_in_the_value_and_out_of_its_height():
+    # OCR boxed the key's last group together with the cell's bottom rule (48 px tall on a line of
+    # 24, its centre 12 px low); the next cell's value, boxed the same way, is a cell's gap away.
+    words = (
+        _line(100, 0, (100, "Linkage"), (210, "Key"))
+        + [_word("V0US", 100, 140, 156, 164, line=1), _word("Sz!c", 176, 140, 232, 164, line=1),
+           _word("eIazI", 252, 141, 322, 189, line=1), _word("S91266", 372, 141, 456, 188, line=1)]
+    )
+    chosen, _ = best_candidates(words)
+    key = chosen["linkage_key"]
+    assert key.text == "V0US Sz!c eIazI"
+    assert key.box.y1 == 164  # the crop ends with the line, not with the rule
+
