@@ -175,7 +175,9 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
         if wanted == "id":
             return seen in _ID_HALVES  # "Account 1:": blur took the D
         if len(wanted) == 3:
-            # one letter misread ("oos"), or turned into a symbol and split off ("OD%": "od")
+            # one letter misread ("oos"), or turned into a symbol and split off ("OD%": "od"); a
+            # zero for the O besides ("00S", "005": blur rounds the D too)
+            seen = _ocr_fold(seen)
             return (len(seen) == 3 and sum(a != b for a, b in zip(seen, wanted)) == 1) or \
                 (len(seen) == 2 and any(wanted[:k] + wanted[k + 1:] == seen for k in range(3)))
         cap = 2 if len(wanted) < 9 else 3

@@ -22,9 +22,12 @@ KEY_MIN, KEY_MAX = 6, 16
 TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
             "L": "1", "J": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "T": "7",
             "q": "9", "g": "9", "A": "4", "$": "5"}
-TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "7": "T", "4": "A", "$": "S",
+TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "7": "T", "4": "A", "$": "S", "£": "E",
              "(": "C"}  # a blurred C's open round side reads as a bracket
 ODS_FIRST = set("ABCDEFGHJKLMNPQRSTUVWY")
+#: Where ``TO_LETTER``'s letter cannot start an ODS code (no code starts with O, I or Z): the
+#: letters the figure is next most often read for, likeliest first (a blurred `D` reads `0`).
+FIRST_LETTER_ELSE = {"0": ["D", "Q"], "O": ["D", "Q"]}
 
 
 @dataclass
@@ -55,7 +58,13 @@ def check_ods(text: str) -> Checked:
         if i < prefix:
             if ch in TO_LETTER:
                 chars[i] = TO_LETTER[ch]
-                repaired.append((i, [chars[i], ch]))
+                others = []
+                if prefix == 1 and chars[i] not in ODS_FIRST and ch in FIRST_LETTER_ELSE:
+                    chars[i], *others = FIRST_LETTER_ELSE[ch]
+                repaired.append((i, [chars[i], ch, *others]))
+            elif prefix == 1 and ch not in ODS_FIRST and ch in FIRST_LETTER_ELSE:
+                chars[i], *others = FIRST_LETTER_ELSE[ch]
+                repaired.append((i, [chars[i], ch, *others]))
         elif not ch.isdigit():
             fix = TO_DIGIT.get(ch) or TO_DIGIT.get(ch.upper()) or TO_DIGIT.get(ch.lower())
             if fix is None:

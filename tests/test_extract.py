@@ -434,3 +434,13 @@ def test_a_value_word_boxed_with_the_rule_under_it_stays_in_the_value_and_out_of
     assert key.text == "V0US Sz!c eIazI"
     assert key.box.y1 == 164  # the crop ends with the line, not with the rule
 
+
+def test_an_ods_label_blur_turned_to_zeros_is_still_the_ods_label():
+    # 'ODS code' read '00S code' and '005 code' (the O a zero, the round D a zero too).
+    for seen in ("00S", "005"):
+        words = _line(100, 0, (100, seen), (160, "code"), (400, "D71863")) + \
+            _line(150, 1, (100, "Account"), (220, "ID:"), (400, "495356"))
+        labels = [lab for lab in find_labels(words) if lab.field == "ods_code"]
+        assert labels and labels[0].text.lower().endswith("code")
+        chosen, _ = best_candidates(words)
+        assert chosen["ods_code"].found_by == "label" and chosen["ods_code"].text == "D71863"

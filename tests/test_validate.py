@@ -8,8 +8,17 @@ def test_ods_valid_codes_pass_unchanged():
 
 
 def test_ods_rejects_excluded_first_letters_and_wrong_lengths():
-    for code in ("I81001", "O81001", "Z12345", "A8100", "A810011", "EMIS"):
+    for code in ("I81001", "Z12345", "X12345", "A8100", "A810011", "EMIS"):
         assert not check_ods(code).valid
+
+
+def test_a_round_first_glyph_no_code_starts_with_is_repaired_to_the_round_letters_and_reported():
+    # No ODS code starts with O, so a blurred D read as 0 or O (seed 1004's photo_009: 'D71863'
+    # read '071863') is one of the round letters that can: D first, Q as the other option.
+    for seen in ("071863", "O71863"):
+        c = check_ods(seen)
+        assert c.valid and c.value == "D71863"
+        assert c.repaired == [(0, ["D", seen[0], "Q"])]
 
 
 def test_ods_repairs_letter_in_digit_position_and_reports_it():
@@ -66,6 +75,9 @@ def test_dollar_read_for_s_is_repaired_by_position():
     got = check_ods("$34674")
     assert got.valid and got.value == "S34674" and got.repaired == [(0, ["S", "$"])]
     assert check_account("43$136517").value == "435136517"
+    # and a blurred E as "£" (seed 1004's photo_018 read 'E16977' as '£16977')
+    got = check_ods("£16977")
+    assert got.valid and got.value == "E16977" and got.repaired == [(0, ["E", "£"])]
 
 
 def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
