@@ -471,6 +471,17 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
     return out
 
 
+#: How many text lines from a code found by its label a format-only match may stand to be
+#: taken as the code a garbled label stood beside, where the page has other matches too.
+NEAR_CODES_LINES = 3.0
+
+
+def _lines_from(box: Box, anchors: list[Box]) -> float:
+    """How many of ``box``'s line heights it stands above or below the nearest of ``anchors``."""
+    gaps = [max(0.0, a.y0 - box.y1, box.y0 - a.y1) for a in anchors]
+    return min(gaps) / max(1.0, box.h) if gaps else float("inf")
+
+
 def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label]]:
     """The best candidate per field: label-anchored first, format-only as a fallback."""
     labels = find_labels(words)
@@ -492,7 +503,11 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         for cand in pattern_candidates(words, labels):
             if cand.field in missing and not (set(cand.words) & taken):
                 by_field.setdefault(cand.field, []).append(cand)
+        anchors = [c.box for c in chosen.values() if c.score >= 2.0]
         for f, cands in by_field.items():
-            if len(cands) == 1:  # a unique match only; two look-alikes mean we cannot tell
-                chosen[f] = cands[0]
+            # A unique match only; of several, the one among the codes found by their labels
+            # (within a few lines of them: a garbled label's own value) where just one is.
+            near = [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
+            if len(cands) == 1 or len(near) == 1:
+                chosen[f] = cands[0] if len(cands) == 1 else near[0]
     return chosen, labels

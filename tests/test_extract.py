@@ -444,3 +444,20 @@ def test_an_ods_label_blur_turned_to_zeros_is_still_the_ods_label():
         assert labels and labels[0].text.lower().endswith("code")
         chosen, _ = best_candidates(words)
         assert chosen["ods_code"].found_by == "label" and chosen["ods_code"].text == "D71863"
+
+
+def test_of_several_format_matches_the_one_among_the_labelled_codes_stands_for_a_garbled_label():
+    # 'Account ID number' read 'ALCOUN ND number,' (no label): its value matches the account format,
+    # and so does a number in the prose far below; only the one among the codes is taken.
+    words = (
+        _line(100, 0, (100, "Linkage"), (210, "key:"), (400, "D58QbrK5M/Er"))
+        + _line(140, 1, (100, "Practice"), (220, "ODS"), (280, "Code:"), (400, "S48608"))
+        + _line(180, 2, (100, "ALCOUN"), (200, "ND"), (250, "number,"), (400, "151267458"))
+        + _line(400, 3, (100, "Please"), (200, "quote"), (300, "160010"), (400, "when"), (470, "calling"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].text == "151267458" and chosen["account_id"].found_by == "pattern"
+    # Two matches among the codes: no telling which, so neither.
+    words += _line(220, 4, (100, "Ref"), (400, "2284519"))
+    chosen, _ = best_candidates(words)
+    assert "account_id" not in chosen
