@@ -39,7 +39,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
-_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib", "ids"}  # "ids": "ID:" blurred
+_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib", "ip", "ids"}  # "ids": "ID:" blurred; "Ip:" at a monospaced D
 #: What is left of "ID" when blur takes one of its letters: enough only after the label's other word.
 _ID_HALVES = {"1", "i", "l", "d"}
 

@@ -461,3 +461,11 @@ def test_of_several_format_matches_the_one_among_the_labelled_codes_stands_for_a
     words += _line(220, 4, (100, "Ref"), (400, "2284519"))
     chosen, _ = best_candidates(words)
     assert "account_id" not in chosen
+
+
+def test_practice_id_read_ip_is_still_the_ods_label():
+    # The samples' photo_001 re-encoded at 24 MP: Tesseract read 'Practice ID:' as 'Practice Ip:',
+    # and the scanner went on to read the rest of the page for the ODS code (0.4 s more).
+    words = _line(100, 0, (100, "Practice"), (220, "Ip:"), (400, "D68641"))
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].found_by == "label" and chosen["ods_code"].text == "D68641"
