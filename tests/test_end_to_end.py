@@ -71,11 +71,11 @@ def test_panel_polygon_is_inside_the_source_image():
     assert all(-5 <= x <= w + 5 and -5 <= y <= h + 5 for x, y in r.panel)
 
 
-#: Floors (fractions) a little under what `./dev bench` measures today (README: letters exact
-#: 17/22 clean and scanned, 22/34 photos and close-ups; ODS 96.4 %, account ID 98.2 % of
-#: images).  The issue's targets (0.95 / 0.85 / 0.98) are not met yet: key reading is limited
-#: by the recogniser.
-FLOORS = {"clean_scan": 0.70, "photo_closeup": 0.58, "ods": 0.92, "account": 0.94}
+#: Floors (fractions) one letter or field under what `./dev bench` measures today (README: letters
+#: exact 21/22 clean and scanned, 28/34 photos and close-ups; ODS 54/56, account ID 55/56 of the
+#: images).  The issue's targets for photos and close-ups (0.85) and for the ODS code (0.98) are
+#: not met yet: key reading is limited by the recogniser, and two blurred photos' ODS codes.
+FLOORS = {"clean_scan": 0.90, "photo_closeup": 0.78, "ods": 0.94, "account": 0.96}
 
 
 def test_a_page_without_code_labels_is_not_read_whole_twice(monkeypatch):
