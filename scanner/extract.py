@@ -295,6 +295,14 @@ def _on_line_of(w: Word, ref: Word, h: float) -> bool:
     return shared >= 0.7 * min(w.box.h, ref.box.h)
 
 
+def _word_space(gap: float, h: float, value: list[Word]) -> bool:
+    """Is ``gap`` no wider than a space between two words of one value?  Measured against the
+    value's own text size (often larger than the label's, ``h``): a key printed in groups has
+    word-sized gaps, the next table cell a wider one.  Its median height: a word OCR boxed with the
+    rule under it is twice as tall."""
+    return gap <= _WORD_GAP * max(h, 0.8 * float(np.median([w.box.h for w in value])))
+
+
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str, slope: float = 0.0) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
     # Ruled lines and smudges read as tall "words": never part of a value.
@@ -326,7 +334,7 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # of 'Account Linkage Key') and the value's first group stands under it.  Words joined to
         # the value by no more than a word space are its own.
         while 0 < start < len(line) and line[start - 1].text.strip() not in _RULES and \
-                line[start].box.x0 - line[start - 1].box.x1 <= _WORD_GAP * max(h, 0.8 * line[start].box.h):
+                _word_space(line[start].box.x0 - line[start - 1].box.x1, h, [line[start]]):
             start -= 1
         row = line[start:]
     row.sort(key=lambda w: w.box.x0)
@@ -340,11 +348,7 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
                 break  # a table's column rule read as a character: the cell ends here
             continue
         if out:
-            gap = w.box.x0 - out[-1].box.x1
-            # Gaps are measured against the value's own text size (often larger than the label's):
-            # a key printed in groups has word-sized gaps, the next table cell a wider one.
-            # (Their median height: a word OCR boxed with the rule under it is twice as tall.)
-            if gap > _WORD_GAP * max(h, 0.8 * float(np.median([x.box.h for x in (*out, w)]))):
+            if not _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w]):
                 break
         elif where == "right" and w.box.x0 - label.box.x1 > 30 * h:
             break
@@ -507,7 +511,8 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         for f, cands in by_field.items():
             # A unique match only; of several, the one among the codes found by their labels
             # (within a few lines of them: a garbled label's own value) where just one is.
-            near = [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
-            if len(cands) == 1 or len(near) == 1:
-                chosen[f] = cands[0] if len(cands) == 1 else near[0]
+            if len(cands) > 1:
+                cands = [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
+            if len(cands) == 1:
+                chosen[f] = cands[0]
     return chosen, labels

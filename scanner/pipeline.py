@@ -139,9 +139,14 @@ def _best_turn(small: np.ndarray, engine: OcrEngine, sideways: bool) -> int:
 def _words_in(engine: OcrEngine, img: np.ndarray, region: Box | None, psm: int, line_base: int) -> list[Word]:
     if region is None:
         return engine.words(img, psm)
-    x0, y0 = int(max(0, region.x0)), int(max(0, region.y0))
-    x1, y1 = int(min(img.shape[1], region.x1)), int(min(img.shape[0], region.y1))
+    x0, y0, x1, y1 = _inside(img, region)
     return _offset(engine.words(img[y0:y1, x0:x1], psm), x0, y0, line_base)
+
+
+def _inside(img: np.ndarray, region: Box) -> tuple[int, int, int, int]:
+    """``region``'s pixel bounds (x0, y0, x1, y1), clipped to the image."""
+    return (int(max(0, region.x0)), int(max(0, region.y0)),
+            int(min(img.shape[1], region.x1)), int(min(img.shape[0], region.y1)))
 
 
 def _score(chosen: dict[str, Candidate]) -> float:
@@ -241,8 +246,6 @@ def _read_panels(page: Page, engine: OcrEngine, clock: _Clock, text_h: float | N
     pad = 6
     for i, p in enumerate(panels[:3]):
         region = Box(p.x0 - pad, p.y0 - pad, p.x1 + pad, p.y1 + pad)
-        if i == 0:
-            flat = flat.copy()  # find_panels' page keeps its rules; the reads' loses them panel by panel
         _erase_rules_in(flat, region, (text_h or 20.0) * f)
         words += _words_in(engine, flat, region, PSM_SPARSE if p.w < 3 * p.h else PSM_AUTO, 1000 * (i + 1))
         chosen, _ = best_candidates(words)
@@ -265,8 +268,7 @@ def _erase_rules_in(img: np.ndarray, region: Box, text_h: float) -> None:
     """Paint a panel's ruled lines out of the image Tesseract reads (``enhance.erase_rules``), in
     place.  Only inside the panels: the rules that confuse its layout analysis are the table's,
     and the whole page would cost 15 times as much (0.1 s on a photo)."""
-    y0, y1 = max(0, int(region.y0)), min(img.shape[0], int(region.y1))
-    x0, x1 = max(0, int(region.x0)), min(img.shape[1], int(region.x1))
+    x0, y0, x1, y1 = _inside(img, region)
     if y1 > y0 and x1 > x0:
         img[y0:y1, x0:x1] = erase_rules(img[y0:y1, x0:x1], text_h)
 

@@ -56,15 +56,12 @@ def check_ods(text: str) -> Checked:
     prefix = 3 if raw[:3] in ("ALD", "GUE", "JER") or (raw[:3].isalpha() and raw[3:].isdigit()) else 1
     for i, ch in enumerate(chars):
         if i < prefix:
-            if ch in TO_LETTER:
-                chars[i] = TO_LETTER[ch]
-                others = []
-                if prefix == 1 and chars[i] not in ODS_FIRST and ch in FIRST_LETTER_ELSE:
-                    chars[i], *others = FIRST_LETTER_ELSE[ch]
-                repaired.append((i, [chars[i], ch, *others]))
-            elif prefix == 1 and ch not in ODS_FIRST and ch in FIRST_LETTER_ELSE:
-                chars[i], *others = FIRST_LETTER_ELSE[ch]
-                repaired.append((i, [chars[i], ch, *others]))
+            options = [TO_LETTER[ch]] if ch in TO_LETTER else []
+            if prefix == 1 and (options or [ch])[0] not in ODS_FIRST:
+                options = FIRST_LETTER_ELSE.get(ch, options)
+            if options:
+                chars[i] = options[0]
+                repaired.append((i, [options[0], ch, *options[1:]]))
         elif not ch.isdigit():
             fix = TO_DIGIT.get(ch) or TO_DIGIT.get(ch.upper()) or TO_DIGIT.get(ch.lower())
             if fix is None:
