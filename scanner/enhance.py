@@ -74,6 +74,17 @@ def scale_for_ocr(grey: np.ndarray, text_height: float | None, max_side: int = 2
     return cv2.resize(grey, (int(grey.shape[1] * f), int(grey.shape[0] * f)), interpolation=interp), f
 
 
+def rule_runs(grey: np.ndarray, text_height: float, across_px: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The page's ink (binary, inverted) and its runs long enough to be rules: across, at least
+    ``across_px`` long, and down, at least 2.5 text heights (a tall glyph is under 1.5).  A little
+    vertical thickening keeps slightly slanted rules (residual skew) continuous across."""
+    inv = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
+    thick = cv2.dilate(inv, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
+    across = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (across_px, 1)))
+    down = cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, int(2.5 * text_height)))))
+    return inv, across, down
+
+
 def erase_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
     """The page with its ruled lines (table and box borders) painted paper-white, for Tesseract's
     page reads.  Its layout analysis takes a cell border beside a word for part of the word or
@@ -82,11 +93,7 @@ def erase_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
     A rule is a run of ink at least 8 text heights long (across) or 2.5 (down; a tall glyph is
     under 1.5) and thin: a blurred bold word can run 5 text heights unbroken, but it is as thick
     as its letters.  The rule and its blurred edge (2 px) are painted."""
-    inv = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
-    # A little vertical thickening keeps slightly slanted rules continuous (as panel.find_panels).
-    thick = cv2.dilate(inv, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
-    across = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(30, int(8 * text_height)), 1)))
-    down = cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, int(2.5 * text_height)))))
+    inv, across, down = rule_runs(grey, text_height, max(30, int(8 * text_height)))
     limit = max(3.0, 0.25 * text_height)  # the most ink a rule has across its run, in pixels
     rules = np.zeros(grey.shape, np.uint8)
     for runs, along in ((cv2.bitwise_and(across, inv), cv2.CC_STAT_WIDTH), (down, cv2.CC_STAT_HEIGHT)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .enhance import percentile_u8
+from .enhance import percentile_u8, rule_runs
 from .ocr import Box
 
 
@@ -33,12 +33,7 @@ def find_panels(grey: np.ndarray, text_height: float) -> list[Box]:
     h, w = grey.shape
     page_area = float(h * w)
     min_area = max(page_area * 0.004, (3 * text_height) ** 2)
-    inv = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 12)
-    long_h = max(20, int(5 * text_height))
-    # A little vertical thickening keeps slightly slanted rules (residual skew) continuous.
-    thick = cv2.dilate(inv, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
-    horiz = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1)))
-    vert = cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, int(2.5 * text_height)))))
+    _, horiz, vert = rule_runs(grey, text_height, max(20, int(5 * text_height)))
     ruled = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     boxes = _rects_from_mask(ruled, min_area, page_area)
     # A lone horizontal rule pair (top/bottom) also frames a panel: keep boxes taller than a line.
