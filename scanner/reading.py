@@ -100,8 +100,49 @@ def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
     x1 = int(min(page.shape[1], box.x1 / scale + 0.45 * h))
     y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
     y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
+    x0 = _glyph_cut_at(page, x0, y0, y1, h)
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h)
     return page[y0:y1, x0:x1]
+
+
+def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
+    """Where the crop must start so that it does not cut its first glyph: OCR's word box may
+    begin a character late (a clean render's key lost its first `z` so).  Only a glyph-sized
+    blob crossing the crop's left edge, ending within a letter space of the word box with nothing
+    between, moves it,
+    to that blob's start less the usual margin (no further than the blank before it): a label's
+    colon or a cell's rule beside the value never does, since neither is glyph-sized, nor the
+    label's last letter, a word space away."""
+    lo = int(max(0, x0 - 1.5 * h))
+    if x0 - lo < 2 or y1 - y0 < 4:
+        return x0
+    reach = int(min(page.shape[1], x0 + 4 * h))
+    _, ink = cv2.threshold(page[y0:y1, lo:reach], 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return x0
+    edge = x0 - lo
+    core = labels[int(0.2 * ink.shape[0]):max(int(0.2 * ink.shape[0]) + 1, int(0.8 * ink.shape[0])), edge]
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    glyph_h = float(np.median(heights[heights >= 0.3 * ink.shape[0]])) if (heights >= 0.3 * ink.shape[0]).any() else 0.0
+    start = edge
+    word = edge + 0.45 * h  # where OCR's word box began
+    for k in set(core[core > 0].tolist()):
+        bx, _, bw, bh, _ = stats[k]
+        end = bx + bw
+        # The value's own first glyph reaches to within a letter space of the word box, with
+        # nothing between; the label's last letter ("Key:") stands a word space before it, and
+        # often a colon between.
+        between = (stats[1:, cv2.CC_STAT_LEFT] >= end) & \
+            (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH] <= word)
+        if glyph_h and 0.5 * glyph_h <= bh <= 1.5 * glyph_h and bx > 0 and end >= word - 0.3 * h \
+                and not between.any():
+            start = min(start, int(bx))
+    if start == edge:
+        return x0
+    cols = ink[:, :start].any(axis=0)
+    blank = int(np.argmax(cols[::-1])) if cols.any() else start  # blank columns just before the glyph
+    return lo + start - min(int(0.45 * h), max(0, blank - 1))
 
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float) -> int:

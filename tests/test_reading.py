@@ -202,6 +202,29 @@ def test_value_crop_carries_on_while_the_ink_does():
     assert crop2.shape[1] < 1.3 * (last - first)
 
 
+def test_value_crop_does_not_cut_the_first_glyph_nor_reach_the_label():
+    page = _page_with("Key: | z1XuuOW1ll4")
+    z0 = 40 + cv2.getTextSize("Key: | ", cv2.FONT_HERSHEY_SIMPLEX, 1.2, 2)[0][0]
+    _, last = _ink_columns(page)
+    inked = (page < 128).any(axis=0)
+    z_first = z0 - 6 + int(np.argmax(inked[z0 - 6:]))
+    # OCR's word box began inside the `z`, as Tesseract's did on a clean render (seed 777's clean_005).
+    late = Box(z_first + 16, 30, last, 62)
+    crop = crop_value(page, late, 1.0)
+    rows = slice(int(30 - 0.22 * 32), int(62 + 0.22 * 32))
+    value_ink = int((page[rows, z_first:last + 1] < 128).sum())
+    assert (crop[:, :2] > 128).all(), "the crop begins on ink: a cut glyph, the rule or the colon"
+    assert int((crop < 128).sum()) == value_ink, "the crop holds more or less than the value's ink"
+    # A label's last letter a colon away, crossing the margin before a well-placed box, stays out.
+    tight = _page_with("Key:z1Xuu")
+    v0 = 40 + cv2.getTextSize("Key:", cv2.FONT_HERSHEY_SIMPLEX, 1.2, 2)[0][0]
+    first = v0 - 3 + int(np.argmax((tight < 128).any(axis=0)[v0 - 3:]))
+    x0 = int(first - 0.45 * 32)
+    assert (tight[rows, x0] < 128).any(), "the setting no longer tests what it says"
+    crop = crop_value(tight, Box(first, 30, _ink_columns(tight)[1], 62), 1.0)
+    assert np.array_equal(crop[:, :20], tight[rows, x0:x0 + 20])
+
+
 def test_a_poorly_read_key_has_every_look_alike_flagged():
     # Half the characters in doubt: the picture of the key is poor, and a look-alike read with
     # confidence (the `O` at 2, the `l` at 9) is flagged too; a key with one doubt is not so treated.
