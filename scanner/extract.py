@@ -39,7 +39,11 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
-_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib", "ip", "ids"}  # "ids": "ID:" blurred; "Ip:" at a monospaced D
+#: A letter's width is at least this share of its word box's height, on average over a label word.
+NARROWEST_LETTER = 0.35
+#: "ids": "ID:" blurred; "Ip:" at a monospaced D; "10": a blurred D read as the O it looks like
+#: ("Account 10:", "Surgery 10:" on a blurred photo, in every page segmentation mode).
+_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib", "ip", "ids", "10", "1o", "i0", "io", "l0", "lo"}
 #: What is left of "ID" when blur takes one of its letters: enough only after the label's other word.
 _ID_HALVES = {"1", "i", "l", "d"}
 
@@ -130,14 +134,17 @@ def _token_matches(seen: str, wanted: str) -> bool:
     return (folded_seen != seen or folded_wanted != wanted) and _edit_distance(folded_seen, folded_wanted, cap) <= cap
 
 
-def _in_prose(label_words: tuple[Word, ...], before: Word | None) -> bool:
+def _in_prose(label_words: tuple[Word, ...], before: Word | None, after: Word | None = None) -> bool:
     """A label name inside a sentence: followed by a comma or full stop, or just after a
     lower-case word of the same line ("enter your Linkage Key") - unless a colon marks it as
-    a label ("here is your linkage key: ...")."""
-    if label_words[-1].text.endswith(":"):
+    a label ("here is your linkage key: ..."), or a column's gap follows the comma (a table
+    row whose colon OCR read as a comma: "Passphrase,    lIlPO-*swpWrK"; in a sentence the next
+    word follows at a word space)."""
+    last = label_words[-1]
+    if last.text.endswith(":"):
         return False
-    if label_words[-1].text.endswith((",", ".")):
-        return True
+    if last.text.endswith((",", ".")):
+        return not (after is not None and after.line == last.line and after.box.x0 - last.box.x1 > 1.2 * last.box.h)
     first = label_words[0]
     if before is None or before is first or before.line != first.line:
         return False
@@ -213,7 +220,8 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
                 for w in ws[1:]:
                     box = box.union(w.box)
                 labels.append(Label(field=field, words=ws, box=box, text=" ".join(parts),
-                                    in_prose=_in_prose(ws, toks[i - 1][0] if i > 0 else None)))
+                                    in_prose=_in_prose(ws, toks[i - 1][0] if i > 0 else None,
+                                                       toks[j][0] if j < len(toks) else None)))
                 used.update(range(i, j))
                 i = j
                 matched = True
@@ -315,6 +323,14 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # OCR once boxed `Linkage` from its first letter to the end of the key's first group,
         # which then fell inside the label.
         end = label.words[-1].box.x1
+        # Blur can also box the label's last word on over the value ('Passphrase' boxed to the
+        # key's end on a blurred photo): then the value starts at the first word of the line that
+        # begins inside that box but past where the word's own letters can reach.
+        last = label.words[-1]
+        reach = last.box.x0 + NARROWEST_LETTER * h * len(last.text)
+        inside = [w.box.x0 for w in words if w not in label_words and reach < w.box.x0 < end
+                  and abs(w.box.cy - cy) < 0.6 * max(h, w.box.h)]
+        end = min([end, *inside])
         # The line runs on at the text's slant from the label's end.
         row = [w for w in words if w not in label_words
                and abs(w.box.cy - cy - slope * ((w.box.x0 + w.box.x1) / 2 - end)) < 0.6 * max(h, w.box.h)

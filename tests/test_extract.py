@@ -469,3 +469,31 @@ def test_practice_id_read_ip_is_still_the_ods_label():
     words = _line(100, 0, (100, "Practice"), (220, "Ip:"), (400, "D68641"))
     chosen, _ = best_candidates(words)
     assert chosen["ods_code"].found_by == "label" and chosen["ods_code"].text == "D68641"
+
+
+def test_id_read_as_ten_is_still_a_label():
+    # Seed 1001's photo_016, blurred: Tesseract read every 'ID:' of the panel as '10:' in each
+    # page segmentation mode, and the scanner found no code at all.
+    words = (_line(100, 0, (100, "Account"), (220, "10:"), (400, "5760384628"))
+             + _line(150, 1, (100, "Surgery"), (220, "10:"), (400, "R13915")))
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].found_by == "label" and chosen["account_id"].text == "5760384628"
+    assert chosen["ods_code"].found_by == "label" and chosen["ods_code"].text == "R13915"
+
+
+def test_a_label_with_a_comma_and_a_column_gap_is_a_table_row():
+    # The same photo: 'Passphrase:' read 'Passphrase,', its key a column's gap away.  In a
+    # sentence ("enter your Passphrase, Surgery ID ...") the next word follows at a word space.
+    row = _line(100, 0, (100, "Passphrase,"), (400, "lIlPO-*swpWrK"))
+    sentence = _line(300, 1, (100, "Passphrase,"), (262, "Surgery"))
+    labels = find_labels(row + sentence)
+    assert [lab.in_prose for lab in labels if lab.field == "linkage_key"] == [False, True]
+    chosen, _ = best_candidates(row + sentence)
+    assert chosen["linkage_key"].text == "lIlPO-*swpWrK"
+
+
+def test_a_label_word_boxed_over_its_value_still_gives_the_value():
+    # The same photo: Tesseract boxed 'Passphrase' from its first letter to the key's end.
+    words = [_word("Passphrase", 216, 1256, 614, 1286, line=0), _word("lIlPO-*swpWrK", 387, 1252, 619, 1291, line=0)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].found_by == "label" and chosen["linkage_key"].text == "lIlPO-*swpWrK"
