@@ -109,10 +109,9 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     """Where the crop must start so that it does not cut its first glyph: OCR's word box may
     begin a character late (a clean render's key lost its first `z` so).  Only a glyph-sized
     blob crossing the crop's left edge, ending within a letter space of the word box with nothing
-    between, moves it,
-    to that blob's start less the usual margin (no further than the blank before it): a label's
-    colon or a cell's rule beside the value never does, since neither is glyph-sized, nor the
-    label's last letter, a word space away."""
+    between, moves it, to that blob's start less the usual margin (no further than the blank
+    before it): a label's colon or a cell's rule beside the value never does, since neither is
+    glyph-sized, nor the label's last letter, a word space away."""
     lo = int(max(0, x0 - 1.5 * h))
     if x0 - lo < 2 or y1 - y0 < 4:
         return x0
