@@ -134,6 +134,10 @@ def _token_matches(seen: str, wanted: str) -> bool:
     return (folded_seen != seen or folded_wanted != wanted) and _edit_distance(folded_seen, folded_wanted, cap) <= cap
 
 
+#: The widest space between two words of a sentence, in word heights.
+_PROSE_SPACE = 1.2
+
+
 def _in_prose(label_words: tuple[Word, ...], before: Word | None, after: Word | None = None) -> bool:
     """A label name inside a sentence: followed by a comma or full stop, or just after a
     lower-case word of the same line ("enter your Linkage Key") - unless a colon marks it as
@@ -144,12 +148,12 @@ def _in_prose(label_words: tuple[Word, ...], before: Word | None, after: Word | 
     if last.text.endswith(":"):
         return False
     if last.text.endswith((",", ".")):
-        return not (after is not None and after.line == last.line and after.box.x0 - last.box.x1 > 1.2 * last.box.h)
+        return not (after is not None and after.line == last.line and after.box.x0 - last.box.x1 > _PROSE_SPACE * last.box.h)
     first = label_words[0]
     if before is None or before is first or before.line != first.line:
         return False
     gap = first.box.x0 - before.box.x1
-    return 0 <= gap < 1.2 * first.box.h and bool(regex.fullmatch(r"\p{Ll}+", before.text))
+    return 0 <= gap < _PROSE_SPACE * first.box.h and bool(regex.fullmatch(r"\p{Ll}+", before.text))
 
 
 def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
@@ -322,19 +326,17 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # The value starts after the label's last word, not after the union of its words' boxes:
         # OCR once boxed `Linkage` from its first letter to the end of the key's first group,
         # which then fell inside the label.
-        end = label.words[-1].box.x1
+        last = label.words[-1]
+        end = last.box.x1
+        # The line runs on at the text's slant from the label's end.
+        line = [w for w in words if w not in label_words
+                and abs(w.box.cy - cy - slope * ((w.box.x0 + w.box.x1) / 2 - end)) < 0.6 * max(h, w.box.h)]
         # Blur can also box the label's last word on over the value ('Passphrase' boxed to the
         # key's end on a blurred photo): then the value starts at the first word of the line that
         # begins inside that box but past where the word's own letters can reach.
-        last = label.words[-1]
         reach = last.box.x0 + NARROWEST_LETTER * h * len(last.text)
-        inside = [w.box.x0 for w in words if w not in label_words and reach < w.box.x0 < end
-                  and abs(w.box.cy - cy) < 0.6 * max(h, w.box.h)]
-        end = min([end, *inside])
-        # The line runs on at the text's slant from the label's end.
-        row = [w for w in words if w not in label_words
-               and abs(w.box.cy - cy - slope * ((w.box.x0 + w.box.x1) / 2 - end)) < 0.6 * max(h, w.box.h)
-               and w.box.x0 > end - 2]
+        end = min([end, *(w.box.x0 for w in line if reach < w.box.x0 < end)])
+        row = [w for w in line if w.box.x0 > end - 2]
     else:
         # Below: starting under the label's middle, centred under its bottom (a tilted photo's
         # boxes are tall, and a value's top may reach up to the label's bottom edge).

@@ -77,6 +77,8 @@ SHAPE_OVERRULES_BELOW = 0.99
 POOR_READ_SHARE = 0.4
 #: A value crop's margin above and below its line, as a share of the line's height.
 CROP_MARGIN = 0.22
+#: Its margin before and after the value's ink, as a share of the line's height.
+SIDE_MARGIN = 0.45
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
 
@@ -96,8 +98,8 @@ def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
     """Cut the value's line out of the full-resolution page with a small margin, carried on to
     the right while the ink does (OCR may have cut the word short, e.g. at a panel's edge)."""
     h = box.h / scale
-    x0 = int(max(0, box.x0 / scale - 0.45 * h))
-    x1 = int(min(page.shape[1], box.x1 / scale + 0.45 * h))
+    x0 = int(max(0, box.x0 / scale - SIDE_MARGIN * h))
+    x1 = int(min(page.shape[1], box.x1 / scale + SIDE_MARGIN * h))
     y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
     y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
     x0 = _glyph_cut_at(page, x0, y0, y1, h)
@@ -123,9 +125,12 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     edge = x0 - lo
     core = labels[int(0.2 * ink.shape[0]):max(int(0.2 * ink.shape[0]) + 1, int(0.8 * ink.shape[0])), edge]
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    glyph_h = float(np.median(heights[heights >= 0.3 * ink.shape[0]])) if (heights >= 0.3 * ink.shape[0]).any() else 0.0
+    tall = heights[heights >= 0.3 * ink.shape[0]]
+    if not tall.size:
+        return x0
+    glyph_h = float(np.median(tall))
     start = edge
-    word = edge + 0.45 * h  # where OCR's word box began
+    word = edge + SIDE_MARGIN * h  # where OCR's word box began
     for k in set(core[core > 0].tolist()):
         bx, _, bw, bh, _ = stats[k]
         end = bx + bw
@@ -134,14 +139,14 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
         # often a colon between.
         between = (stats[1:, cv2.CC_STAT_LEFT] >= end) & \
             (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH] <= word)
-        if glyph_h and 0.5 * glyph_h <= bh <= 1.5 * glyph_h and bx > 0 and end >= word - 0.3 * h \
+        if 0.5 * glyph_h <= bh <= 1.5 * glyph_h and bx > 0 and end >= word - 0.3 * h \
                 and not between.any():
             start = min(start, int(bx))
     if start == edge:
         return x0
     cols = ink[:, :start].any(axis=0)
     blank = int(np.argmax(cols[::-1])) if cols.any() else start  # blank columns just before the glyph
-    return lo + start - min(int(0.45 * h), max(0, blank - 1))
+    return lo + start - min(int(SIDE_MARGIN * h), max(0, blank - 1))
 
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float) -> int:
@@ -155,7 +160,7 @@ def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float)
     cols = core.sum(axis=0)
     inked = cols >= max(1, int(0.06 * core.shape[0]))
     rule = cols >= 0.9 * core.shape[0]
-    word_end = max(0, x1 - x0 - int(0.45 * h))  # where OCR's word box ended
+    word_end = max(0, x1 - x0 - int(SIDE_MARGIN * h))  # where OCR's word box ended
     gap = max(2, int(0.8 * h))
     last_ink, blank = None, 0
     for c in range(word_end, ink.shape[1]):
@@ -169,7 +174,7 @@ def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float)
                 break
     if last_ink is None:
         return x1
-    return int(min(page.shape[1], max(x1, x0 + last_ink + 1 + 0.45 * h)))
+    return int(min(page.shape[1], max(x1, x0 + last_ink + 1 + SIDE_MARGIN * h)))
 
 
 def _looks(crop: np.ndarray) -> list[np.ndarray]:
