@@ -466,9 +466,13 @@ def _scan_frames(data: bytes, ctx: _Context) -> ScanResult:
 
 
 def open_first(frames: Frames) -> LoadedImage:
-    """The first frame of a single-frame image."""
-    for _index, loaded in frames:
-        return loaded
+    """The first frame of a single-frame image.  Pillow's copy of it is freed at once, not held
+    while the frame is scanned."""
+    try:
+        for _index, loaded in frames:
+            return loaded
+    finally:
+        frames.close()
     raise UnreadableInput("the image holds no frame")
 
 

@@ -110,9 +110,10 @@ def edge_blur(grey: np.ndarray | None, text_h: float | None) -> float | None:
     contrast = float(np.percentile(g, 98) - np.percentile(g, 2))
     if contrast < 20:
         return None  # no text to speak of
-    steps = [np.abs(g[:, 1:] - g[:, :-1]), np.abs(g[1:, :] - g[:-1, :]),
-             np.abs(g[1:, 1:] - g[:-1, :-1]) / np.sqrt(2), np.abs(g[1:, :-1] - g[:-1, 1:]) / np.sqrt(2)]
-    widths = [contrast / max(1e-3, float(np.percentile(d, 99))) for d in steps]
+    # One direction at a time: four window-sized float images at once would be 45 MB on a page.
+    widths = [contrast / max(1e-3, float(np.percentile(np.abs(a - b) / k, 99)))
+              for a, b, k in ((g[:, 1:], g[:, :-1], 1.0), (g[1:, :], g[:-1, :], 1.0),
+                              (g[1:, 1:], g[:-1, :-1], np.sqrt(2)), (g[1:, :-1], g[:-1, 1:], np.sqrt(2)))]
     return (2 * max(widths) - min(widths)) / _BLUR_TEXT_PX
 
 

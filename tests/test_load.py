@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from scanner import InputTooLarge, Limits, ScannerError, UnreadableInput, UnsupportedInput, scan
-from scanner.load import open_image, read_bytes, sniff
+from scanner.documents import open_first
+from scanner.load import Frames, open_image, read_bytes, sniff
 
 from .conftest import SAMPLES
 
@@ -67,6 +68,17 @@ def test_large_jpeg_is_reduced_while_decoding(letter):
     assert loaded.scale >= 2.0
     assert max(loaded.image.shape) * loaded.scale == pytest.approx(max(big.size), rel=0.01)
     assert loaded.source_size == big.size
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_the_decoded_frame_is_freed_once_read(letter, fmt):
+    """Pillow's copy of a photo is as big as the scanner's: it must not stay alive (as it did,
+    12 MB for a 12 MP photo) while the frame is scanned."""
+    frames = Frames(_encode(letter, fmt), Limits())
+    loaded = open_first(frames)
+    assert loaded.image.shape == (letter.height, letter.width)
+    with pytest.raises(ValueError, match="closed"):
+        frames._img.getpixel((0, 0))
 
 
 def test_sniff_by_content_not_name(tmp_path, letter):
