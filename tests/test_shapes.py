@@ -225,6 +225,20 @@ def test_height_tells_a_capital_from_its_lower_case_twin(font):
     assert decided >= 30, f"only {decided} case verdicts in {font}"
 
 
+J_KEYS = ["HjKJmTjPJx", "JbNjEJpRjZ", "TJxjHJdjMk"]
+
+
+@pytest.mark.parametrize("font", TALL_L + EQUAL + ["LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf",
+                                                   "OpenSans-Bold.ttf"])
+def test_a_dot_and_the_baseline_tell_j_from_J(font):
+    # A `j` has its dot apart and hangs below the line; a `J` is one stroke on it. Open Sans's `J`
+    # hangs too: it may go unnamed, never misnamed.
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, J_KEYS, "jJ", lambda v: v.char in "jJ")
+    assert decided >= (10 if font.startswith("OpenSans") else 50), f"only {decided} j/J verdicts in {font}"
+
+
 def test_a_case_verdict_settles_the_case_and_leaves_other_doubts():
     probs = [0.999] * 13
     probs[0] = 0.4
