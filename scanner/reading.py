@@ -22,7 +22,7 @@ from .enhance import even_line_light, line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
 from .shapes import Verdict, look_alikes
-from .validate import KEY_CHARS, ODS_RE, check_account, check_key, check_ods
+from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods
 
 WHITELIST: dict[str, str] = {
     "linkage_key": KEY_CHARS,
@@ -332,8 +332,13 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         chk = _validated(fname, r.text)
         if chk.valid and chk.value is not None:
             valid.append((r, chk))
+    stitched: list[tuple[int, list[str]]] = []
     if not valid:
-        return CodeField(value=None, confidence=0.0, needs_review=True)
+        found = _stitched(fname, readings)
+        if found is None:
+            return CodeField(value=None, confidence=0.0, needs_review=True)
+        first, chk, stitched = found
+        valid = [(first, chk)]
     # The model is the primary reader when present; Tesseract otherwise.
     primary, pchk = valid[0]
     value = pchk.value or ""
@@ -345,6 +350,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     probs = primary.probs if len(primary.probs) == len(value) else [min(primary.probs or [0.0])] * len(value)
     alts = [list(a) for a in primary.alternatives] if len(primary.alternatives) == len(value) else [[] for _ in value]
     value, repaired = _repair_from_evidence(fname, value, pchk.repaired, alts, others)
+    repaired += stitched
     uncertain: dict[int, UncertainChar] = {}
     for idx, options in repaired:
         uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(options)), reason="changed to fit the code's format")
@@ -406,6 +412,38 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+def _stitched(fname: str, readings: list[Reading]) -> tuple[Reading, Checked, list[tuple[int, list[str]]]] | None:
+    """No reading fits the ODS code's or account ID's format.  Where the first reading misses it by
+    one character the format rules out, and another reading has, aligned in its place, a character
+    that makes it fit, that character stands there, reported as changed to fit the format: the
+    recogniser's `133459` and the page's `Nu33459` give `N33459`, `N` (or `U`) to check.  Only one
+    character, only where another reading puts it, and one for one in an account ID (whose length
+    is not fixed): a value two changes away stays not found."""
+    if fname == "linkage_key" or not readings or readings[0].source == "page":
+        return None
+    first = readings[0]
+    text = "".join(first.text.split())
+    options: dict[tuple[int, str], Checked] = {}
+    for other in readings[1:]:
+        theirs = "".join(other.text.split())
+        sm = difflib.SequenceMatcher(a=text, b=theirs, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag != "replace" or i2 - i1 != 1 or j2 - j1 > (2 if fname == "ods_code" else 1):
+                continue  # one for two only where the length is fixed: an account ID may have lost a figure
+            for ch in theirs[j1:j2]:
+                chk = _validated(fname, text[:i1] + ch + text[i2:])
+                if chk.valid and chk.value is not None and not any(k == i1 for k, _ in chk.repaired):
+                    options.setdefault((i1, chk.value[i1]), chk)
+    if not options or len({i for i, _ in options}) > 1:
+        return None  # no fit, or fits at two places: no telling which character was misread
+    (i, ch), chk = next(iter(options.items()))
+    others = [c for (_, c) in options if c != ch]
+    probs = list(first.probs) if len(first.probs) == len(text) else [0.5] * len(text)
+    probs[i] = min(probs[i], 0.5)
+    return (Reading(first.source, chk.value or "", probs, [], first.centers), chk,
+            [(i, [ch, *others, text[i]])])
 
 
 def _repair_from_evidence(fname: str, value: str, repaired: list[tuple[int, list[str]]],

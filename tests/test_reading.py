@@ -136,6 +136,25 @@ def test_no_valid_reading_gives_no_value():
     assert f.value is None and f.needs_review
 
 
+def test_a_character_no_format_allows_takes_what_another_reading_has_in_its_place():
+    # Sample photo_010, blurred: the recogniser read the ODS code's `N` as `1` (no letter among its
+    # alternatives), Tesseract's crop reading gave nothing, the page's `Nu33459`: no reading fits
+    # alone. The page's `N` in the `1`'s place fits, and is flagged, with `U` as the other option.
+    page = Reading("page", "Nu33459", [0.5] * 7)
+    f = vote("ods_code", [model("133459", [0.34, 1.0, 1.0, 1.0, 0.99, 0.94], {0: [("2", 0.24), ("A", 0.02)]}),
+                          tess(""), page])
+    assert f.value == "N33459"
+    assert f.needs_review and f.confidence <= 0.75
+    assert f.uncertain[0].index == 0 and f.uncertain[0].alternatives[:2] == ["N", "U"]
+    # Two characters off, no reading with a fitting character in that place, or two characters for
+    # one in an account ID (a figure may be lost): nothing is made up.
+    assert vote("ods_code", [model("1334x9", [0.9] * 6), tess(""), page]).value is None
+    assert vote("account_id", [model("96077x0741", [0.9] * 10), tess("96077y0741")]).value is None
+    assert vote("account_id", [model("96077x0741", [0.9] * 10), tess("96077790y41")]).value is None
+    # The linkage key is never stitched: any text fits its alphabet.
+    assert vote("ods_code", [page]).value is None
+
+
 def test_a_letter_in_a_digit_place_becomes_the_digit_the_readers_saw_there():
     # A blurred photo (sample photo_010): the recogniser read the account's first `9` as `S`, with
     # `9` a close second; Tesseract read `9`.  The look-alike table alone would say `5`.
