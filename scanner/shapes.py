@@ -513,7 +513,9 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> 
     if not figures or not rounds:  # only from a whole pairing: a broken ring is a narrow glyph
         return _split_by_width(idx, widths, cut) if whole else {}
     fig, rnd = float(np.median(figures)), float(np.median(rounds))
-    if rnd < WIDE_ROUND * fig or max(figures) > 1.15 * min(figures) or fig < MIN_FIGURE_PX:
+    # The figures alike within 15 % or a pixel: widths are whole pixels, and at the text heights of
+    # a photo (figures 13-15 px wide) a pixel is 7 %.
+    if rnd < WIDE_ROUND * fig or max(figures) > 1.15 * min(figures) + 1.0 or fig < MIN_FIGURE_PX:
         return {}
     sure = Z_SURE if len(figures) >= 2 else Z_SURE / 2  # one figure's width is a weaker yardstick
     out: dict[int, Verdict] = {}

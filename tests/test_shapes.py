@@ -88,6 +88,19 @@ def test_widths_tell_zero_from_O_where_the_figures_are_narrow(font):
     assert decided >= 30, f"only {decided} verdicts in {font}"
 
 
+def test_figure_widths_a_pixel_apart_are_still_a_yardstick():
+    # The samples' photo_020 (Noto Sans, figures 13-15 px wide): its `4` and `2` measured 15 and 13
+    # px, 15.4 % apart, and no `0`/`O` verdict was given; the `O`, 20 px, is as wide as no figure.
+    value = "U4C1WfU00O2Kz"
+    nan = float("nan")
+    widths = np.array([17, 15, 15, 9, nan, nan, 17, 15, 15, 20, 13, 16, 13])
+    cut = np.isnan(widths)
+    said = shapes._zero_or_O(value, widths, cut, whole=False)
+    assert said == {9: Verdict("O", "0", shapes.LOOK_ALIKE_ERROR)}
+    widths[10] = 10  # figures 10 and 15 px: no yardstick
+    assert shapes._zero_or_O(value, widths, cut, whole=False) == {}
+
+
 SPLIT_KEYS = ["kO0xwAO1pZ0", "0vOyXj0KOmW", "aOe0OhA0Vwt"]  # no figure but 0/1, no round capital
 
 
