@@ -413,6 +413,24 @@ def _value_box(vw: list[Word]) -> Box:
                max(w.box.x1 for w in vw), max(w.box.y1 for w in level))
 
 
+def _run_in_start(box: Box, vw: list[Word], words: list[Word], label: Label, where: str) -> Box:
+    """The value's box, begun where a word too tall to be text (``TALLEST_VALUE``) ends against its
+    first word, a letter's gap away or less: OCR boxed the value's first characters together with
+    its cell's rounded corner (seed 5150's scan_012 read `ms350%` for a key's first seven characters,
+    and the key came out nine characters long).  The crop's height still comes from the value's own
+    words; only its left edge moves.  Not for a cell's rule, read as a tall narrow word."""
+    h = float(np.median([w.box.h for w in vw]))
+    tallest = TALLEST_VALUE * max(w.box.h for w in label.words)
+    for w in words:
+        if w.box.h < tallest or w in vw or w in label.words or not (w.box.y0 < box.cy < w.box.y1):
+            continue
+        if sum(c.isalnum() for c in w.text) < 2 or w.box.w < 2 * h:
+            continue  # a cell's rule read as a tall word (empty, or `|`): no characters of the value
+        if w.box.x0 < box.x0 <= w.box.x1 + 0.5 * h and (where == "below" or w.box.x0 >= label.box.x1):
+            return Box(w.box.x0, box.y0, box.x1, box.y1)
+    return box
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -438,7 +456,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                                if _validate(lab.field, " ".join(w.text for w in vw[:k]))
                                and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
                     text = " ".join(w.text for w in vw)
-            box = _value_box(vw)
+            box = _run_in_start(_value_box(vw), vw, words, lab, where)
             valid = _validate(lab.field, text)
             if lab.in_prose and (where == "below" or not valid):
                 continue  # under a sentence is the rest of the paragraph; beside it, only a real code counts

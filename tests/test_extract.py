@@ -497,3 +497,26 @@ def test_a_label_word_boxed_over_its_value_still_gives_the_value():
     words = [_word("Passphrase", 216, 1256, 614, 1286, line=0), _word("lIlPO-*swpWrK", 387, 1252, 619, 1291, line=0)]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].found_by == "label" and chosen["linkage_key"].text == "lIlPO-*swpWrK"
+
+
+def test_a_tall_word_run_into_the_value_start_moves_only_the_crop_left_edge():
+    # Seed 5150's scan_012: three rounded boxes side by side; Tesseract read the key box's first
+    # seven characters with the box's corner as one 111 px tall word, then the rest of the key.
+    def layout(tall_x1: int, key_x0: int = 1070) -> list[Word]:
+        return [_word("National", 175, 1018, 277, 1033, line=0), _word("Practice", 287, 1018, 380, 1033, line=0),
+                _word("Code", 413, 1020, 464, 1035, line=0), _word("Passphrase", 879, 1025, 1008, 1043, line=0),
+                _word("W11001", 174, 1051, 314, 1080, line=1), _word("ms350%", 857, 1002, tall_x1, 1113, line=1),
+                _word("L8hpf1Ts", key_x0, 1057, 1250, 1095, line=1)]
+
+    key = best_candidates(layout(1062))[0]["linkage_key"]
+    assert key.text == "L8hpf1Ts"
+    assert (key.box.x0, key.box.y0, key.box.x1, key.box.y1) == (857, 1057, 1250, 1095)
+    # A word space (half the value's height or more) between them: the tall word is not the value's.
+    far = best_candidates(layout(1040))[0]["linkage_key"]
+    assert far.box.x0 == 1070
+    # The ODS code beside the label is untouched.
+    assert best_candidates(layout(1062))[0]["ods_code"].box.x0 == 174
+    # A cell's rule read as a tall "word" against the value (seed 4242's photo_026) is no part of it.
+    ruled = layout(1062)
+    ruled[5] = _word("", 1045, 1002, 1064, 1400, line=1)
+    assert best_candidates(ruled)[0]["linkage_key"].box.x0 == 1070
