@@ -354,11 +354,11 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
     # 7,962 when every glyph paired up): a glyph the recogniser's centre landed on may be half a pair.
     drops = g.bottoms - np.polyval(base, g.xs)
+    js = _j_or_J(value, heights, drops, g.cut, g.stacked, g.dotted) if g.in_order else {}
     if not any(c in "lI0O" for c in value):
-        return _j_or_J(value, heights, drops, g.cut, g.stacked, g.dotted) if g.in_order else {}
+        return js
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
-                **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs),
-                **(_j_or_J(value, heights, drops, g.cut, g.stacked, g.dotted) if g.in_order else {})}
+                **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs), **js}
     for i, v in _zero_or_O_all(value, g, heights).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
