@@ -252,6 +252,54 @@ def test_a_dot_and_the_baseline_tell_j_from_J(font):
     assert decided >= (10 if font.startswith("OpenSans") else 50), f"only {decided} j/J verdicts in {font}"
 
 
+I_KEYS = ["HiKlTbiEhlN", "EliPZdiHlkT", "KbiNlXihTE"]
+ONE_KEYS = ["H1KlTb1Ehl7", "El1PZd5HlkT", "Kb1NlX4h1TE"]
+
+
+@pytest.mark.parametrize("font", TALL_L + EQUAL + ["LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf",
+                                                   "texgyretermes-regular.otf", "Cantarell-Regular.otf"])
+def test_a_dot_names_an_i_read_as_l_and_never_an_l(font):
+    # The recogniser read every `i` as `l`: the dot over the stem says `i`; no real `l` is named `i`.
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, I_KEYS, "il", lambda v: v.char == "i")
+    assert decided >= 12, f"only {decided} i verdicts in {font}"
+
+
+@pytest.mark.parametrize("font", TALL_L + EQUAL + ["Lato-Regular.ttf", "LiberationSerif-Regular.ttf",
+                                                   "NimbusMonoPS-Regular.otf", "OpenSans-Bold.ttf"])
+def test_a_flag_names_a_1_read_as_l_and_never_an_l(font):
+    # The recogniser read every `1` as `l` (and every `l` as `1`): a `1`'s flag says `1`; a plain
+    # or serifed `l` is never named `1`.  A Courier-like face's `l` has a wedge at its top as deep
+    # as the `1`'s short flag: few are named there.
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, ONE_KEYS, "1l", lambda v: v.char == "1")
+    assert decided >= (1 if "Mono" in font else 8), f"only {decided} 1 verdicts in {font}"
+
+
+def test_a_blurred_i_whose_dot_joined_its_stem_is_still_an_i():
+    # Blur joins a small `i`'s dot to its stem, which then stands as tall as an `l`, but the dot
+    # stays fainter than the stem below it.  A stem as dark all the way up is no `i`.
+    crop = np.full((40, 200), 235, np.uint8)
+    x = 8
+    for ch in "HEKlTiN":
+        if ch == "i":
+            cv2.rectangle(crop, (x, 16), (x + 3, 31), 30, -1)
+            cv2.rectangle(crop, (x, 9), (x + 3, 13), 30, -1)
+        elif ch == "l":
+            cv2.rectangle(crop, (x, 9), (x + 3, 31), 30, -1)
+        else:
+            cv2.rectangle(crop, (x, 11), (x + 13, 31), 30, 3)
+        x += 26 if ch not in "il" else 14
+    blurred = cv2.GaussianBlur(crop, (0, 0), 1.6)
+    _, ink = cv2.threshold(blurred, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    assert cv2.connectedComponents(ink)[0] - 1 == 7, "the dot should have joined its stem"
+    verdicts = look_alikes(blurred, "HEKlTlN")
+    assert verdicts.get(5) == Verdict("i", "lI1|", shapes.LOOK_ALIKE_ERROR)
+    assert verdicts.get(3, Verdict("l", "", 0)).char != "i"
+
+
 def test_a_case_verdict_settles_the_case_and_leaves_other_doubts():
     probs = [0.999] * 13
     probs[0] = 0.4
