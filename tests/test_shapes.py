@@ -254,28 +254,21 @@ def test_a_dot_and_the_baseline_tell_j_from_J(font):
 
 I_KEYS = ["HiKlTbiEhlN", "EliPZdiHlkT", "KbiNlXihTE"]
 ONE_KEYS = ["H1KlTb1Ehl7", "El1PZd5HlkT", "Kb1NlX4h1TE"]
+# The recogniser read every `i` (or `1`) as `l`, and every `l` as `i` (or `1`): the dot over the
+# stem says `i`, a `1`'s flag says `1`; no real `l` is named either.  A Courier-like face's `l` has
+# a wedge at its top as deep as the `1`'s short flag: few `1`s are named there.
+DOT_AND_FLAG = [(font, "il", I_KEYS, 12) for font in TALL_L + EQUAL + [
+    "LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf", "texgyretermes-regular.otf", "Cantarell-Regular.otf"]] + \
+    [(font, "1l", ONE_KEYS, 1 if "Mono" in font else 8) for font in TALL_L + EQUAL + [
+        "Lato-Regular.ttf", "LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf", "OpenSans-Bold.ttf"]]
 
 
-@pytest.mark.parametrize("font", TALL_L + EQUAL + ["LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf",
-                                                   "texgyretermes-regular.otf", "Cantarell-Regular.otf"])
-def test_a_dot_names_an_i_read_as_l_and_never_an_l(font):
-    # The recogniser read every `i` as `l`: the dot over the stem says `i`; no real `l` is named `i`.
+@pytest.mark.parametrize("font, pair, keys, floor", DOT_AND_FLAG)
+def test_a_dot_names_an_i_and_a_flag_a_1_read_as_l_and_never_an_l(font, pair, keys, floor):
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
-    decided = _right_verdicts(font, I_KEYS, "il", lambda v: v.char == "i")
-    assert decided >= 12, f"only {decided} i verdicts in {font}"
-
-
-@pytest.mark.parametrize("font", TALL_L + EQUAL + ["Lato-Regular.ttf", "LiberationSerif-Regular.ttf",
-                                                   "NimbusMonoPS-Regular.otf", "OpenSans-Bold.ttf"])
-def test_a_flag_names_a_1_read_as_l_and_never_an_l(font):
-    # The recogniser read every `1` as `l` (and every `l` as `1`): a `1`'s flag says `1`; a plain
-    # or serifed `l` is never named `1`.  A Courier-like face's `l` has a wedge at its top as deep
-    # as the `1`'s short flag: few are named there.
-    if not linegen.available([font]):
-        pytest.skip(f"{font} not installed")
-    decided = _right_verdicts(font, ONE_KEYS, "1l", lambda v: v.char == "1")
-    assert decided >= (1 if "Mono" in font else 8), f"only {decided} 1 verdicts in {font}"
+    decided = _right_verdicts(font, keys, pair, lambda v: v.char == pair[0])
+    assert decided >= floor, f"only {decided} {pair[0]} verdicts in {font}"
 
 
 def test_a_blurred_i_whose_dot_joined_its_stem_is_still_an_i():
