@@ -600,8 +600,10 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> 
     fig, rnd = float(np.median(figures)), float(np.median(rounds))
     # The figures alike within 15 % or a pixel: widths are whole pixels, and at the text heights of
     # a photo (figures 13-15 px wide) a pixel is 7 %.
-    if rnd < WIDE_ROUND * fig or max(figures) > 1.15 * min(figures) + 1.0 or fig < MIN_FIGURE_PX:
+    if max(figures) > 1.15 * min(figures) + 1.0 or fig < MIN_FIGURE_PX:
         return {}
+    if rnd < WIDE_ROUND * fig:
+        return _split_beside_figures(idx, widths, cut, fig)
     sure = Z_SURE if len(figures) >= 2 else Z_SURE / 2  # one figure's width is a weaker yardstick
     out: dict[int, Verdict] = {}
     for i in idx:
@@ -612,7 +614,26 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> 
             out[i] = Verdict("0", "O", LOOK_ALIKE_ERROR)
         elif z >= 1.0 - sure:
             out[i] = Verdict("O", "0", LOOK_ALIKE_ERROR)
+    for i, v in _split_beside_figures(idx, widths, cut, fig).items():
+        if i in out and out[i].char != v.char:
+            return {}  # the two yardsticks disagree: neither speaks
+        out.setdefault(i, v)
     return out
+
+
+def _split_beside_figures(idx: list[int], widths: np.ndarray, cut: np.ndarray, fig: float) -> dict[int, Verdict]:
+    """The line's `0`s and `O`s split into a narrow and a wide group (``_split_by_width``), where
+    the narrow ones are as wide as the figures and the wide ones clearly wider: the wide
+    candidates are the round yardstick where the capitals are no help (flat capitals as narrow
+    as the figures, or a narrow `C`).  Checked against the figures, a split from a partial
+    pairing is safe too: half a broken `O` is narrower than a figure."""
+    split = _split_by_width(idx, widths, cut)
+    narrow = [float(widths[i]) for i, v in split.items() if v.char == "0"]
+    wide = [float(widths[i]) for i, v in split.items() if v.char == "O"]
+    if not narrow or not wide or min(wide) < WIDE_ROUND * fig or \
+            not all(abs(w - fig) <= 0.15 * fig + 1.0 for w in narrow):
+        return {}
+    return split
 
 
 def _zero_or_O_by_height(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:

@@ -96,9 +96,30 @@ def test_figure_widths_a_pixel_apart_are_still_a_yardstick():
     widths = np.array([17, 15, 15, 9, nan, nan, 17, 15, 15, 20, 13, 16, 13])
     cut = np.isnan(widths)
     said = shapes._zero_or_O(value, widths, cut, whole=False)
-    assert said == {9: Verdict("O", "0", shapes.LOOK_ALIKE_ERROR)}
+    # (its two `0`s, 15 px, a third of the way from the figures to its narrow `C` and its `U`s,
+    # are named by the split of the candidates beside the figures)
+    zero, big_o = Verdict("0", "O", shapes.LOOK_ALIKE_ERROR), Verdict("O", "0", shapes.LOOK_ALIKE_ERROR)
+    assert said == {7: zero, 8: zero, 9: big_o}
     widths[10] = 10  # figures 10 and 15 px: no yardstick
     assert shapes._zero_or_O(value, widths, cut, whole=False) == {}
+
+
+def test_the_zeros_and_Os_themselves_are_the_round_yardstick_where_the_capitals_are_narrow():
+    # The samples' photo_012 (Liberation Sans): the flat capitals `K V Z`, 16-17 px, are hardly
+    # wider than the figures `9 4`, 14-15 px; its `0` (13 px) and `O` (20 px) split apart, the
+    # narrow one as wide as the figures: each names the other.
+    nan = float("nan")
+    value = "zKVp001wsZp9-O4"
+    widths = np.array([12, 17, 16, nan, nan, 13, 12, 21, 13, 16, 14, 14, 7, 20, 15])
+    cut = np.isnan(widths)
+    zero, big_o = Verdict("0", "O", shapes.LOOK_ALIKE_ERROR), Verdict("O", "0", shapes.LOOK_ALIKE_ERROR)
+    assert shapes._zero_or_O(value, widths, cut, whole=False) == {5: zero, 13: big_o}
+    half = widths.copy()
+    half[5] = 9  # the narrow one much narrower than a figure: half a broken ring, not a `0`
+    assert shapes._zero_or_O(value, half, cut, whole=False) == {}
+    alike = widths.copy()
+    alike[13] = 14  # as wide as the `0` (a monospaced face): no split
+    assert shapes._zero_or_O(value, alike, cut, whole=False) == {}
 
 
 SPLIT_KEYS = ["kO0xwAO1pZ0", "0vOyXj0KOmW", "aOe0OhA0Vwt"]  # no figure but 0/1, no round capital
