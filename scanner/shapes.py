@@ -270,21 +270,22 @@ def _flagged(mask: np.ndarray, top: float, bottom: float) -> bool:
             and out_l >= 0.5 * stem and out_r < 0.25 * stem)
 
 
-def _crossed_ring(mask: np.ndarray) -> bool:
-    """A ring whose counter holds ink: a dot inside it, or a slash splitting it in two (the zero
-    of DejaVu Sans Mono, Consolas, Fira Mono ...).  An `O`'s counter is always empty."""
+def _ring(mask: np.ndarray) -> tuple[bool, bool]:
+    """Is the glyph a closed ring (a counter of its own: not half of a ring broken in two), and
+    does its counter hold ink - a dot inside it, or a slash splitting it in two (the zero of DejaVu
+    Sans Mono, Consolas, Fira Mono ...)?  An `O`'s counter is always empty."""
     m = np.ascontiguousarray(mask, dtype=np.uint8)
     if m.shape[0] < 8 or m.shape[1] < 5:
-        return False
+        return False, False
     contours, hierarchy = cv2.findContours(m, cv2.RETR_TREE, cv2.CHAIN_APPROX_NONE)
     if hierarchy is None:
-        return False
+        return False, False
     tree = hierarchy[0]
     outer = max((k for k in range(len(contours)) if tree[k][3] < 0), key=lambda k: cv2.contourArea(contours[k]))
     area = cv2.contourArea(contours[outer])
     holes = [k for k in range(len(contours)) if tree[k][3] == outer and cv2.contourArea(contours[k]) >= 0.02 * area]
     islands = [k for k in range(len(contours)) if tree[k][3] in holes]
-    return len(holes) >= 2 or bool(islands)
+    return bool(holes), len(holes) >= 2 or bool(islands)
 
 
 def _edge(profile: np.ndarray, from_top: bool) -> float:
@@ -310,6 +311,7 @@ class _Glyphs(NamedTuple):
     stacked: np.ndarray   # drawn in stacked pieces (an `i`, a `!`), or a blurred dot joined on
     dotted: np.ndarray    # a `j`/`J` with a dot apart above its stem (``_dot_above``)
     barred: np.ndarray    # an `l`/`I` whose top is a bar wider than the stem (a serifed `I`)
+    ringed: np.ndarray    # a `0`/`O` drawn as a closed ring (``_ring``)
     crossed: np.ndarray   # a `0`/`O` with ink in its counter (a slashed or dotted zero)
     dot_over: np.ndarray  # an `l`/`I`/`1` with a dot over its stem, apart or joined by blur: an `i`
     flagged: np.ndarray   # an `l`/`I` with a `1`'s flag (``_flagged``)
@@ -326,7 +328,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
     if glyphs is None:
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
-    xs, tops, bottoms, cut, widths, stacked, dotted, barred, crossed, dot_over, flagged = ([] for _ in range(11))
+    xs, tops, bottoms, cut, widths, stacked, dotted, barred, crossed, dot_over, flagged, ringed = ([] for _ in range(12))
     serifs: list[str] = []
     for ch, glyph in zip(value, glyphs):
         if glyph is None:
@@ -337,6 +339,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
             dotted.append(False)
             barred.append(False)
             crossed.append(False)
+            ringed.append(False)
             dot_over.append(False)
             flagged.append(False)
             serifs.append("")
@@ -350,15 +353,17 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         stacked.append(pieces > 1 or _dotted(rows, tops[-1], bottoms[-1]))
         dotted.append(ch in "jJ" and pieces > 1 and _dot_above(mask))  # read for the j/J candidates only
         barred.append(ch in "lI" and _bar_top(mask, tops[-1], bottoms[-1]))  # read for the l/I candidates only
-        crossed.append(ch in "0O" and _crossed_ring(mask))
+        closed, inked = _ring(mask) if ch in "0O" else (False, False)
+        ringed.append(closed)
+        crossed.append(inked)
         dot_over.append(ch in "lI1" and (_dot_above(mask, sized=True) if pieces > 1
                                         else _dotted(rows, tops[-1], bottoms[-1], faint_only=DOT_FAINT)))
         serifs.append(_serif_sides(mask, tops[-1], bottoms[-1]) if ch in "lI" and pieces == 1 else "")
         flagged.append(ch in "lI" and pieces == 1 and _flagged(mask, tops[-1], bottoms[-1]))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
-                   np.array(stacked), np.array(dotted), np.array(barred), np.array(crossed), np.array(dot_over),
-                   np.array(flagged), serifs)
+                   np.array(stacked), np.array(dotted), np.array(barred), np.array(ringed), np.array(crossed),
+                   np.array(dot_over), np.array(flagged), serifs)
 
 
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
@@ -439,7 +444,9 @@ def _zero_or_O_all(value: str, g: _Glyphs, heights: np.ndarray) -> dict[int, Ver
     """The `0`/`O` verdicts together: by width (``_zero_or_O``), a ring with ink in its counter
     always a zero, and by height (``_zero_or_O_by_height``) where the width said nothing; where
     the width and the height disagree, neither speaks."""
-    out = _zero_or_O(value, g.widths, g.cut, g.in_order)
+    # Paired in order, or every candidate a closed ring: no candidate is half of a broken `O`.
+    rings = all(g.ringed[i] for i, c in enumerate(value) if c in "0O" and not g.cut[i])
+    out = _zero_or_O(value, g.widths, g.cut, g.in_order or rings)
     for i in np.flatnonzero(g.crossed & ~g.cut):
         out[int(i)] = Verdict("0", "Oo", LOOK_ALIKE_ERROR)
     for i, v in _zero_or_O_by_height(value, heights, g.cut).items():

@@ -242,6 +242,32 @@ def test_a_zero_with_ink_in_its_counter_is_no_O(font):
         assert decided >= 20, f"only {decided} zeros named in {font}"
 
 
+def test_a_split_of_closed_rings_speaks_where_the_glyphs_paired_only_in_part():
+    # With no figure on the line, the `0`s and `O`s name each other by width alone - once only
+    # from a pairing in order (half of a broken `O` is a narrow glyph), now also where touching
+    # glyphs left the pairing partial but every candidate is a closed ring.
+    ring, half = np.zeros((20, 14), bool), np.zeros((20, 14), bool)
+    cv2.ellipse(ring.view(np.uint8), (7, 10), (6, 9), 0, 0, 360, 1, 2)
+    cv2.ellipse(half.view(np.uint8), (7, 10), (6, 9), 0, 90, 270, 1, 2)
+    assert shapes._ring(ring) == (True, False) and shapes._ring(half) == (False, False)
+    value = "kO0xwAO1pZ0"
+    nan = float("nan")
+    widths = np.array([14, 20, 14, nan, 20, 17, 20, 6, 14, 15, 14])
+    n = len(value)
+    flags = np.zeros(n, bool)
+
+    def glyphs(ringed: np.ndarray) -> shapes._Glyphs:
+        return shapes._Glyphs(np.arange(n, dtype=float), np.zeros(n), np.ones(n), np.isnan(widths), widths, False,
+                              flags, flags, flags, ringed, flags, flags, flags, [""] * n)
+
+    heights = np.full(n, 20.0)
+    rings = np.array([c in "0O" for c in value])
+    said = shapes._zero_or_O_all(value, glyphs(rings), heights)
+    assert {i: v.char for i, v in said.items()} == {1: "O", 2: "0", 6: "O", 10: "0"}
+    rings[6] = False  # one candidate not closed: it may be half a ring, and nothing is said
+    assert shapes._zero_or_O_all(value, glyphs(rings), heights) == {}
+
+
 CASE_KEYS = ["cHxSvaBzWmoE", "ZrCsXnOvKwuD", "sEcPxVzmUoaR", "WvxCSnzoT2uc"]
 
 
