@@ -139,19 +139,29 @@ def _glyph_boxes(ink: np.ndarray, n_expected: int,
     return paired if any(b is not None for b in paired) else None
 
 
-def _dotted(rows: np.ndarray, top: float, bottom: float, faint_only: float = 0.0) -> bool:
-    """A stem whose upper half is fainter than its lower half, or fades and returns: the dot of
-    an `i` or `j` (or the stroke of a `!`) that blur has joined to it, which then stands as tall
-    as an `l`.  A real stem is as dark all the way up.  ``faint_only``: the first test alone, with
-    this bound for the ratio (the second test also fires on the thin serifs of a Courier-like `l`
-    or `f`)."""
+def _halves(rows: np.ndarray, top: float, bottom: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """A glyph's row strengths split into its upper and lower half (None: too short to tell)."""
     t, b = max(0, int(np.ceil(top))), min(len(rows) - 1, int(bottom))
     half = max(1, (b - t) // 2)
     upper, lower = rows[t:t + half], rows[t + half:b + 1]
-    if len(upper) < 4 or len(lower) < 2:
+    return (upper, lower) if len(upper) >= 4 and len(lower) >= 2 else None
+
+
+def _fainter_above(rows: np.ndarray, top: float, bottom: float, ratio: float) -> bool:
+    """Is the glyph's upper half's ink under ``ratio`` times its lower half's?"""
+    halves = _halves(rows, top, bottom)
+    return halves is not None and float(np.median(halves[0])) < ratio * float(np.median(halves[1]))
+
+
+def _dotted(rows: np.ndarray, top: float, bottom: float) -> bool:
+    """A stem whose upper half is fainter than its lower half, or fades and returns: the dot of
+    an `i` or `j` (or the stroke of a `!`) that blur has joined to it, which then stands as tall
+    as an `l`.  A real stem is as dark all the way up.  (The second test also fires on the thin
+    serifs of a Courier-like `l` or `f`: an `i` is named by the first alone, ``DOT_FAINT``.)"""
+    halves = _halves(rows, top, bottom)
+    if halves is None:
         return False
-    if faint_only:
-        return float(np.median(upper)) < faint_only * float(np.median(lower))
+    upper, lower = halves
     if float(np.median(upper)) < 0.85 * float(np.median(lower)):
         return True
     k = int(np.argmin(upper[1:])) + 1
@@ -191,6 +201,29 @@ def _bar_top(mask: np.ndarray, top: float, bottom: float) -> bool:
     return head >= 1.6 * max(1.0, stem)
 
 
+def _stem_edges(mask: np.ndarray, rows: range) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The stem's left and right edges fitted as lines through ``rows`` (so a slanted stem is
+    measured along its slant), and its width; None where a row is empty or has a gap across it
+    (not one stem)."""
+    ys, lefts, rights = [], [], []
+    for y in rows:
+        xs = np.flatnonzero(mask[y])
+        if len(xs) == 0 or xs[-1] - xs[0] + 1 != len(xs):
+            return None
+        ys.append(y)
+        lefts.append(xs[0])
+        rights.append(xs[-1])
+    return np.polyfit(ys, lefts, 1), np.polyfit(ys, rights, 1), float(np.median(np.subtract(rights, lefts) + 1))
+
+
+def _out_of_stem(mask: np.ndarray, y: int, left_edge: np.ndarray, right_edge: np.ndarray) -> tuple[float, float] | None:
+    """How far row ``y``'s ink reaches beyond the stem's fitted edges, left and right (None: no ink)."""
+    xs = np.flatnonzero(mask[y])
+    if not len(xs):
+        return None
+    return float(np.polyval(left_edge, y)) - xs[0], xs[-1] - float(np.polyval(right_edge, y))
+
+
 def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     """Which of `l`/`I` a serifed stem's top says: a serifed `I` has a bar across the top, out on
     both sides of the stem; a serifed `l` (Times, Century, Courier, Cambria ...) has a serif on the
@@ -201,26 +234,15 @@ def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     h = b - t
     if h < 12:
         return ""
-    ys, lefts, rights = [], [], []
-    for y in range(t + h // 4, b - h // 4 + 1):
-        xs = np.flatnonzero(mask[y])
-        if len(xs) == 0 or xs[-1] - xs[0] + 1 != len(xs):
-            return ""  # a gap across the stem: not one stem
-        ys.append(y)
-        lefts.append(xs[0])
-        rights.append(xs[-1])
-    left_edge, right_edge = np.polyfit(ys, lefts, 1), np.polyfit(ys, rights, 1)
-    stem = float(np.median(np.subtract(rights, lefts) + 1))
+    fit = _stem_edges(mask, range(t + h // 4, b - h // 4 + 1))
+    if fit is None:
+        return ""
+    left_edge, right_edge, stem = fit
     band = max(2, h // 8 + 1)
 
     def overhang(rows: range) -> tuple[float, float]:
-        out_l = out_r = 0.0
-        for y in rows:
-            xs = np.flatnonzero(mask[y])
-            if len(xs):
-                out_l = max(out_l, float(np.polyval(left_edge, y)) - xs[0])
-                out_r = max(out_r, xs[-1] - float(np.polyval(right_edge, y)))
-        return out_l, out_r
+        outs = [o for y in rows if (o := _out_of_stem(mask, y, left_edge, right_edge)) is not None]
+        return max([0.0] + [o[0] for o in outs]), max([0.0] + [o[1] for o in outs])
 
     head_l, head_r = overhang(range(t, t + band))
     foot_l, foot_r = overhang(range(b - band + 1, b + 1))
@@ -244,26 +266,20 @@ def _flagged(mask: np.ndarray, top: float, bottom: float) -> bool:
     h = b - t
     if h < 10:
         return False
-    ys, lefts, rights = [], [], []
-    for y in range(t + int(0.4 * h), b - int(0.2 * h) + 1):
-        xs = np.flatnonzero(mask[y])
-        if len(xs) == 0 or xs[-1] - xs[0] + 1 != len(xs):
-            return False  # a gap across the stem: not one stem
-        ys.append(y)
-        lefts.append(xs[0])
-        rights.append(xs[-1])
-    left_edge, right_edge = np.polyfit(ys, lefts, 1), np.polyfit(ys, rights, 1)
-    stem = float(np.median(np.subtract(rights, lefts) + 1))
+    fit = _stem_edges(mask, range(t + int(0.4 * h), b - int(0.2 * h) + 1))
+    if fit is None:
+        return False
+    left_edge, right_edge, stem = fit
     deep = tip = 0
     out_l = out_r = 0.0
     for y in range(t, t + int(0.4 * h)):
-        xs = np.flatnonzero(mask[y])
-        if not len(xs):
+        out = _out_of_stem(mask, y, left_edge, right_edge)
+        if out is None:
             continue
-        left = float(np.polyval(left_edge, y)) - xs[0]
+        left, right = out
         if left > out_l + 0.5:
             tip = y - t
-        out_l, out_r = max(out_l, left), max(out_r, xs[-1] - float(np.polyval(right_edge, y)))
+        out_l, out_r = max(out_l, left), max(out_r, right)
         if left >= max(1.0, 0.5 * stem):
             deep = y - t + 1
     return (tip >= FLAG_TIP * h and FLAG_DEEP[0] * h <= deep <= FLAG_DEEP[1] * h
@@ -357,7 +373,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         ringed.append(closed)
         crossed.append(inked)
         dot_over.append(ch in "lI1" and (_dot_above(mask, sized=True) if pieces > 1
-                                        else _dotted(rows, tops[-1], bottoms[-1], faint_only=DOT_FAINT)))
+                                        else _fainter_above(rows, tops[-1], bottoms[-1], DOT_FAINT)))
         serifs.append(_serif_sides(mask, tops[-1], bottoms[-1]) if ch in "lI" and pieces == 1 else "")
         flagged.append(ch in "lI" and pieces == 1 and _flagged(mask, tops[-1], bottoms[-1]))
         cut.append(bool(mask[0].any() or mask[-1].any()))
@@ -369,7 +385,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
     """What the shapes of the look-alike characters in ``value`` (as read from ``crop``) rule
     out, by index: case twins by height (``_case``), `l`/`I` by height (``_l_or_I``), `j`/`J` by
-    the dot and the baseline (``_j_or_J``), an `i` read as `l` by its dot (``_i_by_dot``), `0`/`O` by
+    the dot and the baseline (``_j_or_J``), an `i` or `1` read as `l` by its dot or flag (``_sitting``), `0`/`O` by
     width (``_zero_or_O``) and, where the figures stand above the capitals, by height
     (``_zero_or_O_by_height``; where the two disagree, neither speaks).  ``centers``: where the recogniser placed each character, to pair
     glyphs with characters when some glyphs touch.
@@ -428,8 +444,8 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
         return js
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
                 **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs), **js,
-                **_i_by_dot(g, drops, scale),
-                **_one_by_flag(g, drops, scale)}
+                **_sitting(g.dot_over & ~g.cut, drops, scale, Verdict("i", "lI1|", LOOK_ALIKE_ERROR)),
+                **_sitting(g.flagged & ~g.cut, drops, scale, Verdict("1", "lI|", LOOK_ALIKE_ERROR))}
     for i, v in _zero_or_O_all(value, g, heights).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
@@ -547,23 +563,16 @@ def _j_or_J(value: str, heights: np.ndarray, drops: np.ndarray, cut: np.ndarray,
     return out
 
 
-def _i_by_dot(g: _Glyphs, drops: np.ndarray, scale: float) -> dict[int, Verdict]:
-    """A stem read as `l`, `I` or `1` with a dot over it (``_Glyphs.dot_over``) that sits on the
-    line is an `i` (a `j`'s hangs below it).  Blur joins a small photo's dot to its stem, which
-    then stands as tall as an `l`; the dot stays fainter than the stem.  On 1,800 held-out and
-    training-font renders (seeds 701, 903, 705, 905; every `i`, `l`, `I`, `1`, `!`, `j`, `J`, `t`
-    and `f` read as `l`) 124 `i` verdicts, none wrong; on the pipeline's key crops of the samples
-    and seeds 31, 91, 777, 1001, 4242 and 5150, 22 of 60 `i`s named, nothing else named `i`."""
-    sits = g.dot_over & ~g.cut & (np.abs(drops) < J_SITS * scale)
-    return {int(i): Verdict("i", "lI1|", LOOK_ALIKE_ERROR) for i in np.flatnonzero(sits)}
-
-
-def _one_by_flag(g: _Glyphs, drops: np.ndarray, scale: float) -> dict[int, Verdict]:
-    """A stem read as `l` or `I` with a `1`'s flag (``_Glyphs.flagged``) that sits on the line
-    is a `1` (a `j` whose dot blur has joined on can carry a flag too, but hangs below).  On the
-    pipeline's key crops of the samples and six seeds, 82 of 151 `1`s named, nothing else."""
-    sits = g.flagged & ~g.cut & (np.abs(drops) < J_SITS * scale)
-    return {int(i): Verdict("1", "lI|", LOOK_ALIKE_ERROR) for i in np.flatnonzero(sits)}
+def _sitting(marked: np.ndarray, drops: np.ndarray, scale: float, verdict: Verdict) -> dict[int, Verdict]:
+    """``verdict`` for each marked glyph that sits on the line: a stem read as `l`, `I` or `1`
+    with a dot over it (``_Glyphs.dot_over``) is an `i`, one read as `l` or `I` with a `1`'s flag
+    (``_Glyphs.flagged``) a `1` - unless it hangs below, as a `j` does (its dot, or a flag where
+    blur joined its dot on).  Blur joins a small photo's dot to its stem, which then stands as
+    tall as an `l`; the dot stays fainter than the stem.  On 1,800 held-out and training-font
+    renders (seeds 701, 903, 705, 905; every `i`, `l`, `I`, `1`, `!`, `j`, `J`, `t` and `f` read as
+    `l`) 124 `i` verdicts, none wrong; on the pipeline's key crops of the samples and seeds 31, 91,
+    777, 1001, 4242 and 5150, 22 of 60 `i`s and 82 of 151 `1`s named, nothing else."""
+    return {int(i): verdict for i in np.flatnonzero(marked & (np.abs(drops) < J_SITS * scale))}
 
 
 def _by_serifs(out: dict[int, Verdict], idx: list[int], serifs: list[str]) -> dict[int, Verdict]:
@@ -609,12 +618,10 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> 
     # a photo (figures 13-15 px wide) a pixel is 7 %.
     if max(figures) > 1.15 * min(figures) + 1.0 or fig < MIN_FIGURE_PX:
         return {}
-    if rnd < WIDE_ROUND * fig:
-        return _split_beside_figures(idx, widths, cut, fig)
     sure = Z_SURE if len(figures) >= 2 else Z_SURE / 2  # one figure's width is a weaker yardstick
     out: dict[int, Verdict] = {}
     for i in idx:
-        if cut[i]:
+        if cut[i] or rnd < WIDE_ROUND * fig:  # capitals hardly wider than the figures: no yardstick
             continue
         z = (widths[i] - fig) / (rnd - fig)
         if z <= sure:
