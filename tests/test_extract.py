@@ -1,6 +1,9 @@
 """Label-anchored extraction on hand-built word layouts (pure logic, no OCR)."""
 
-from scanner.extract import best_candidates, find_labels, looks_random
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.extract import _edit_distance, best_candidates, find_labels, looks_random
 from scanner.ocr import Box, Word
 
 
@@ -520,3 +523,21 @@ def test_a_tall_word_run_into_the_value_start_moves_only_the_crop_left_edge():
     ruled = layout(1062)
     ruled[5] = _word("", 1045, 1002, 1064, 1400, line=1)
     assert best_candidates(ruled)[0]["linkage_key"].box.x0 == 1070
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("linkagey1:", max_size=9), st.text("linkagey1:", max_size=9), st.integers(0, 3))
+def test_edit_distance_is_exact_up_to_its_cap(a: str, b: str, cap: int) -> None:
+    """The label matcher compares distances with ``<= cap`` only: exact up to the cap, above it past it."""
+    d, truth = _edit_distance(a, b, cap), _levenshtein(a, b)
+    assert d == truth if truth <= cap else d > cap
