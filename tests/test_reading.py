@@ -33,6 +33,15 @@ def test_sure_and_agreed_key_is_not_flagged():
     assert f.confidence >= FIELD_REVIEW
 
 
+def test_a_key_as_likely_right_as_the_calibrated_level_needs_no_review():
+    # Nine characters each 0.4 % likely wrong (posterior 0.97-0.99, Tesseract agreeing): together
+    # 96 % likely right, above the 95 % at which fields are measured right 99 % of the time.
+    probs = [0.98] * 9 + [0.999] * 4
+    f = vote("linkage_key", [model("tTALtBP3rLR16", probs), tess("tTALtBP3rLR16")])
+    assert 0.95 <= f.confidence < 0.97
+    assert not f.needs_review and f.uncertain == []
+
+
 def test_disagreement_flags_a_fairly_sure_character_with_both_readings():
     probs = [0.999] * 13
     probs[4] = 0.75  # measured with five looks: 2.3 % wrong when Tesseract agrees, 3.9 % when not
