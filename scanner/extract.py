@@ -325,8 +325,16 @@ def _word_space(gap: float, h: float, value: list[Word]) -> bool:
     return gap <= _WORD_GAP * max(h, 0.8 * float(np.median([w.box.h for w in value])))
 
 
+def _border_between(left: Word, right: Word, borders: list[Word]) -> bool:
+    """Does a cell border (read as `|`) stand in the gap between two words of one line?"""
+    return any(left.box.x1 - 2 <= (b.box.x0 + b.box.x1) / 2 <= right.box.x0 + 2 and b.box.y0 < right.box.y1 and b.box.y1 > right.box.y0
+               for b in borders)
+
+
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str, slope: float = 0.0) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
+    # Cell borders OCR read as characters (`|`): no value reaches across one.
+    borders = [w for w in words if w.text.strip() in _RULES]
     # Ruled lines and smudges read as tall "words": never part of a value.
     words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
     if where == "right":
@@ -360,8 +368,11 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         start = next((i for i, w in enumerate(line) if w.box.x0 > label.box.x0 - 3 * h), len(line))
         # A value may start left of the label read: OCR missed the label's first word ('Account'
         # of 'Account Linkage Key') and the value's first group stands under it.  Words joined to
-        # the value by no more than a word space are its own.
+        # the value by no more than a word space are its own - but not across a cell's border
+        # read as a character: left of it is the next cell's value (seed 64's photo_006 took the
+        # account ID ending at the key cell's border for the key).
         while 0 < start < len(line) and line[start - 1].text.strip() not in _RULES and \
+                not _border_between(line[start - 1], line[start], borders) and \
                 _word_space(line[start].box.x0 - line[start - 1].box.x1, h, [line[start]]):
             start -= 1
         row = line[start:]

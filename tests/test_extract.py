@@ -39,6 +39,23 @@ def test_stacked_layout_value_below_label_and_fuzzy_label():
     assert chosen["account_id"].text == "520993083"
 
 
+def test_a_cell_border_between_values_keeps_the_next_cell_out():
+    # Seed 64's photo_006 (boxes as Tesseract gave them): three stacked cells, small labels over
+    # large values; the values' row read as one line with the cell borders as `|`, the account ID
+    # ending where the key cell's border begins.
+    def label(text: str, x0: int, x1: int) -> Word:
+        return _word(text, x0, 899, x1, 917, line=0)
+
+    words = [label("Practice", 317, 400), label("ODS", 405, 440), label("Code", 445, 490),
+             label("Account", 565, 640), label("ID", 645, 660), label("number", 665, 730), label("Passphrase", 782, 871),
+             _word("Y66012", 317, 917, 470, 951, line=1), _word("414507426", 565, 917, 739, 951, line=1),
+             _word("|", 739, 913, 755, 971, line=1), _word("|", 768, 913, 779, 971, line=1),
+             _word("EniEwegticLtsn", 787, 928, 1053, 967, line=1)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "EniEwegticLtsn"
+    assert chosen["account_id"].text == "414507426"
+
+
 def test_grouped_key_joined_and_distractors_ignored():
     words = (
         _line(100, 0, (100, "Username:"), (500, "JSmith0417X"))
