@@ -333,7 +333,8 @@ def _border_between(left: Word, right: Word, borders: list[Word]) -> bool:
 
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str, slope: float = 0.0) -> list[Word]:
     h = max(8.0, min(w.box.h for w in label.words))
-    # Cell borders OCR read as characters (`|`): no value reaches across one.
+    # Cell borders OCR read as characters (`|`), kept apart: a value under its label does not
+    # reach left across one.  (They, like every word without a letter or figure, leave ``words``.)
     borders = [w for w in words if w.text.strip() in _RULES]
     # Ruled lines and smudges read as tall "words": never part of a value.
     words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
@@ -371,8 +372,7 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # the value by no more than a word space are its own - but not across a cell's border
         # read as a character: left of it is the next cell's value (seed 64's photo_006 took the
         # account ID ending at the key cell's border for the key).
-        while 0 < start < len(line) and line[start - 1].text.strip() not in _RULES and \
-                not _border_between(line[start - 1], line[start], borders) and \
+        while 0 < start < len(line) and not _border_between(line[start - 1], line[start], borders) and \
                 _word_space(line[start].box.x0 - line[start - 1].box.x1, h, [line[start]]):
             start -= 1
         row = line[start:]
@@ -382,10 +382,6 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     for w in row:
         if w in stoppers:
             break
-        if w.text.strip() in _RULES:
-            if out:
-                break  # a table's column rule read as a character: the cell ends here
-            continue
         if out:
             if not _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w]):
                 break

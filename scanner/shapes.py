@@ -564,12 +564,11 @@ def _j_or_J(value: str, heights: np.ndarray, drops: np.ndarray, cut: np.ndarray,
         if c not in "jJ" or cut[i] or not np.isfinite(heights[i]):
             continue
         drop, height = float(drops[i]) / cap, float(heights[i]) / cap
-        if not stacked[i] and abs(drop) < J_SITS and J_HEIGHT[0] <= height <= J_HEIGHT[1]:
-            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)
-        elif dotted[i] and J_HANGS[0] < drop < J_HANGS[1]:
+        hangs = J_HANGS[0] < drop < J_HANGS[1]
+        if not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1] and (abs(drop) < J_SITS or hangs):
+            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)  # one stroke, no dot: sitting, or hanging (DejaVu ...)
+        elif dotted[i] and hangs:
             out[i] = Verdict("j", "J", LOOK_ALIKE_ERROR)
-        elif not stacked[i] and J_HANGS[0] < drop < J_HANGS[1] and J_HEIGHT[0] <= height <= J_HEIGHT[1]:
-            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)  # a J that hangs (DejaVu, Open Sans ...): no dot
     return out
 
 

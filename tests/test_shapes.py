@@ -286,31 +286,23 @@ def test_height_tells_a_capital_from_its_lower_case_twin(font):
 
 
 J_KEYS = ["HjKJmTjPJx", "JbNjEJpRjZ", "TJxjHJdjMk"]
+# No flat capital on the line (a PDF scan's "mmLp1vJzaCOwl" had one): the round capitals and the
+# figures give the height a `J` stands at.
+J_ROUND_KEYS = ["mJpCvjO3xa", "qOjwJ5sGzj", "CxJnjQ8oJv"]
+J_FONTS = TALL_L + EQUAL + ["LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf"]
+J_CASES = [(font, J_KEYS, 45) for font in J_FONTS + ["OpenSans-Bold.ttf"]] + \
+    [(font, J_ROUND_KEYS, 12) for font in J_FONTS]
 
 
-@pytest.mark.parametrize("font", TALL_L + EQUAL + ["LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf",
-                                                   "OpenSans-Bold.ttf"])
-def test_a_dot_and_the_baseline_tell_j_from_J(font):
+@pytest.mark.parametrize("font, keys, floor", J_CASES)
+def test_a_dot_and_the_baseline_tell_j_from_J(font, keys, floor):
     # A `j` has its dot apart and hangs below the line; a `J` is one stroke, with no dot, on it -
     # or, in Open Sans and DejaVu, hanging as a `j` does (named too since that was measured: Open
     # Sans Bold's verdicts 30 -> 60).
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
-    decided = _right_verdicts(font, J_KEYS, "jJ", lambda v: v.char in "jJ")
-    assert decided >= 45, f"only {decided} j/J verdicts in {font}"
-
-
-J_ROUND_KEYS = ["mJpCvjO3xa", "qOjwJ5sGzj", "CxJnjQ8oJv"]
-
-
-@pytest.mark.parametrize("font", TALL_L + EQUAL + ["LiberationSerif-Regular.ttf", "NimbusMonoPS-Regular.otf"])
-def test_round_capitals_and_figures_measure_a_J_without_flat_capitals(font):
-    # No flat capital on the line (a PDF scan's "mmLp1vJzaCOwl" had one): the round capitals and
-    # the figures give the height a `J` stands at.
-    if not linegen.available([font]):
-        pytest.skip(f"{font} not installed")
-    decided = _right_verdicts(font, J_ROUND_KEYS, "jJ", lambda v: v.char in "jJ")
-    assert decided >= 12, f"only {decided} j/J verdicts in {font}"
+    decided = _right_verdicts(font, keys, "jJ", lambda v: v.char in "jJ")
+    assert decided >= floor, f"only {decided} j/J verdicts in {font}"
 
 
 I_KEYS = ["HiKlTbiEhlN", "EliPZdiHlkT", "KbiNlXihTE"]
