@@ -435,7 +435,11 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
             return {}
     heights = np.polyval(base, g.xs) - g.tops
     scale = float(np.median(heights[on_base]))
-    if any(w > 1.3 * scale for w, c in zip(g.widths, value) if c not in "WMmw" and np.isfinite(w)) or \
+    # Two glyphs taken for one are wider than the tallest glyphs are high (an `O` is not: 0.8-1.0 of
+    # the capitals' height); measured against the median height, an x-height on a line of mostly
+    # lower case, a wide `O` or `D` looked like two glyphs and the whole line went unmeasured.
+    tall = max(scale, float(np.percentile(heights[on_base], 90)))
+    if any(w > 1.3 * tall for w, c in zip(g.widths, value) if c not in "WMmw" and np.isfinite(w)) or \
             any(w < 0.2 * scale for w, c in zip(g.widths, value) if c not in _NARROW and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two, or a sliver paired): the mapping is off
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in

@@ -416,3 +416,19 @@ def test_an_O_beside_a_round_capital_is_not_called_zero_for_its_overshoot(cap):
             for read in (key, key.replace("O", "0")):
                 verdicts = look_alikes(img, read)
                 assert not [i for i, v in verdicts.items() if key[i] == "O" and "O" in v.rules_out], (key, seed, read)
+
+
+
+LOWER_KEYS = ["sxzvOuae0ew4Dz", "vuxO0szeavw3Nx", "ezsvOux0aw2Hse", "axv0uesOzwU5vx"]
+
+
+@pytest.mark.parametrize("font", EQUAL)
+def test_a_wide_O_on_a_line_of_lower_case_is_not_taken_for_two_glyphs(font):
+    # Mostly lower case: the glyphs' median height is the x-height, and a Helvetica `O` is wider
+    # than 1.3 times that, so the check for two glyphs taken for one silenced the line (24 verdicts
+    # in each face; 40 measured against the tall glyphs).
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, LOWER_KEYS, "0O", lambda v: "0" in v.rules_out or "O" in v.rules_out)
+    assert decided >= 36, f"only {decided} verdicts in {font}"
+
