@@ -513,15 +513,19 @@ def _case(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict
 def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray,
             serifs: list[str]) -> dict[int, Verdict]:
     """`l` reaches the ascender line, `I` the cap height: only a clear difference speaks.  A
-    candidate whose top is a bar (a serifed `I`) is measured against bar-topped capitals only.
+    candidate whose top is a bar (a serifed `I`) is measured against bar-topped capitals only; on a
+    line with fewer than two flat capitals, the round ones and the figures give the cap height.
     An `l` proven by standing above every capital is an ascender yardstick too: beside it, a
     candidate level with the capitals is an `I`.  In serifed faces the serifs speak as well
     (``_by_serifs``), also where the heights are too close to tell."""
     idx = [i for i, c in enumerate(value) if c in "lI" and not cut[i]]
     out: dict[int, Verdict] = {}
     level: dict[int, tuple[float, float]] = {}  # candidate -> (its capitals' height, how far apart is clear)
+    flat = sum(c in CAP_REFS and not cut[k] for k, c in enumerate(value))
     for i in idx:
-        refs = BAR_TOPS if barred[i] else CAP_REFS
+        # Fewer than two flat capitals: the round ones and the figures stand in (``J_REFS``; their
+        # 1-3 % overshoot widens the spread, and so the gap a verdict needs).
+        refs = BAR_TOPS if barred[i] else CAP_REFS if flat >= 2 else J_REFS
         caps = [heights[k] for k, c in enumerate(value) if c in refs and not cut[k]]
         if len(caps) < 2:
             continue

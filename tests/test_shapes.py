@@ -432,3 +432,15 @@ def test_a_wide_O_on_a_line_of_lower_case_is_not_taken_for_two_glyphs(font):
     decided = _right_verdicts(font, LOWER_KEYS, "0O", lambda v: "0" in v.rules_out or "O" in v.rules_out)
     assert decided >= 36, f"only {decided} verdicts in {font}"
 
+
+FEW_FLAT_KEYS = ["hIO0V/CkSz", "x4lbOs7CIq", "Gd3IoSl5wk", "o8QlaCIh2e", "lS6dIcG9bv"]
+
+
+@pytest.mark.parametrize("font", TALL_L + EQUAL)
+def test_round_capitals_and_figures_give_the_cap_height_where_flat_capitals_are_few(font):
+    # A line with one flat capital or none said nothing of its `l`s and `I`s (0 verdicts in each
+    # face); the round capitals and the figures stand in.  Nothing wrong in the Helvetica-likes.
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, FEW_FLAT_KEYS, "lI", lambda v: "l" in v.rules_out or "I" in v.rules_out)
+    assert decided >= (15 if font in TALL_L else 0), f"only {decided} verdicts in {font}"
