@@ -19,7 +19,15 @@ from rapidfuzz.distance import Levenshtein
 
 from .models import FieldName
 from .ocr import Box, Word
-from .validate import check_account, check_key, check_ods, grouped_like_a_key, is_nhs_number, looks_random
+from .validate import (
+    check_account,
+    check_key,
+    check_ods,
+    grouped_like_a_key,
+    is_nhs_number,
+    looks_random,
+    reads_like_prose,
+)
 
 LABELS: dict[str, tuple[str, ...]] = {
     "linkage_key": (
@@ -481,8 +489,12 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             # but loses to a label that stands alone.
             score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words) \
                 - (0.5 if lab.in_prose else 0.0)
-            if not valid and regex.search(r"\d", text):
-                score += 0.4  # every code has digits; of two doubtful values, prefer the one that looks like one
+            if not valid and regex.search(r"\d", text) and not reads_like_prose(text.split()):
+                # Every code has digits; of two doubtful values, prefer the one that looks like one -
+                # not a sentence that has a date in it (the line under a key label, "... expire two
+                # weeks after this letter was printed (on 16 February 2025)", beat the key beside
+                # the label that OCR read without its one figure).
+                score += 0.4
             out.append(Candidate(field=lab.field, text=text, box=box, words=tuple(vw), found_by="label",
                                  where=where, score=score, label_box=lab.box))  # type: ignore[arg-type]
     return out

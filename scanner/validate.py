@@ -130,6 +130,12 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     return all(3 <= len(t) <= 6 for t in bare[:-1])
 
 
+def reads_like_prose(tokens: list[str]) -> bool:
+    """Words of a sentence, not a code misread: a word of the sentences around the codes, or more
+    text than two of the longest code."""
+    return any((_bare(t) or t).lower() in PROSE_WORDS for t in tokens) or len("".join(tokens)) > 32
+
+
 def _bare(token: str) -> str:
     """A token without a sentence's punctuation around it."""
     return regex.sub(r"^\W+|\W+$", "", token)

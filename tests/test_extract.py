@@ -225,6 +225,20 @@ def test_the_sentence_after_a_key_label_is_not_a_key_printed_in_groups():
     assert chosen["linkage_key"].text == "tTAL tBP3 rLR16"
 
 
+def test_a_dated_sentence_under_a_key_label_loses_to_the_key_beside_it():
+    # Tuning seed 1003's photo_014 (boxes as Tesseract gave them): the key beside its label read
+    # without its one figure ('9' as 'I'), and the paragraph's first line under the label, with a
+    # date in it, was taken for the key for having digits: the key was not found.
+    sentence = "These registration details expire two weeks after this letter was printed (on 16 February 2025)."
+    starts, x = [], 231
+    for t in sentence.split():
+        starts.append((x, t))
+        x += 14 * len(t) + 12
+    words = _line(1216, 0, (252, "Linkage"), (360, "Key:"), (718, "MKUQIXSKIX")) + _line(1307, 1, *starts)
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "MKUQIXSKIX"
+
+
 def test_a_cell_rule_or_smudge_after_a_value_is_not_part_of_it():
     # Seen on a fresh photo: "Account ID | 071894025 ennasegianeessenneaaen" (the cell's rule and
     # its bottom edge read as words) and a key read with the box's edge after it.
