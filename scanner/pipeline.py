@@ -386,10 +386,11 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
             # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
             # best on a strip of the page, then read the page that way.
             read = _turned_if_better(read, small, engine, clock, recognizer)
-    if read.labelled == 0 and read.page.found_outline and \
+    if not _complete(read.chosen) and read.page.found_outline and \
             borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2:
-        # Not one code beside its label on a "sheet" the frame cuts: in a close-up the outline found
-        # may be a shaded part of it that leaves the labels out. Read the picture whole.
+        # A code missing on a "sheet" the frame cuts: in a close-up the outline found may be a
+        # shaded part of it that leaves the labels out, or a corner of the sheet and the frame's
+        # edges, whose flattening slants the lines every which way. Read the picture whole.
         whole = whole_image(loaded.image)
         clock.lap("page")
         again = _read_page(whole, engine, clock, recognizer)
