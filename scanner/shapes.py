@@ -49,7 +49,8 @@ X_HEIGHT_SHARE = 0.72
 CASE_SURE = 0.3
 #: Figures of one width in proportional and tabular faces alike (`1` is narrow, `0` the candidate).
 FIGURE_REFS = set("23456789")
-#: Heights a `J` is measured against: the capitals (round ones overshoot by 1-3 %) and figures.
+#: What gives the capitals' height for `j`/`J`, and for `l`/`I` on a line with fewer than two flat
+#: capitals: the capitals (round ones overshoot by 1-3 %) and the figures.
 J_REFS = CAP_REFS | FIGURE_REFS | set("CGOQS")
 #: Capitals whose round top overshoots the cap height as an `O`'s does.
 ROUND_TOPS = set("CGQ")
@@ -438,7 +439,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     # Two glyphs taken for one are wider than the tallest glyphs are high (an `O` is not: 0.8-1.0 of
     # the capitals' height); measured against the median height, an x-height on a line of mostly
     # lower case, a wide `O` or `D` looked like two glyphs and the whole line went unmeasured.
-    tall = max(scale, float(np.percentile(heights[on_base], 90)))
+    tall = float(np.percentile(heights[on_base], 90))
     if any(w > 1.3 * tall for w, c in zip(g.widths, value) if c not in "WMmw" and np.isfinite(w)) or \
             any(w < 0.2 * scale for w, c in zip(g.widths, value) if c not in _NARROW and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two, or a sliver paired): the mapping is off

@@ -122,9 +122,9 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     one or two characters that are no word off its front (with a key's symbol: 'Lw!')."""
     if len(tokens) < 2:
         return True
-    bare = [_bare(t) or t for t in tokens]
-    if any(t.lower() in PROSE_WORDS for t in bare):
+    if _has_prose_word(tokens):
         return False
+    bare = [_bare(t) or t for t in tokens]
     if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and _not_a_word(tokens[0]):
         return True  # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS")
     return all(3 <= len(t) <= 6 for t in bare[:-1])
@@ -133,7 +133,11 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
 def reads_like_prose(tokens: list[str]) -> bool:
     """Words of a sentence, not a code misread: a word of the sentences around the codes, or more
     text than two of the longest code."""
-    return any((_bare(t) or t).lower() in PROSE_WORDS for t in tokens) or len("".join(tokens)) > 32
+    return _has_prose_word(tokens) or len("".join(tokens)) > 32
+
+
+def _has_prose_word(tokens: list[str]) -> bool:
+    return any((_bare(t) or t).lower() in PROSE_WORDS for t in tokens)
 
 
 def _bare(token: str) -> str:

@@ -418,7 +418,6 @@ def test_an_O_beside_a_round_capital_is_not_called_zero_for_its_overshoot(cap):
                 assert not [i for i, v in verdicts.items() if key[i] == "O" and "O" in v.rules_out], (key, seed, read)
 
 
-
 LOWER_KEYS = ["sxzvOuae0ew4Dz", "vuxO0szeavw3Nx", "ezsvOux0aw2Hse", "axv0uesOzwU5vx"]
 
 
@@ -436,11 +435,12 @@ def test_a_wide_O_on_a_line_of_lower_case_is_not_taken_for_two_glyphs(font):
 FEW_FLAT_KEYS = ["hIO0V/CkSz", "x4lbOs7CIq", "Gd3IoSl5wk", "o8QlaCIh2e", "lS6dIcG9bv"]
 
 
-@pytest.mark.parametrize("font", TALL_L + EQUAL)
-def test_round_capitals_and_figures_give_the_cap_height_where_flat_capitals_are_few(font):
+@pytest.mark.parametrize("font, floor", [(font, 15) for font in TALL_L] + [(font, 0) for font in EQUAL])
+def test_round_capitals_and_figures_give_the_cap_height_where_flat_capitals_are_few(font, floor):
     # A line with one flat capital or none said nothing of its `l`s and `I`s (0 verdicts in each
-    # face); the round capitals and the figures stand in.  Nothing wrong in the Helvetica-likes.
+    # face); the round capitals and the figures stand in.  In the Helvetica-likes, which draw the two
+    # alike, what is checked is that no verdict rules out the truth (``_right_verdicts`` asserts it).
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
     decided = _right_verdicts(font, FEW_FLAT_KEYS, "lI", lambda v: "l" in v.rules_out or "I" in v.rules_out)
-    assert decided >= (15 if font in TALL_L else 0), f"only {decided} verdicts in {font}"
+    assert decided >= floor, f"only {decided} verdicts in {font}"
