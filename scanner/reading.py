@@ -219,9 +219,20 @@ def _from_recognizer(recognizer, crop: np.ndarray, hint: str | None = None) -> l
     on held-out-font renders (``tools/vote_table.py``, 1,200 keys) 1018 -> 1030, none silently wrong.
     Between equally frequent texts, the one nearer ``hint`` (Tesseract's reading of the crop) is the
     frame: two looks with a `/` and two without, and Tesseract read the `/`."""
+    return _vote_looks(_read_looks(recognizer, crop), hint)
+
+
+def _read_looks(recognizer, crop: np.ndarray) -> list[Reading]:  # noqa: ANN001
+    """The recogniser's reading of each of ``_looks(crop)`` (none when it cannot read the crop)."""
     if recognizer is None or crop.size == 0 or min(crop.shape[:2]) < 4:
         return []
-    reads = [_to_reading(lr, "model") for lr in recognizer.read_batch(_looks(crop))]
+    return [_to_reading(lr, "model") for lr in recognizer.read_batch(_looks(crop))]
+
+
+def _vote_looks(reads: list[Reading], hint: str | None) -> list[Reading]:
+    """``_from_recognizer``'s vote over looks already read."""
+    if not reads:
+        return []
     texts = [r.text for r in reads]
     frame = max(texts, key=lambda t: (texts.count(t), _likeness(t, hint), np.mean(reads[texts.index(t)].probs or [0])))
     mass: list[dict[str, float]] = [{} for _ in frame]
@@ -584,13 +595,27 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     """Read one value crop with every reader available and vote (``tesseract=False``: the
     recogniser's reading alone, for the benchmark's comparison)."""
     crop = crop_value(page, box, scale)
-    tess = _from_tesseract(engine, crop, fname) if tesseract or recognizer is None else None
-    model = _from_recognizer(recognizer, crop, tess.text if tess else None)
-    if not model and tess is None:
-        tess = _from_tesseract(engine, crop, fname)  # the recogniser could not read this crop
+    page_text = "".join(ocr_text.split())
+    looks = _read_looks(recognizer, crop)
+    model = _vote_looks(looks, page_text)
+    if tesseract and fname != "linkage_key" and _page_agrees(fname, model, page_text):
+        tess = None  # two readers already agree on a sure, valid code: a third look adds only time
+    else:
+        tess = _from_tesseract(engine, crop, fname) if tesseract or not looks else None
+        model = _vote_looks(looks, tess.text if tess else None)
     readings = model + ([tess] if tess else [])
     shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
     if tesseract or not model:
-        page_text = "".join(ocr_text.split())
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
     return vote(fname, readings, shapes), crop
+
+
+def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:
+    """An ODS code or account ID the recogniser's looks all read alike, every character sure, in
+    the code's format as read (nothing repaired), and Tesseract's page reading the same code: the
+    line read with Tesseract again would only agree (the vote would say the same)."""
+    if len(model) != 1 or not model[0].text or min(model[0].probs) < MODEL_SURE:
+        return False
+    checked, page = _validated(fname, model[0].text), _validated(fname, page_text)
+    return checked.valid and checked.value == model[0].text == page.value and not checked.repaired \
+        and not page.repaired

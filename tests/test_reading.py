@@ -7,8 +7,17 @@ import cv2
 import numpy as np
 import pytest
 
-from scanner.ocr import Box
-from scanner.reading import CHAR_FLAG, FIELD_REVIEW, Reading, _char_error, _from_recognizer, crop_value, vote
+from scanner.ocr import Box, get_engine
+from scanner.reading import (
+    CHAR_FLAG,
+    FIELD_REVIEW,
+    Reading,
+    _char_error,
+    _from_recognizer,
+    crop_value,
+    read_value,
+    vote,
+)
 from scanner.recognizer import get_recognizer
 from scanner.shapes import look_alikes
 
@@ -264,3 +273,36 @@ def test_a_poorly_read_key_has_every_look_alike_flagged():
     assert "0" in next(u for u in f.uncertain if u.index == 2).alternatives
     one = vote("linkage_key", [model(text, [0.999] * 3 + [0.5] + [0.999] * 11)])
     assert {u.index for u in one.uncertain} == {3}
+
+
+class _CountingEngine:
+    """The real Tesseract engine, counting its single-line reads."""
+
+    def __init__(self) -> None:
+        self.engine = get_engine()
+        self.lines = 0
+
+    def line(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        self.lines += 1
+        return self.engine.line(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.engine, name)
+
+
+def test_a_sure_code_the_page_reading_agrees_with_is_not_read_again():
+    page = _page_with("3123170246")
+    first, last = _ink_columns(page)
+    box, rec = Box(first, 30, last, 62), get_recognizer()
+    eng = _CountingEngine()
+    f, _ = read_value("account_id", page, box, 1.0, "3123170246", eng, rec)
+    assert (f.value, f.needs_review, eng.lines) == ("3123170246", False, 0)
+    # The page's reading differs (a 0 read as 6): Tesseract reads the line itself, as before.
+    f, _ = read_value("account_id", page, box, 1.0, "3123176246", eng, rec)
+    assert eng.lines == 1 and f.value == "3123170246"
+    # ... and so it does when the page's reading needed a repair to fit the format (O for 0).
+    read_value("account_id", page, box, 1.0, "31231702O6", eng, rec)
+    assert eng.lines == 2
+    # A linkage key is always read by both, whatever the page said.
+    read_value("linkage_key", page, box, 1.0, "3123170246", eng, rec)
+    assert eng.lines == 3
