@@ -597,8 +597,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     crop = crop_value(page, box, scale)
     page_text = "".join(ocr_text.split())
     looks = _read_looks(recognizer, crop)
-    model = _vote_looks(looks, page_text)
-    if tesseract and fname != "linkage_key" and _page_agrees(fname, model, page_text):
+    model = _vote_looks(looks, page_text) if tesseract and fname != "linkage_key" else []
+    if model and _page_agrees(fname, model, page_text):
         tess = None  # two readers already agree on a sure, valid code: a third look adds only time
     else:
         tess = _from_tesseract(engine, crop, fname) if tesseract or not looks else None
@@ -616,6 +616,6 @@ def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:
     line read with Tesseract again would only agree (the vote would say the same)."""
     if len(model) != 1 or not model[0].text or min(model[0].probs) < MODEL_SURE:
         return False
-    checked, page = _validated(fname, model[0].text), _validated(fname, page_text)
-    return checked.valid and checked.value == model[0].text == page.value and not checked.repaired \
-        and not page.repaired
+    # A repair changes a character, so a value equal to the text it came from needed none.
+    page = _validated(fname, page_text)
+    return _validated(fname, model[0].text).value == model[0].text == page.value and not page.repaired
