@@ -3,7 +3,9 @@
 Detection runs on a small copy (long side ~900 px), so its cost does not grow
 with the camera's megapixels; only the final perspective warp touches the full
 image.  When no clear page outline is found (flatbed scans, screenshots,
-close-ups of the code panel) the whole image is the page.
+close-ups of the code panel) the whole image is the page.  Light text on a dark
+ground (a dark-mode screenshot) is recognised here too, so the pipeline can read
+the picture inverted (``light_text_ratio``).
 """
 
 from __future__ import annotations
@@ -319,6 +321,40 @@ def deskew(page: Page, min_angle: float = 1.0, max_angle: float = 45.0) -> Page:
     forward = np.vstack([m, [0, 0, 1]])
     return Page(image=rotated, to_source=page.to_source @ np.linalg.inv(forward), found_outline=page.found_outline,
                 quad=page.quad)
+
+
+#: Text measured at least this much light-on-dark (``light_text_ratio``) is read inverted first:
+#: on 945 pictures (the samples and 14 generated seeds) dark-on-light print measured 0.01-0.98, the
+#: same pictures inverted 1.02-147 (their clean renders, as a dark-mode screenshot shows a letter,
+#: 3.2 and up).  Between 1 and this, the picture is read as it is first, and inverted only if a
+#: code is still missing.
+LIGHT_TEXT_SURE = 2.0
+LIGHT_TEXT_MAYBE = 1.0
+
+
+def light_text_ratio(image: np.ndarray) -> float:
+    """How much more the text looks like light ink on a dark ground than dark ink on a light one.
+
+    A dark-mode screenshot of an emailed letter, or a photo of a phone showing one, has light
+    letters on black; every later stage expects dark ink on paper.  Character-sized blobs are
+    counted among the pixels clearly darker than their surroundings and among those clearly
+    lighter: the ink gives one blob a character, the ground only the counters inside letters
+    (fewer) and one large region.  Returns lighter blobs over darker ones (below 1: dark ink)."""
+    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    step = max(1, max(grey.shape) // 1600)  # every other pixel of a 12 MP photo first: 7 -> 1 ms
+    grey = grey[::step, ::step]
+    h, w = grey.shape
+    f = min(1.0, 800.0 / max(h, w, 1))
+    small = cv2.resize(grey, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else grey
+    if min(small.shape) < 16:
+        return 0.0
+    counts = []
+    for kind, c in ((cv2.THRESH_BINARY_INV, 15), (cv2.THRESH_BINARY, -15)):
+        mask = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, kind, 31, c)
+        _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        bh, bw = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+        counts.append(int(((bh >= 5) & (bh <= small.shape[0] / 12) & (bw >= 2) & (bw <= 2.5 * bh)).sum()))
+    return counts[1] / max(1, counts[0])
 
 
 def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:

@@ -23,7 +23,17 @@ from .label_lines import label_regions
 from .load import LoadedImage
 from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
-from .page import Page, borders_touched, locate_page, rotate_page, way_up, whole_image
+from .page import (
+    LIGHT_TEXT_MAYBE,
+    LIGHT_TEXT_SURE,
+    Page,
+    borders_touched,
+    light_text_ratio,
+    locate_page,
+    rotate_page,
+    way_up,
+    whole_image,
+)
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
@@ -339,9 +349,33 @@ def _turned_if_better(read: _PageRead, small: np.ndarray, engine: OcrEngine, clo
 
 
 def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options) -> ScanResult:  # noqa: ANN001
-    """Run the stages on one decoded image."""
+    """Run the stages on one decoded image, the light-on-dark way round too where it may be so
+    (a dark-mode screenshot): that way first when the text clearly is light on dark, and the
+    other way as well only when a code is still missing; the reading with more codes is kept."""
     clock = _Clock(opts.deadline)
+    ratio = light_text_ratio(loaded.image)
+    inverted = replace(loaded, image=255 - loaded.image) if ratio >= LIGHT_TEXT_MAYBE else None
+    first, second = (inverted, loaded) if inverted is not None and ratio >= LIGHT_TEXT_SURE else (loaded, inverted)
+    clock.lap("page")
+    result = _scan_one(first, engine, recognizer, opts, clock)
+    if second is not None and any(result.field(f).value is None for f in FIELD_NAMES):
+        again = _scan_one(second, engine, recognizer, opts, clock)
+        if _more_codes(again) > _more_codes(result):
+            result = again
+    result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
+    return result
 
+
+def _more_codes(result: ScanResult) -> tuple[int, int, float]:
+    """What makes one reading of a picture better than another: codes found, then codes needing
+    no review, then their confidence."""
+    fields = [result.field(f) for f in FIELD_NAMES]
+    return (sum(f.value is not None for f in fields), sum(f.value is not None and not f.needs_review for f in fields),
+            sum(f.confidence for f in fields))
+
+
+def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options, clock: _Clock) -> ScanResult:  # noqa: ANN001
+    """The stages on one decoded image, dark ink on a light ground."""
     page = locate_page(loaded.image)
     text_h = estimate_text_height(page.image)
     small, small_h = _small_for_turns(page, text_h)
@@ -462,7 +496,6 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
                 result.field(fname).crop_png = _png_b64(crop)  # type: ignore[arg-type]
         if panel_crop is not None and panel_crop.size:
             result.panel_png = _png_b64(panel_crop)
-    result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
     return result
 
 

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from scanner.enhance import flatten_light
-from scanner.page import LEAN_UPRIGHT, ink_balance, locate_page, way_up
+from scanner.page import (
+    LEAN_UPRIGHT,
+    LIGHT_TEXT_MAYBE,
+    LIGHT_TEXT_SURE,
+    ink_balance,
+    light_text_ratio,
+    locate_page,
+    way_up,
+)
 
 from .conftest import SAMPLES
 
@@ -165,3 +173,27 @@ def test_a_sheet_at_45_degrees_cut_by_two_edges_of_the_frame_is_still_found(tmp_
     assert r.ods_code.value == truth["ods_code"]
     assert r.account_id.value == truth["account_id"]
     assert r.linkage_key.value == truth["linkage_key"].replace(" ", "")
+
+
+def test_light_text_on_dark_is_told_from_dark_text_on_light():
+    # Every committed picture prints dark ink on paper: none may be taken for light text (that
+    # would read it inverted first). Inverted, as a dark-mode screenshot shows a letter, every one
+    # reads as light text, and the renders and scans clearly so.
+    labels = json.loads((SAMPLES / "labels.json").read_text())
+    seen = 0
+    for lab in labels:
+        img = cv2.imread(str(SAMPLES / lab["file"]), cv2.IMREAD_GRAYSCALE)
+        if img is None:
+            continue  # HEIC: not for OpenCV
+        seen += 1
+        assert light_text_ratio(img) < LIGHT_TEXT_MAYBE, lab["file"]
+        inverted = light_text_ratio(255 - img)
+        assert inverted > LIGHT_TEXT_MAYBE, lab["file"]
+        if lab["capture"] in ("clean", "scan", "nocodes"):
+            assert inverted >= LIGHT_TEXT_SURE, lab["file"]
+    assert seen >= 60
+
+
+def test_a_blank_or_tiny_picture_has_no_light_text():
+    assert light_text_ratio(np.zeros((400, 300), np.uint8)) == 0.0
+    assert light_text_ratio(np.full((8, 8), 255, np.uint8)) == 0.0
