@@ -501,7 +501,55 @@ def build(out: str, seed: int) -> list[dict]:
     le = make_letter(r, "tpp")
     save("letter_003.html", letter_html(le, r, "table").encode("utf-8"), "text", le.codes,
          "HTML file, decoy username/password rows")
+
+    # Phone screenshots of the email in a dark-mode mail app: light text on a dark ground.
+    for n, (style, font) in enumerate([("lines", "Roboto"), ("below", "Noto Sans")], 1):
+        le = make_letter(r, r.choice(["table", "lines", "vision"]))
+        im = dark_mode_screenshot(le, r, letter_text(le, r, style), font)
+        buf = io.BytesIO()
+        im.save(buf, "PNG")
+        save(f"screenshot_{n:03d}.png", buf.getvalue(), "screenshot-dark", le.codes,
+             f"phone screenshot of the email in a dark-mode mail app ({font}, {style}), light text on a dark ground")
     return recs
+
+
+def dark_mode_screenshot(le: Letter, r: random.Random, body: str, font: str):
+    """The letter's email as a dark-mode mail app shows it on a phone (1080 px wide at 3x):
+    greyish-white text on near-black, a status bar, the sender and subject, the body wrapped to
+    the screen, cut off at the screen's foot."""
+    from PIL import Image, ImageDraw
+
+    g = _gen()
+    w, h = 1080, 2340
+    ground = r.choice([(0, 0, 0), (18, 18, 18), (28, 28, 30), (32, 33, 36)])
+    text = r.choice([(232, 234, 237), (255, 255, 255), (220, 220, 220)])
+    dim = tuple(int(0.6 * t + 0.4 * b) for t, b in zip(text, ground))
+    im = Image.new("RGB", (w, h), ground)
+    d = ImageDraw.Draw(im)
+    ui, ui_bold = g.get_font(g.UI_FONT[0], 40), g.get_font(g.UI_FONT[1], 52)
+    d.text((80, 95), f"{r.randint(7, 22)}:{r.randint(0, 59):02d}", font=ui, fill=text, anchor="ls")
+    d.text((60, 230), "< Inbox", font=ui, fill=(138, 180, 248), anchor="ls")
+    d.text((60, 330), "Your online services registration details", font=ui_bold, fill=text, anchor="ls")
+    d.text((60, 410), le.idn["practice"], font=ui, fill=dim, anchor="ls")
+    regular = g.TEXT_FONTS[font][0]
+    size = r.choice([40, 42, 44, 46])
+    f = g.get_font(regular, size)
+    y, lead = 520, int(size * 1.45)
+    for para in body.split("\n"):
+        line = ""
+        for word in para.split(" ") if para.strip() else [""]:
+            trial = f"{line} {word}" if line else word
+            if line and d.textlength(trial, font=f) > w - 120:
+                d.text((60, y), line, font=f, fill=text, anchor="ls")
+                y += lead
+                line = word
+            else:
+                line = trial
+        d.text((60, y), line, font=f, fill=text, anchor="ls")
+        y += lead
+        if y > h - 60:
+            break
+    return im
 
 
 def main(argv=None) -> int:
