@@ -603,12 +603,17 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     settled = tesseract and fname != "linkage_key"
     # An ODS code or account ID the crop as cut reads surely as Tesseract's page reading has it
     # needs no more looks, nor Tesseract's line read: two readers already agree on a valid code.
-    looks = _read_looks(recognizer, crop, "first" if settled else "all")
-    model = looks if settled and _page_agrees(fname, looks, page_text) else []
-    if not model and settled:
-        looks += _read_looks(recognizer, crop, "rest")
-        model = _vote_looks(looks, page_text)
-        model = model if _page_agrees(fname, model, page_text) else []
+    model: list[Reading] = []
+    if settled:
+        looks = _read_looks(recognizer, crop, "first")
+        if _page_agrees(fname, looks, page_text):
+            model = looks
+        else:
+            looks += _read_looks(recognizer, crop, "rest")
+            voted = _vote_looks(looks, page_text)
+            model = voted if _page_agrees(fname, voted, page_text) else []
+    else:
+        looks = _read_looks(recognizer, crop)
     if model:
         tess = None  # two readers already agree on a sure, valid code: a third look adds only time
     else:
