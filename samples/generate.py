@@ -483,6 +483,8 @@ def draw_panel(pg: Page, sp: Spec, o: dict, x0, x1, y):
             pg.d.rectangle(box, outline=(120, 120, 120), width=pg.lw())
         if o.get("panel_title"):
             pg.d.text((x0 + ins + pad, y + ins + pg.px(16)), o["panel_title"], font=fbb, fill=INK, anchor="ls")
+        if o.get("reversed"):
+            reverse_out(pg, box, g, o["reversed"])
         return box[3], box
     if lay == "lines":
         indent = pg.px(o["indent_pt"])
@@ -540,6 +542,20 @@ def draw_panel(pg: Page, sp: Spec, o: dict, x0, x1, y):
                        full_w=cw * 0.75, header=o["tpp_head2"], header_font=tf, header_fill=(232, 232, 232))
         return y, (x0, y_top, max(bb1[2], bb2[2]), y)
     raise ValueError(lay)
+
+
+#: Grounds for a reversed-out panel (``--reversed-panels``): NHS blue, near-black, dark green.
+REVERSED_GROUNDS = [(0, 94, 184), (30, 30, 34), (0, 100, 70)]
+
+
+def reverse_out(pg: Page, box, shade: int, ground: tuple[int, int, int]) -> None:
+    """Recolour a drawn shaded panel as light type on a dark ground (ink -> white, shade -> ground)."""
+    arr = np.asarray(pg.im).astype(np.float32)
+    x_a, y_a, x_b, y_b = [int(v) for v in box]
+    region = arr[y_a:y_b + 1, x_a:x_b + 1]
+    ink = np.clip(1.0 - region.mean(axis=2, keepdims=True) / max(shade, 1), 0.0, 1.0)
+    region[:] = ink * 250.0 + (1.0 - ink) * np.array(ground, np.float32)
+    pg.im.paste(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)))
 
 
 LETTER_TITLES = ["Your online services registration details", "Online Services Registration",
@@ -1124,6 +1140,50 @@ BACKGROUNDS = ["wood", "tablecloth", "desk", "carpet"]
 ROT_PLAN = ["up", "any", "side", "up", "flip", "any", "up", "side", "any", "up", "any", "flip", "side"]
 
 
+def photo_opts(sp: Spec, i: int) -> None:
+    """Camera options of the ``i``-th photo (its way up, tilt, background, format ...)."""
+    exif_map = {1: 6, 4: 8, 9: 3, 15: 6, 21: 6}
+    big_set = {0, 3, 6, 9, 12, 16, 21, 24}   # 12 MP
+    hard = {10, 17, 23}
+    o = sp.opts
+    pr = random.Random(sp.seed ^ 0x5EED)
+    big = i in big_set
+    o["size"] = PHOTO_SIZES_12[0] if big else pr.choice(PHOTO_SIZES_MID)
+    o["exif"] = exif_map.get(i)
+    o["hard"] = i in hard
+    o["fmt"] = {7: "png-screenshot", 13: "webp", 19: "heic"}.get(i, "jpg")
+    if o["exif"]:
+        o["rot"] = pr.uniform(-8, 8)
+    else:
+        t = ROT_PLAN[i % len(ROT_PLAN)]
+        if t == "up":
+            o["rot"] = pr.uniform(-10, 10)
+        elif t == "side":
+            o["rot"] = pr.choice([90, 270]) + pr.uniform(-10, 10)
+        elif t == "flip":
+            o["rot"] = 180 + pr.uniform(-10, 10)
+        else:
+            o["rot"] = pr.uniform(15, 345)
+        rr = o["rot"] % 180
+        if 45 < rr < 135:  # page sideways: landscape frame
+            o["size"] = (o["size"][1], o["size"][0])
+    if o["fmt"] == "png-screenshot":
+        o["size"], o["rot"] = (1080, 1440), pr.uniform(-6, 6)
+        o["noise"], o["resid"] = (0.3, 0.6), 0.0
+        o["bg_kind"] = "desk"
+    o["tilt"] = pr.uniform(5, 40) if i % 4 else pr.uniform(0, 12)
+    o["tilt_axis"] = pr.uniform(0, 360)
+    o["fill"] = pr.uniform(0.72, 0.95)
+    o["off"] = (pr.uniform(-1, 1), pr.uniform(-1, 1))
+    o["bg"] = o.pop("bg_kind", BACKGROUNDS[i % 4])
+    o["curl"] = pr.uniform(0.003, 0.012) if pr.random() < 0.6 else 0
+    o["glare"] = pr.random() < 0.35
+    o["motion"] = pr.random() < 0.2
+    o["quality"] = 90 if i in (11, 20) else pr.randint(80, 84) if big else pr.randint(80, 86)
+    if o["hard"]:
+        o["notes_hard"] = True
+
+
 def build_specs(seed: int) -> list[Spec]:
     master = random.Random(f"linkage-samples-{seed}")
     specs: list[Spec] = []
@@ -1154,47 +1214,8 @@ def build_specs(seed: int) -> list[Spec]:
         sp.opts["fmt"] = "png" if i in (3, 8) else "jpg"
         sp.opts["grey"] = sp.opts["grey"] or i == 3
         sp.opts["bilevel"] = i == 8
-    exif_map = {1: 6, 4: 8, 9: 3, 15: 6, 21: 6}
-    big_set = {0, 3, 6, 9, 12, 16, 21, 24}   # 12 MP
-    hard = {10, 17, 23}
     for i, sp in enumerate(new("photo", 26)):
-        o = sp.opts
-        pr = random.Random(sp.seed ^ 0x5EED)
-        big = i in big_set
-        o["size"] = PHOTO_SIZES_12[0] if big else pr.choice(PHOTO_SIZES_MID)
-        o["exif"] = exif_map.get(i)
-        o["hard"] = i in hard
-        o["fmt"] = {7: "png-screenshot", 13: "webp", 19: "heic"}.get(i, "jpg")
-        if o["exif"]:
-            o["rot"] = pr.uniform(-8, 8)
-        else:
-            t = ROT_PLAN[i % len(ROT_PLAN)]
-            if t == "up":
-                o["rot"] = pr.uniform(-10, 10)
-            elif t == "side":
-                o["rot"] = pr.choice([90, 270]) + pr.uniform(-10, 10)
-            elif t == "flip":
-                o["rot"] = 180 + pr.uniform(-10, 10)
-            else:
-                o["rot"] = pr.uniform(15, 345)
-            rr = o["rot"] % 180
-            if 45 < rr < 135:  # page sideways: landscape frame
-                o["size"] = (o["size"][1], o["size"][0])
-        if o["fmt"] == "png-screenshot":
-            o["size"], o["rot"] = (1080, 1440), pr.uniform(-6, 6)
-            o["noise"], o["resid"] = (0.3, 0.6), 0.0
-            o["bg_kind"] = "desk"
-        o["tilt"] = pr.uniform(5, 40) if i % 4 else pr.uniform(0, 12)
-        o["tilt_axis"] = pr.uniform(0, 360)
-        o["fill"] = pr.uniform(0.72, 0.95)
-        o["off"] = (pr.uniform(-1, 1), pr.uniform(-1, 1))
-        o["bg"] = o.pop("bg_kind", BACKGROUNDS[i % 4])
-        o["curl"] = pr.uniform(0.003, 0.012) if pr.random() < 0.6 else 0
-        o["glare"] = pr.random() < 0.35
-        o["motion"] = pr.random() < 0.2
-        o["quality"] = 90 if i in (11, 20) else pr.randint(80, 84) if big else pr.randint(80, 86)
-        if o["hard"]:
-            o["notes_hard"] = True
+        photo_opts(sp, i)
     for i, sp in enumerate(new("closeup", 8)):
         o = sp.opts
         pr = random.Random(sp.seed ^ 0xC105E)
@@ -1231,6 +1252,19 @@ def build_specs(seed: int) -> list[Spec]:
         o["glare"] = False
         o["motion"] = False
         o["quality"] = pr.randint(80, 90)
+        specs.append(sp)
+    # Code panels reversed out (light type on a dark box), appended after the rest so that every
+    # letter above is drawn as it was before these were added.
+    for capture, number, ground in (("clean", 11, REVERSED_GROUNDS[0]), ("scan", 13, REVERSED_GROUNDS[1]),
+                                    ("photo", 27, REVERSED_GROUNDS[0])):
+        sp = Spec(idx=len(specs), name=f"{capture}_{number:03d}", capture=capture, layout="shaded",
+                  font=TEXT_FONT_ORDER[(k + font_off) % len(TEXT_FONT_ORDER)], seed=master.randrange(2 ** 31))
+        k += 1
+        if capture == "photo":
+            photo_opts(sp, 2)
+        else:
+            sp.opts.update(dpi=200, grey=False, fmt="jpg", sideways=None, bilevel=False)
+        sp.opts["reversed"] = ground
         specs.append(sp)
     # per-letter content (deterministic per spec)
     for sp in specs:
@@ -1407,6 +1441,8 @@ def generate_one(sp: Spec, out_dir: str) -> dict:
             layout_note.append("decoy SystmOnline username/password")
         if sp.layout == "vision":
             layout_note.append("decoy Patient ID + registration token")
+        if o.get("reversed"):
+            layout_note.append("panel reversed out (light on dark)")
     rec = {
         "file": f"images/{fname}",
         "capture": sp.capture,
@@ -1448,10 +1484,17 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--only", default="", help="comma-separated sample names to (re)build, for debugging")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (output is identical for any value)")
+    ap.add_argument("--reversed-panels", action="store_true",
+                    help="print every shaded code panel reversed out (light type on a dark ground); "
+                         "draws no random numbers, so every other letter is as without it")
     args = ap.parse_args(argv)
     check_fonts()
     t0 = time.time()
     specs = build_specs(args.seed)
+    if args.reversed_panels:
+        for sp in specs:
+            if sp.layout == "shaded":
+                sp.opts["reversed"] = REVERSED_GROUNDS[sp.idx % len(REVERSED_GROUNDS)]
     img_dir = os.path.join(args.out, "images")
     if args.only:
         want = set(args.only.split(","))
