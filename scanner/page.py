@@ -4,8 +4,9 @@ Detection runs on a small copy (long side ~900 px), so its cost does not grow
 with the camera's megapixels; only the final perspective warp touches the full
 image.  When no clear page outline is found (flatbed scans, screenshots,
 close-ups of the code panel) the whole image is the page.  Light text on a dark
-ground (a dark-mode screenshot) is recognised here too, so the pipeline can read
-the picture inverted (``light_text_ratio``).
+ground is recognised here too: a dark-mode screenshot, which the pipeline reads
+inverted (``light_text_ratio``), and a reversed-out code box in a printed letter,
+which it reads with that box alone inverted (``reversed_panels``).
 """
 
 from __future__ import annotations
@@ -361,6 +362,81 @@ def light_text_ratio(image: np.ndarray) -> float:
         bh, bw = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
         counts.append(int(((bh >= 5) & (bh <= small.shape[0] / 12) & (bw >= 2) & (bw <= 2.5 * bh)).sum()))
     return counts[1] / max(1, counts[0])
+
+
+#: A dark region counts as a reversed-out panel when it holds at least this many light text blobs
+#: (letters, or words where the light type has bled together): a panel of three codes has six or
+#: more, with its labels a dozen or more.
+REVERSED_MIN_BLOBS = 6
+#: ... and fills this much of its smallest enclosing rectangle: a printed panel is a rectangle even
+#: in a tilted photo (0.89-1.0 on the samples' shaded panels reversed out), the table around a
+#: photographed page is not (at most 0.75 on the samples' 64 pictures).
+REVERSED_MIN_FILL = 0.8
+#: ... and has no hole to speak of (the type inside a panel is gone from the ground): the dark desk
+#: around a photographed page fills its frame's rectangle well enough, but has the page as a hole
+#: (0.81-0.86 of it filled, where the panels measured 1.0).
+REVERSED_MIN_SOLID = 0.97
+#: ... and is at most this much longer than wide: such panels measured 1.3-4.8 (six seeds' reversed
+#: out), a letterhead's banner across the page 11.2-14.5 (the samples and four seeds), and reading a
+#: letter without codes again because of its banner cost a second.
+REVERSED_MAX_ASPECT = 10.0
+
+
+def reversed_panels(image: np.ndarray) -> np.ndarray | None:
+    """Where the picture has reversed-out panels (light type on a dark box, such as white on NHS
+    blue): a boolean mask the size of ``image``, or None when it has none.
+
+    Inverting the whole picture (``light_text_ratio``) suits a dark-mode screenshot, not a letter
+    whose code box alone is dark.  The ground is the median of a window wider than a stroke (the
+    type goes, the box stays); dark ground that holds light text blobs and is shaped like a solid
+    rectangle, not a banner, is taken as a panel."""
+    grey = to_grey(image)
+    h, w = grey.shape
+    step = max(1, max(h, w) // 1600)
+    sub = grey[::step, ::step]
+    f = min(1.0, 800.0 / max(sub.shape))
+    small = cv2.resize(sub, (max(1, int(sub.shape[1] * f)), max(1, int(sub.shape[0] * f))),
+                       interpolation=cv2.INTER_AREA) if f < 1 else sub
+    if min(small.shape) < 64:
+        return None
+    # The ground from a half-size copy: a third of the time, within a grey level of the full one.
+    half = cv2.resize(small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    ground = cv2.resize(cv2.medianBlur(half, 2 * (max(half.shape) // 50) + 1), (small.shape[1], small.shape[0]),
+                        interpolation=cv2.INTER_LINEAR)
+    paper = float(np.percentile(ground[::4, ::4], 95))
+    n, regions, stats, _ = cv2.connectedComponentsWithStats((ground < 0.6 * paper).astype(np.uint8), connectivity=8)
+    if n < 2:
+        return None
+    light = ((small.astype(np.int16) - ground) > 40).astype(np.uint8)
+    _, _, blobs, centres = cv2.connectedComponentsWithStats(light, connectivity=8)
+    bh, bw = blobs[1:, cv2.CC_STAT_HEIGHT], blobs[1:, cv2.CC_STAT_WIDTH]
+    text_like = (bh >= 3) & (bh <= small.shape[0] / 12) & (bw >= 2) & (bw <= 25 * bh)
+    cx = np.clip(centres[1:, 0].astype(int), 0, small.shape[1] - 1)
+    cy = np.clip(centres[1:, 1].astype(int), 0, small.shape[0] - 1)
+    held = np.bincount(regions[cy, cx][text_like], minlength=n)
+    keep = np.zeros(n, bool)
+    for i in np.nonzero(held >= REVERSED_MIN_BLOBS)[0]:
+        if i == 0 or stats[i, cv2.CC_STAT_AREA] < 0.002 * small.size:
+            continue
+        x, y, bw_, bh_ = stats[i, :4]
+        region = (regions[y:y + bh_, x:x + bw_] == i).astype(np.uint8)
+        (_, _), (rw, rh), _ = cv2.minAreaRect(cv2.findNonZero(region))
+        outline, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        solid = cv2.drawContours(np.zeros_like(region), outline, -1, 1, -1)
+        area = stats[i, cv2.CC_STAT_AREA]
+        keep[i] = (area >= REVERSED_MIN_FILL * rw * rh and area >= REVERSED_MIN_SOLID * int(solid.sum())
+                   and max(rw, rh) <= REVERSED_MAX_ASPECT * max(1.0, min(rw, rh)))
+    if not keep.any():
+        return None
+    return cv2.resize(keep[regions].astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+
+
+def invert_within(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """A grey copy of ``image`` with the pixels under ``mask`` inverted."""
+    grey = to_grey(image)
+    out = grey.copy()
+    out[mask] = 255 - grey[mask]
+    return out
 
 
 def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:

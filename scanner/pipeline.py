@@ -28,8 +28,10 @@ from .page import (
     LIGHT_TEXT_SURE,
     Page,
     borders_touched,
+    invert_within,
     light_text_ratio,
     locate_page,
+    reversed_panels,
     rotate_page,
     way_up,
     whole_image,
@@ -351,23 +353,60 @@ def _turned_if_better(read: _PageRead, small: np.ndarray, engine: OcrEngine, clo
 def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options) -> ScanResult:  # noqa: ANN001
     """Run the stages on one decoded image, the light-on-dark way round too where it may be so
     (a dark-mode screenshot): that way first when the text clearly is light on dark, and the
-    other way as well only when a code is still missing; the reading with more codes is kept."""
+    other way as well only when a code is still missing; the reading with more codes is kept.
+    Then, where codes are missing, or in doubt on a dark ground, the same with the picture's
+    reversed-out panels alone inverted (light type on a dark box in a dark-on-light letter)."""
     clock = _Clock(opts.deadline)
     ratio = light_text_ratio(loaded.image)
     light_first = ratio >= LIGHT_TEXT_SURE
     clock.lap("page")
     # The inverted copy (12 MB for a 12 MP photo) is made only for the reading that uses it.
-    result = _scan_one(_inverted(loaded) if light_first else loaded, engine, recognizer, opts, clock)
+    seen = _inverted(loaded) if light_first else loaded  # the picture the kept reading was made from
+    result = _scan_one(seen, engine, recognizer, opts, clock)
     if ratio >= LIGHT_TEXT_MAYBE and any(result.field(f).value is None for f in FIELD_NAMES):
-        again = _scan_one(loaded if light_first else _inverted(loaded), engine, recognizer, opts, clock)
+        other = loaded if light_first else _inverted(loaded)
+        again = _scan_one(other, engine, recognizer, opts, clock)
         if _more_codes(again) > _more_codes(result):
-            result = again
+            result, seen = again, other
+    missing = _more_codes(result)[0] < len(FIELD_NAMES)
+    if missing or (any(result.field(f).needs_review for f in FIELD_NAMES) and _found_on_dark(result, seen)):
+        # Read the picture again with its reversed-out boxes inverted, when it has one and the
+        # codes were not found outside it (on the samples and 14 seeds, only letters whose panel
+        # is printed so ever had one).
+        panels = reversed_panels(seen.image)
+        clock.lap("page")
+        if panels is not None and (missing or _found_within(result, panels, seen)):
+            again = _scan_one(replace(seen, image=invert_within(seen.image, panels)), engine, recognizer, opts, clock)
+            if _more_codes(again) > _more_codes(result):
+                result = again
     result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
     return result
 
 
 def _inverted(loaded: LoadedImage) -> LoadedImage:
     return replace(loaded, image=255 - loaded.image)
+
+
+def _found_within(result: ScanResult, mask: np.ndarray, loaded: LoadedImage) -> bool:
+    """Whether the middle of the codes found lies in ``mask`` (loaded-image pixels)."""
+    if not result.panel:
+        return False
+    x, y = np.mean(np.array(result.panel, float), axis=0) / loaded.scale
+    h, w = mask.shape
+    return bool(mask[min(h - 1, max(0, int(y))), min(w - 1, max(0, int(x)))])
+
+
+def _found_on_dark(result: ScanResult, loaded: LoadedImage) -> bool:
+    """Whether most of the box around the codes found is dark (their ground, not their ink): a
+    microsecond's look that spares the search for reversed-out panels on the usual letter."""
+    if not result.panel:
+        return False
+    pts = np.array(result.panel, float) / loaded.scale
+    h, w = loaded.image.shape[:2]
+    x0, y0 = np.clip(pts.min(axis=0).astype(int), 0, [w - 1, h - 1])
+    x1, y1 = np.clip(pts.max(axis=0).astype(int) + 1, 1, [w, h])
+    box = loaded.image[y0:y1:2, x0:x1:2]
+    return box.size > 0 and float(np.median(box)) < 128
 
 
 def _more_codes(result: ScanResult) -> tuple[int, int, float]:
