@@ -26,6 +26,7 @@ from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
 from .page import (
     LIGHT_TEXT_MAYBE,
     LIGHT_TEXT_SURE,
+    REVERSED_DARK_LEVELS,
     Page,
     borders_touched,
     invert_within,
@@ -397,8 +398,9 @@ def _found_within(result: ScanResult, mask: np.ndarray, loaded: LoadedImage) -> 
 
 
 def _found_on_dark(result: ScanResult, loaded: LoadedImage) -> bool:
-    """Whether most of the box around the codes found is dark (their ground, not their ink): a
-    microsecond's look that spares the search for reversed-out panels on the usual letter."""
+    """Whether most of the box around the codes found is dark against the paper (their ground, not
+    their ink, as ``reversed_panels`` counts dark): a look of a millisecond that spares the search for
+    reversed-out panels on the usual letter."""
     if not result.panel:
         return False
     pts = np.array(result.panel, float) / loaded.scale
@@ -406,7 +408,10 @@ def _found_on_dark(result: ScanResult, loaded: LoadedImage) -> bool:
     x0, y0 = np.clip(pts.min(axis=0).astype(int), 0, [w - 1, h - 1])
     x1, y1 = np.clip(pts.max(axis=0).astype(int) + 1, 1, [w, h])
     box = loaded.image[y0:y1:2, x0:x1:2]
-    return box.size > 0 and float(np.median(box)) < 128
+    if box.size == 0:
+        return False
+    paper = float(np.percentile(loaded.image[::16, ::16], 95))
+    return float(np.median(box)) < max(REVERSED_DARK_LEVELS) * paper
 
 
 def _more_codes(result: ScanResult) -> tuple[int, int, float]:
