@@ -420,11 +420,18 @@ def reversed_panels(image: np.ndarray) -> np.ndarray | None:
         found |= _solid_boxes_with_text(ground < level * paper, cx, cy)
     if not found.any():
         return None
-    # Each box drawn again from the picture's own pixels: those darker than halfway between the box's
-    # ground and the paper, near the box, the largest such part with its holes (the type) filled. The
-    # median ground rounds a box's corners off, and a level far from the box's own ground puts its
-    # edge out in the blur around it; a corner left dark beside a code is read as part of it.
-    window = 2 * (max(half.shape) // 50) + 1
+    drawn = _redrawn(found, small, ground, paper, 2 * (max(half.shape) // 50) + 1)
+    if not drawn.any():
+        return None
+    return cv2.resize(drawn, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+
+
+def _redrawn(found: np.ndarray, small: np.ndarray, ground: np.ndarray, paper: float, window: int) -> np.ndarray:
+    """Each box of ``found`` drawn again from the picture's own pixels: those darker than halfway
+    between the box's ground and the paper, within ``window`` of it, the largest such part with its
+    holes (the type) filled.  The median ground rounds a box's corners off, and a level far from the
+    box's own ground puts its edge out in the blur around it; a corner left dark beside a code is
+    read as part of it."""
     n, boxes = cv2.connectedComponents(found.astype(np.uint8))
     drawn = np.zeros(small.shape, np.uint8)
     for i in range(1, n):
@@ -437,9 +444,7 @@ def reversed_panels(image: np.ndarray) -> np.ndarray | None:
         largest = (labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))).astype(np.uint8)
         outline, _ = cv2.findContours(largest, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.drawContours(drawn, outline, -1, 1, -1)
-    if not drawn.any():
-        return None
-    return cv2.resize(drawn, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return drawn
 
 
 def _solid_boxes_with_text(dark: np.ndarray, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
