@@ -520,6 +520,8 @@ def draw_panel(pg: Page, sp: Spec, o: dict, x0, x1, y):
                 pg.d.rectangle(box, outline=INK, width=pg.lw())
             pg.d.text((xx + bp, yy + bp + sf.size * 0.9), a, font=sf, fill=(85, 85, 85), anchor="ls")
             pg.d.text((xx + bp, yy + bp + sf.size * 1.3 + vf.size * 0.95), b, font=vf, fill=INK, anchor="ls")
+            if o.get("reversed"):
+                reverse_out(pg, box, 255, o["reversed"])
             bx1 = max(bx1, xx + w)
             if side:
                 xx += w + gap
@@ -1485,15 +1487,15 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="comma-separated sample names to (re)build, for debugging")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (output is identical for any value)")
     ap.add_argument("--reversed-panels", action="store_true",
-                    help="print every shaded code panel reversed out (light type on a dark ground); "
-                         "draws no random numbers, so every other letter is as without it")
+                    help="print every shaded code panel and stacked code box reversed out (light type on "
+                         "a dark ground); draws no random numbers, so every other letter is as without it")
     args = ap.parse_args(argv)
     check_fonts()
     t0 = time.time()
     specs = build_specs(args.seed)
     if args.reversed_panels:
         for sp in specs:
-            if sp.layout == "shaded":
+            if sp.layout in ("shaded", "stacked"):
                 sp.opts["reversed"] = REVERSED_GROUNDS[sp.idx % len(REVERSED_GROUNDS)]
     img_dir = os.path.join(args.out, "images")
     if args.only:
