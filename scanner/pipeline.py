@@ -369,7 +369,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         again = _scan_one(other, engine, recognizer, opts, clock)
         if _more_codes(again) > _more_codes(result):
             result, seen = again, other
-    missing = _more_codes(result)[0] < len(FIELD_NAMES)
+    missing = any(result.field(f).value is None for f in FIELD_NAMES)
     if missing or (any(result.field(f).needs_review for f in FIELD_NAMES) and _found_on_dark(result, seen)):
         # Read the picture again with its reversed-out boxes inverted, when it has one and the
         # codes were not found outside it (on the samples and 14 seeds, only letters whose panel
@@ -388,11 +388,17 @@ def _inverted(loaded: LoadedImage) -> LoadedImage:
     return replace(loaded, image=255 - loaded.image)
 
 
+def _codes_at(result: ScanResult, loaded: LoadedImage) -> np.ndarray | None:
+    """The corners of the box around the codes found, in ``loaded``'s pixels (None: none found)."""
+    return np.array(result.panel, float) / loaded.scale if result.panel else None
+
+
 def _found_within(result: ScanResult, mask: np.ndarray, loaded: LoadedImage) -> bool:
     """Whether the middle of the codes found lies in ``mask`` (loaded-image pixels)."""
-    if not result.panel:
+    pts = _codes_at(result, loaded)
+    if pts is None:
         return False
-    x, y = np.mean(np.array(result.panel, float), axis=0) / loaded.scale
+    x, y = pts.mean(axis=0)
     h, w = mask.shape
     return bool(mask[min(h - 1, max(0, int(y))), min(w - 1, max(0, int(x)))])
 
@@ -401,9 +407,9 @@ def _found_on_dark(result: ScanResult, loaded: LoadedImage) -> bool:
     """Whether most of the box around the codes found is dark against the paper (their ground, not
     their ink, as ``reversed_panels`` counts dark): a look of a millisecond that spares the search for
     reversed-out panels on the usual letter."""
-    if not result.panel:
+    pts = _codes_at(result, loaded)
+    if pts is None:
         return False
-    pts = np.array(result.panel, float) / loaded.scale
     h, w = loaded.image.shape[:2]
     x0, y0 = np.clip(pts.min(axis=0).astype(int), 0, [w - 1, h - 1])
     x1, y1 = np.clip(pts.max(axis=0).astype(int) + 1, 1, [w, h])
