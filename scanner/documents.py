@@ -34,9 +34,18 @@ import regex
 from .errors import EncryptedInput, InputTooLarge, ScannerError, ScanTimeout, UnreadableInput, UnsupportedInput
 from .extract import Candidate, find_labels, label_candidates, looks_random, pattern_candidates
 from .load import Frames, Limits, LoadedImage, decode_text, describe, detect
-from .models import FIELD_NAMES, CodeField, ScanResult, StageTimings, UncertainChar
+from .models import (
+    FIELD_NAMES,
+    MAY_CONTINUE_WARNING,
+    WRAPPED_WARNING,
+    CodeField,
+    ScanResult,
+    StageTimings,
+    UncertainChar,
+    mark_wrapped,
+)
 from .ocr import Box, Word
-from .validate import PROSE_WORDS, check_account, check_key, check_ods
+from .validate import FILLER_WORDS, PROSE_WORDS, check_account, check_key, check_ods, join_wrapped
 
 log = logging.getLogger("scanner")
 
@@ -84,8 +93,6 @@ def words_from_lines(lines: list[str]) -> list[Word]:
     return words
 
 
-_FILLER = {"is", "are", "was", "will", "be", "your", "the", "a", "an", "this", "here", "of", "for", "as", "=",
-           "->", "to", "use", "code", "number", "no", "id"}
 _EDGE = "\"'“”‘’«»()[]<>.,;:"
 
 
@@ -98,7 +105,7 @@ def _tokens(cand: Candidate) -> list[str]:
             toks.append(t)
         if w.text.rstrip("\"'”’)").endswith((".", ",", ";")) and toks:
             break  # keys never hold these: the sentence (or the list item) ends here
-    while len(toks) > 1 and toks[0].lower() in _FILLER:
+    while len(toks) > 1 and toks[0].lower() in FILLER_WORDS:
         toks = toks[1:]
     return toks
 
@@ -143,14 +150,26 @@ def _looks_like_key_part(tok: str) -> bool:
 
 
 def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
-    """A CodeField for one text candidate; a second value is a warning (no code in it)."""
+    """A CodeField for one text candidate, and a warning: why no value was taken, or that a key
+    was joined from two lines."""
     toks = _tokens(cand)
     pattern = cand.found_by == "pattern"
     value: str | None = None
     repaired: list[tuple[int, list[str]]] = []
     ambiguous = False
+    wrapped: tuple[int | None] | None = None  # (where a hyphen was left out,) for a key joined from two lines
+    note: str | None = None
     if fname == "linkage_key":
         value, ambiguous = _key_from(toks)
+        if cand.tail and toks and (value is None or value.endswith(toks[-1])):
+            # The key runs to its line's end and on at the next line's start (``wrapped_tail``).
+            joined, hyphen_at = join_wrapped(value or toks[-1], cand.tail_text())
+            if joined is not None and cand.tail_sure:
+                value, wrapped = joined, (hyphen_at,)
+            elif joined is not None and value is not None:
+                note = MAY_CONTINUE_WARNING
+        if value is not None and value.endswith("-") and wrapped is None:
+            note = MAY_CONTINUE_WARNING  # a key ending in a hyphen most likely goes on somewhere
     elif fname == "ods_code" and toks:
         ck = check_ods(toks[0])
         if not ck.valid and len(toks) > 1:
@@ -177,29 +196,40 @@ def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
         cf.needs_review, cf.confidence = True, min(cf.confidence, 0.6)
     if pattern:
         cf.needs_review, cf.confidence = True, min(cf.confidence, 0.5)
-    return cf, None
+    if wrapped is not None:
+        mark_wrapped(cf, wrapped[0])
+        note = WRAPPED_WARNING
+    elif note is not None:
+        mark_wrapped(cf)
+    return cf, note
 
 
 def _choose(words: list[Word]) -> tuple[dict[str, CodeField], list[str]]:
     """One value per field from text words: label-anchored values that pass the text checks,
     beside the label before below it; no word serves two fields; format-only matches last."""
     labels = find_labels(words, fuzzy=False)
-    ranked: list[tuple[tuple[float, ...], str, Candidate, CodeField]] = []
+    ranked: list[tuple[tuple[float, ...], str, Candidate, CodeField, str | None]] = []
     rejected: set[str] = set()
     for cand in label_candidates(words, labels):
-        cf, _warning = _field_from(cand.field, cand)
+        cf, note = _field_from(cand.field, cand)
         if cf.value is None:
             rejected.add(cand.field)
             continue
-        ranked.append(((not cf.needs_review, cand.where == "right", cand.score), cand.field, cand, cf))
+        # (A key joined from two lines is flagged, but its label's value all the same.)
+        ranked.append(((not cf.needs_review or note is not None, cand.where == "right", cand.score),
+                       cand.field, cand, cf, note))
     ranked.sort(key=lambda r: r[0], reverse=True)
     fields: dict[str, CodeField] = {}
     taken: set[Word] = set()
-    for _key, fname, cand, cf in ranked:
+    notes: list[str] = []
+    for _key, fname, cand, cf, note in ranked:
         if fname in fields or set(cand.words) & taken:
             continue
         fields[fname] = cf
         taken.update(cand.words)
+        taken.update(cand.tail)
+        if note is not None:
+            notes.append(note)
     missing = [f for f in FIELD_NAMES if f not in fields]
     if missing and fields:  # a letter with at least one labelled code: format-only search for the rest
         by_field: dict[str, list[Candidate]] = {}
@@ -213,6 +243,7 @@ def _choose(words: list[Word]) -> tuple[dict[str, CodeField], list[str]]:
     # Only on a letter with codes: prose such as "your linkage key will be sent separately" is no news.
     warnings = [f"A value was found next to the {labels_text[f]} label but it does not have the right format."
                 for f in FIELD_NAMES if f in rejected and f not in fields and fields]
+    warnings += notes
     return fields, warnings
 
 

@@ -20,12 +20,17 @@ from rapidfuzz.distance import Levenshtein
 from .models import FieldName
 from .ocr import Box, Word
 from .validate import (
+    ACCOUNT_RE,
+    FILLER_WORDS,
+    ODS_RE,
+    PROSE_WORDS,
     check_account,
     check_key,
     check_ods,
     grouped_like_a_key,
     is_nhs_number,
     looks_random,
+    not_a_word,
     reads_like_prose,
 )
 
@@ -77,6 +82,18 @@ class Candidate:
     where: str  # "right", "below" or "anywhere"
     score: float
     label_box: Box | None = None  # the label it was found next to (None for a format-only match)
+    tail: tuple[Word, ...] = ()  # a key's rest, maybe wrapped onto the next line (``wrapped_tail``)
+    tail_sure: bool = False  # ... and surely: the key is read joined with it (else only flagged)
+
+    def tail_text(self) -> str:
+        """The wrapped rest as read, groups joined, without a sentence's full stop or comma."""
+        return "".join(w.text for w in self.tail).rstrip(".,")
+
+    def tail_box(self) -> Box | None:
+        if not self.tail:
+            return None
+        return Box(min(w.box.x0 for w in self.tail), min(w.box.y0 for w in self.tail),
+                   max(w.box.x1 for w in self.tail), max(w.box.y1 for w in self.tail))
 
     def label_gap(self) -> float:
         """How far the value sits from its label, in the label's heights (a format-only match:
@@ -456,6 +473,154 @@ def _run_in_start(box: Box, vw: list[Word], words: list[Word], label: Label, whe
     return box
 
 
+#: The longest linkage key (``validate.KEY_RE``); a key joined from two lines may be read up to two
+#: characters longer by OCR (a glyph read as two), the value readers then read it again.
+MAX_KEY = 16
+#: A key's rest wrapped onto the next line starts this close to where the key's own line (or cell)
+#: starts, in text heights.
+WRAP_ALIGN = 0.8
+#: How many text heights above and below a wrapped key's line the text's right edge is looked for.
+WRAP_LINES = 8.0
+#: How far right of a wrapped key's rest a row's label or code rules it out (text heights): a
+#: paragraph goes on to name the other codes further along its line.
+WRAP_ROW = 10.0
+#: A wrapped cell's rest stands alone this many text heights to its right (a table's next column
+#: may go on beyond).
+WRAP_CELL = 6.0
+#: A key's characters, and the symbols OCR reads some of them as (`$` for `S`, `|` for `l` ...).
+_KEY_PART = regex.compile(r"[A-Za-z0-9/!?*+=\-$£|%&#@()\[\]{}]{1,15}")
+
+
+def _bare_word(text: str) -> str:
+    return text.strip("\"'“”‘’«»()[]<>.,;:").lower()
+
+
+def _prose(text: str) -> bool:
+    """A word of the sentences around the codes, written as a sentence writes it (`be`, `Be`; a
+    key's `bE` is none)."""
+    bare = text.strip("\"'“”‘’«»()[]<>.,;:")
+    return bare.lower() in PROSE_WORDS and (bare.islower() or bare.istitle())
+
+
+def _next_line(last: Word, words: list[Word], h: float) -> list[Word]:
+    """The words of the text line under ``last``'s, left to right (none within 2.6 text heights: [])"""
+    below = [w for w in words if 0.8 * h < w.box.cy - last.box.cy < 2.6 * h and w.box.h < TALLEST_VALUE * h]
+    if not below:
+        return []
+    top = min(below, key=lambda w: w.box.cy)
+    # The whole line: a label beside a value may sit lower than it, out of the window.
+    return sorted((w for w in words if _on_line_of(w, top, h) and w.box.h < TALLEST_VALUE * h), key=lambda w: w.box.x0)
+
+
+def _ends_line(last: Word, words: list[Word], h: float, skip: list[Word] | tuple[Word, ...] = ()) -> bool:
+    """Nothing stands after ``last`` on its line (but the words in ``skip``)."""
+    return not any(w.box.x0 > last.box.x1 - 1 and w not in skip and w is not last and _on_line_of(w, last, h)
+                   for w in words)
+
+
+def _line_start(last: Word, words: list[Word], h: float) -> float:
+    """Where the text line of ``last`` begins."""
+    return min(w.box.x0 for w in words if _on_line_of(w, last, h) and w.box.x1 <= last.box.x1)
+
+
+def _value_on_next_line(label: Label, vw: list[Word], words: list[Word], label_words: set[Word]) -> list[Word]:
+    """A code a sentence's line break put at the next line's start: its label (and words such as
+    "which is") end their line ("... and your Account ID is / 1195029928.").  The words there up
+    to a gap wider than a word space."""
+    h = max(8.0, min(w.box.h for w in label.words))
+    last = (vw or list(label.words))[-1]
+    if not _ends_line(last, words, h, vw):
+        return []
+    line = _next_line(last, words, h)
+    if not line or line[0] in label_words or abs(line[0].box.x0 - _line_start(last, words, h)) > WRAP_ALIGN * h:
+        return []
+    out = [line[0]]
+    for w in line[1:]:
+        if not _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w]):
+            break
+        out.append(w)
+    return _strip_punct(out)
+
+
+def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> tuple[tuple[Word, ...], bool]:
+    """The rest of a linkage key wrapped onto the next line, if it may be (its words: a key printed
+    in groups may go on with more than one), and whether surely: a narrow table cell or a paragraph
+    broke the key (a word processor may add a hyphen at the break, which is no part of it).  The
+    key must end its line; the next line's first word must start where the key's cell or line
+    starts, with nothing left of it (not the next row's label or value), be of a key's characters
+    (or OCR's symbols for them: the value is read again from its crops) and no word of the
+    sentences around the codes, nor an ODS code or account ID.
+
+    Surely, when the rest stands alone under the key's start with a label column empty beside it
+    (a wrapped cell: nothing else is printed there), or starts the next line of a paragraph whose
+    line the key fills to the text's right edge and holds a figure or a key's symbol, or follows
+    a hyphen that ended the key's line.  Otherwise the key may go on, for a person to check, but
+    is not joined: a key ending a short line over a house number did not wrap."""
+    none: tuple[tuple[Word, ...], bool] = ((), False)
+    last = vw[-1]
+    h = float(np.median([w.box.h for w in vw]))
+    if last.text.endswith((".", ",", ";", ":")):
+        return none  # the key ended its sentence
+    if not _ends_line(last, words, h, vw):
+        return none  # more on the key's line: it did not run out of room
+    line = _next_line(last, words, h)
+    if not line:
+        return none
+    value_x = vw[0].box.x0
+    line_x = _line_start(last, words, h)
+    k = next((i for i, w in enumerate(line) if w.box.x1 > line_x - WRAP_ALIGN * h), None)
+    if k is None or line[k] in label_words:
+        return none
+    first = line[k]
+    under_value = abs(first.box.x0 - value_x) <= WRAP_ALIGN * h
+    at_line_start = abs(first.box.x0 - line_x) <= WRAP_ALIGN * h
+    if not (under_value or at_line_start):
+        return none
+    hyphen = last.text.endswith("-")
+
+    def rest_from(strict: bool) -> list[Word]:
+        """The first word and those a word space after it while they are a key's groups (``strict``:
+        and no word, as a sentence going on after the key's rest has: "R16 when the app asks")."""
+        out = [first]
+        for w in line[k + 1:]:
+            if not _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w]) or not _KEY_PART.fullmatch(w.text) \
+                    or _prose(w.text) or (strict and not not_a_word(w.text)):
+                break
+            out.append(w)
+        return out
+
+    def plausible(rest: list[Word]) -> bool:
+        text = "".join(w.text for w in rest).rstrip(".,")
+        # (an ODS code or account ID there, as printed, is the next row's code)
+        return bool(_KEY_PART.fullmatch(text)) and not first.text.endswith(":") and not ODS_RE.fullmatch(text) \
+            and not ACCOUNT_RE.fullmatch(text) and not any(_prose(w.text) for w in rest)
+
+    def next_row(rest: list[Word]) -> bool:
+        """A label or a code of the next row of codes beside it: its label misread."""
+        return any(w in label_words or w.text.endswith(":") or check_ods(w.text).valid or check_account(w.text).valid
+                   for w in line[k + len(rest):] if w.box.x0 < first.box.x1 + WRAP_ROW * h)
+
+    loose, strict = rest_from(False), rest_from(True)
+    if not plausible(strict):
+        return none
+    if next_row(strict):
+        # Not joined, but a key ending in a hyphen at the line's end is for a person to check.
+        return (tuple(strict), False) if hyphen else none
+    # A wrapped cell: the rest alone under the key's start, right of an empty label column (OCR may
+    # split it in pieces that read as words).
+    after = line[k + len(loose):]
+    if under_value and value_x - line_x > 2 * h and plausible(loose) and not next_row(loose) and \
+            not any(w.box.x0 < loose[-1].box.x1 + WRAP_CELL * h for w in after):
+        return tuple(loose), True
+    # A wrapped paragraph: the key's line reaches the text's right edge (no line of the same
+    # column a few lines around it reaches further), and the rest is nothing a sentence holds.
+    text = "".join(w.text for w in strict).rstrip(".,")
+    column = [w for w in words if abs(w.box.cy - last.box.cy) < WRAP_LINES * h and w.box.x0 >= line_x - h]
+    paragraph = at_line_start and max(w.box.x1 for w in column) <= last.box.x1 + WRAP_ALIGN * h and \
+        (hyphen or not_a_word(text))
+    return tuple(strict), paragraph
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -466,6 +631,13 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             continue
         for where in ("right", "below"):
             vw = _value_words(lab, words, label_words, where, slope)
+            if lab.in_prose and where == "right":
+                # "your Linkage Key, which is ...": the words between a sentence's label and its code.
+                lead = vw
+                while vw and _bare_word(vw[0].text) in FILLER_WORDS:
+                    vw = vw[1:]
+                if not vw:
+                    vw = _value_on_next_line(lab, lead, words, label_words)
             if not vw:
                 continue
             text = " ".join(w.text for w in vw)
@@ -482,7 +654,13 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                                and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
                     text = " ".join(w.text for w in vw)
             box = _run_in_start(_value_box(vw), vw, words, lab, where)
+            tail, sure = wrapped_tail(vw, words, label_words) if lab.field == "linkage_key" else ((), False)
             valid = _validate(lab.field, text)
+            joined = "".join(text.split()).removesuffix("-") + "".join(w.text for w in tail).rstrip(".,")
+            if tail and (len(joined) > MAX_KEY + 2 or not _validate(lab.field, joined)):
+                tail = ()  # joined, no key
+            if tail and sure and not valid:
+                valid = True  # the key's head alone was too short
             if lab.in_prose and (where == "below" or not valid):
                 continue  # under a sentence is the rest of the paragraph; beside it, only a real code counts
             # A label named inside a sentence may still carry its value ("your Account Id is 4622...")
@@ -496,7 +674,8 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                 # the label that OCR read without its one figure).
                 score += 0.4
             out.append(Candidate(field=lab.field, text=text, box=box, words=tuple(vw), found_by="label",
-                                 where=where, score=score, label_box=lab.box))  # type: ignore[arg-type]
+                                 where=where, score=score, label_box=lab.box, tail=tail,
+                                 tail_sure=sure))  # type: ignore[arg-type]
     return out
 
 

@@ -62,6 +62,38 @@ class CodeField(BaseModel):
                 yield name, val
 
 
+#: Said when a key printed across two lines was joined (``mark_wrapped``).
+WRAPPED_WARNING = "The linkage key is printed across two lines: check that it was joined correctly."
+#: Said when a key ends its line and the next line starts with what may be its rest, not joined.
+MAY_CONTINUE_WARNING = "The linkage key may go on at the start of the next line: check it against the letter."
+
+
+def drop_char(cf: CodeField, index: int) -> None:
+    """Take the character at ``index`` out of the value (the uncertain list follows it)."""
+    if cf.value is None or not 0 <= index < len(cf.value):
+        return
+    cf.value = cf.value[:index] + cf.value[index + 1:]
+    cf.uncertain = [u if u.index < index else u.model_copy(update={"index": u.index - 1})
+                    for u in cf.uncertain if u.index != index]
+
+
+def mark_wrapped(cf: CodeField, hyphen_at: int | None = None) -> None:
+    """A key joined from two lines (``validate.join_wrapped``), or one that may go on at the next
+    line's start, is for a person to check; where a hyphen ended its first line and was left out,
+    the character after it is flagged with the hyphen in front of it as the other reading."""
+    cf.needs_review = True
+    cf.confidence = min(cf.confidence, 0.75)
+    if hyphen_at is None or cf.value is None or hyphen_at >= len(cf.value):
+        return
+    ch = cf.value[hyphen_at]
+    old = next((u for u in cf.uncertain if u.index == hyphen_at), None)
+    alts = (old.alternatives if old else [ch]) + ["-" + ch]
+    cf.uncertain = sorted([u for u in cf.uncertain if u.index != hyphen_at]
+                          + [UncertainChar(index=hyphen_at, alternatives=alts,
+                                           reason="a hyphen ended the line before it: it is usually no part of the key")],
+                          key=lambda u: u.index)
+
+
 class Quality(BaseModel):
     """Cheap measurements of the picture, used for retake guidance."""
 

@@ -114,6 +114,12 @@ PROSE_WORDS = frozenset({
 })
 
 
+#: Words a sentence puts between a code's label and the code ("your Linkage Key, which is ...",
+#: "Account ID number: ...").
+FILLER_WORDS = frozenset({"is", "are", "was", "will", "be", "your", "the", "a", "an", "this", "here", "of", "for",
+                          "as", "=", "->", "to", "use", "code", "number", "no", "id", "which"})
+
+
 def grouped_like_a_key(tokens: list[str]) -> bool:
     """Words read beside a key label that could be one key printed in space-separated groups:
     no group is a word of the surrounding sentence, and every group but the last has 3-6
@@ -125,7 +131,7 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     if _has_prose_word(tokens):
         return False
     bare = [_bare(t) or t for t in tokens]
-    if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and _not_a_word(tokens[0]):
+    if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and not_a_word(tokens[0]):
         return True  # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS")
     return all(3 <= len(t) <= 6 for t in bare[:-1])
 
@@ -145,7 +151,7 @@ def _bare(token: str) -> str:
     return regex.sub(r"^\W+|\W+$", "", token)
 
 
-def _not_a_word(token: str) -> bool:
+def not_a_word(token: str) -> bool:
     """A short token no sentence has: it holds a figure or a key's symbol, or a capital after a letter."""
     bare = _bare(token)
     return any(c in "/!?*+=-" for c in token) or not bare.isalpha() or (len(bare) == 2 and bare[1].isupper())
@@ -163,6 +169,19 @@ def check_key(text: str) -> Checked:
     if KEY_RE.match(raw) and looks_random(raw):
         return Checked(raw, True)
     return Checked(None, False)
+
+
+def join_wrapped(head: str, tail: str) -> tuple[str | None, int | None]:
+    """A key printed across two lines (``extract.wrapped_tail``), joined; and where a hyphen that
+    ended its first line stood, or None.  Such a hyphen is taken for one the line break added (no
+    part of the key, but a key may hold one: the caller flags it).  (None, None) when the joined
+    text is no key."""
+    tail = tail.rstrip(".,;:")
+    hyphen = head.endswith("-") and len(head) > 1
+    joined = check_key((head[:-1] if hyphen else head) + tail)
+    if not joined.valid:
+        return None, None
+    return joined.value, (len(head) - 1 if hyphen else None)
 
 
 def is_nhs_number(digits: str) -> bool:
