@@ -26,14 +26,17 @@ SMEAR = 1.8
 #: More runs than this is no letter (a letter page has 30-60): noise or a picture, left to the
 #: whole-page read and its time limit rather than read run by run.
 MAX_RUNS = 200
+#: The narrowest run kept to stand under a key's start (its rest, wrapped), in text heights.
+SHORT_RUN = 0.5
 #: Fewer runs than this is a close-up of the codes, which Tesseract reads whole faster than the look.
 MIN_RUNS = 12
 
 
-def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
+def line_starts(flat: np.ndarray, text_h: float, min_width: float = 1.5) -> list[Box]:
     """Boxes of the runs of text on a light-evened page: letters and words smeared together
     along the line, split where a gap is wider than ~2 text heights (a table's columns).  Rules
-    and box outlines are taken out first, or a label in a box would join the box."""
+    and box outlines are taken out first, or a label in a box would join the box.  Runs narrower
+    than ``min_width`` text heights are left out (a word of two letters is no label)."""
     inv = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     k = max(3, round(text_h))
     # Ink taller than a line of text or longer than a few words is a rule, a box's outline (also
@@ -48,7 +51,7 @@ def line_starts(flat: np.ndarray, text_h: float) -> list[Box]:
     n, _, stats, _ = cv2.connectedComponentsWithStats(smeared)
     runs = []
     for x, y, w, h, _area in stats[1:n]:
-        if 0.5 * text_h <= h <= 3 * text_h and w >= 1.5 * text_h:
+        if 0.5 * text_h <= h <= 3 * text_h and w >= min_width * text_h:
             runs.append(Box(float(x), float(y), float(x + w), float(y + h)))
     return runs
 
@@ -74,10 +77,12 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
-def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float) -> Box:
+def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float, field: str,
+                  short: Sequence[Box] = ()) -> Box:
     """Run ``i`` (where ``label`` was read) with what may hold its value: the runs to its right
     on the same line (the rest of a table row) or, for a label alone on its line, the first run
-    under it (a value printed below its label)."""
+    under it (a value printed below its label); for a key's label, also a run (of ``runs`` or the
+    ``short`` ones: a key's rest may be two letters) under the value's start on the next line."""
     lab = runs[i]
     region = lab
     row = [r for r in runs if r.x0 > lab.x0 and _overlap(r.y0, r.y1, lab.y0, lab.y1) > 0.5 * min(r.h, lab.h)]
@@ -87,6 +92,13 @@ def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float) -> Box
              and _overlap(r.x0, r.x1, lab.x0, lab.x1) > 0]
     if below and not row and lab.x1 < label.x1 + 2 * text_h:
         region = region.union(min(below, key=lambda r: r.y0))
+    if field == "linkage_key":
+        # A key wrapped in a narrow cell goes on under its own start (``extract.wrapped_tail``).
+        starts = [v.x0 for v in row] or [lab.x0 + 2 * text_h]  # the value in the label's run: past its start
+        for r in [*runs, *short]:
+            if lab.y1 - 0.2 * lab.h < r.y0 < lab.y1 + 1.5 * text_h and \
+                    (any(abs(r.x0 - x) < text_h for x in starts) or (not row and starts[0] < r.x0 < lab.x1)):
+                region = region.union(r)
     pad = 0.5 * text_h
     return Box(region.x0 - pad, region.y0 - pad, region.x1 + pad, region.y1 + pad)
 
@@ -95,7 +107,8 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     """The parts of the page around the code labels the recogniser (a KeyRecognizer) reads at
     the start of its lines and cells, each with where its value may be; empty unless it sees a
     label of every field in ``wanted``."""
-    runs = line_starts(flat, text_h)
+    every = line_starts(flat, text_h, SHORT_RUN)
+    runs = [r for r in every if r.w >= 1.5 * text_h]
     if len(runs) < MIN_RUNS or len(runs) > MAX_RUNS:
         return []
     crops, lefts = [], []
@@ -111,7 +124,8 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]
     if not wanted <= {lab.field for lab in labels}:
         return []
-    return _merged([_value_region(runs, lab.words[0].line, lab.box, text_h) for lab in labels])
+    short = [r for r in every if r.w < 1.5 * text_h]
+    return _merged([_value_region(runs, lab.words[0].line, lab.box, text_h, lab.field, short) for lab in labels])
 
 
 def _merged(boxes: Sequence[Box]) -> list[Box]:

@@ -21,7 +21,17 @@ from .errors import ScanTimeout
 from .extract import Candidate, best_candidates
 from .label_lines import label_regions
 from .load import LoadedImage
-from .models import FIELD_NAMES, CodeField, Quality, ScanResult, StageTimings
+from .models import (
+    FIELD_NAMES,
+    MAY_CONTINUE_WARNING,
+    WRAPPED_WARNING,
+    CodeField,
+    Quality,
+    ScanResult,
+    StageTimings,
+    drop_char,
+    mark_wrapped,
+)
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
 from .page import (
     LIGHT_TEXT_MAYBE,
@@ -499,13 +509,33 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
         if cand is None:
             fields[fname] = CodeField()
             continue
-        cf, crop = read_value(fname, page.image, cand.box, total_scale, cand.text, engine,
-                              recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values)
+        # A key wrapped onto the next line (``extract.wrapped_tail``) is read as one line with its rest.
+        joined = bool(cand.tail) and cand.tail_sure
+        rest = cand.tail_text()
+        hyphen = joined and cand.text.endswith("-")
+        cf, crop = read_value(fname, page.image, cand.box, total_scale,
+                              cand.text.removesuffix("-") + rest if joined else cand.text, engine,
+                              recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
+                              rest=cand.tail_box() if joined else None, drop_hyphen=hyphen)
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":
                 cf.needs_review = True
                 cf.confidence = min(cf.confidence, 0.5)
+            at = len(cf.value) - len(rest)  # where the rest begins, the hyphen cut off
+            near = [i for i in (at - 1, at, at - 2, at + 1) if 0 <= i < len(cf.value) and cf.value[i] == "-"]
+            if joined and near:
+                # A hyphen the crop still held (not cut off as a dash: blurred or touching, or
+                # OCR did not read it at the first line's end) stands just before the rest.
+                drop_char(cf, near[0])
+                at, hyphen = near[0], True
+            if cand.tail:
+                mark_wrapped(cf, min(max(0, at), len(cf.value) - 1) if hyphen else None)
+                warnings.append(WRAPPED_WARNING if joined else MAY_CONTINUE_WARNING)
+            elif fname == "linkage_key" and cf.value.endswith("-"):
+                # A key ending in a hyphen most likely goes on where its rest was not seen.
+                mark_wrapped(cf)
+                warnings.append(MAY_CONTINUE_WARNING)
         fields[fname] = cf
         crops[fname] = crop
     clock.lap("extract")

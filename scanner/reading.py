@@ -594,11 +594,55 @@ def _look_alikes(ch: str) -> list[str]:
     return []
 
 
+def _ink_span(grey: np.ndarray) -> tuple[int, int]:
+    """The first and last column of a line crop's ink (Otsu), or the whole width if none."""
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    cols = np.flatnonzero(ink.sum(axis=0) > 0)
+    return (int(cols[0]), int(cols[-1])) if cols.size and cols.size < grey.shape[1] else (0, grey.shape[1] - 1)
+
+
+def _without_final_hyphen(grey: np.ndarray) -> np.ndarray:
+    """The line crop cut before its last glyph when that is a hyphen: a short, wide dash in the
+    middle of the line's height."""
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 3:
+        return grey
+    tall = np.median([stats[i, cv2.CC_STAT_HEIGHT] for i in range(1, n)])
+    last = max(range(1, n), key=lambda i: stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH])
+    x, y, w, h, _ = stats[last]
+    if h <= 0.35 * tall and w >= 1.2 * h and 0.25 * grey.shape[0] < y + h / 2 < 0.75 * grey.shape[0]:
+        return grey[:, :x]
+    return grey
+
+
+def stitched(head: np.ndarray, tail: np.ndarray, drop_hyphen: bool) -> np.ndarray:
+    """A key printed across two lines as one line to read: the rest's crop scaled to the first
+    line's height and set after it a letter's gap away (a hyphen that ended the first line,
+    the line break's, cut off first: ``validate.join_wrapped``)."""
+    head, tail = (cv2.cvtColor(c, cv2.COLOR_BGR2GRAY) if c.ndim == 3 else c for c in (head, tail))
+    if drop_hyphen:
+        head = _without_final_hyphen(head)
+    if not tail.size or not head.size:
+        return head
+    h = head.shape[0]
+    tail = cv2.resize(tail, (max(1, round(tail.shape[1] * h / tail.shape[0])), h),
+                      interpolation=cv2.INTER_AREA if tail.shape[0] > h else cv2.INTER_LINEAR)
+    gap = max(1, round(0.12 * h))
+    head = head[:, :min(head.shape[1], _ink_span(head)[1] + 1 + gap)]
+    tail = tail[:, max(0, _ink_span(tail)[0] - gap):]
+    return np.ascontiguousarray(np.hstack([head, tail]))
+
+
 def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
-               engine: OcrEngine, recognizer, tesseract: bool = True) -> tuple[CodeField, np.ndarray]:  # noqa: ANN001
+               engine: OcrEngine, recognizer, tesseract: bool = True,  # noqa: ANN001
+               rest: Box | None = None, drop_hyphen: bool = False) -> tuple[CodeField, np.ndarray]:
     """Read one value crop with every reader available and vote (``tesseract=False``: the
-    recogniser's reading alone, for the benchmark's comparison)."""
+    recogniser's reading alone, for the benchmark's comparison).  ``rest``: where a key wrapped
+    onto the next line goes on; both lines are read as one (``stitched``)."""
     crop = crop_value(page, box, scale)
+    if rest is not None:
+        crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
     page_text = "".join(ocr_text.split())
     settled = tesseract and fname != "linkage_key"
     # An ODS code or account ID the crop as cut reads surely as Tesseract's page reading has it

@@ -79,9 +79,9 @@ def test_a_page_of_noise_is_not_read_run_by_run(monkeypatch):
     runs = []
     real = label_lines.line_starts
 
-    def counted(flat, text_h):
-        runs.append(len(real(flat, text_h)))
-        return real(flat, text_h)
+    def counted(flat, text_h, min_width=1.5):
+        runs.append(len(real(flat, text_h)))  # the runs wide enough to be read
+        return real(flat, text_h, min_width)
 
     monkeypatch.setattr(label_lines, "line_starts", counted)
     batches = []
