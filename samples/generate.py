@@ -406,15 +406,33 @@ def value_font_for(sp: Spec, pg: Page, o: dict):
     return get_font(bold if sp.value_bold else reg, pg.px(o["value_pt"]))
 
 
-def panel_rows(o: dict) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in o["rows"]]
+def wrapped_value(shown: str, seed: int) -> tuple[str, str]:
+    """A key broken across two lines as a narrow table cell or a hyphenating word processor
+    breaks it: its last 2-6 characters on the next line, with a hyphen added at the break half
+    the time (``--wrapped-keys``).  Drawn from its own seed: no other letter changes."""
+    r = random.Random(seed ^ 0x3A9B)
+    k = len(shown) - r.randint(2, 6)
+    while "-" in shown[k - 1:k + 1]:  # not at a hyphen of the key's own: that break is ambiguous
+        k -= 1
+    head, tail = shown[:k].rstrip(), shown[k:].lstrip()
+    return (head + "-" if r.random() < 0.5 else head), tail
+
+
+def panel_rows(o: dict) -> list[tuple[str, str | tuple[str, str]]]:
+    """The code rows as drawn: a wrapped key's value as its two lines."""
+    return [(r[0], wrapped_value(r[1], o["wrap"]) if r[2] == "key" and o.get("wrap") is not None else r[1])
+            for r in o["rows"]]
+
+
+def _parts(value) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
 
 
 def _grid(pg, x, y, rows, lf, vf, pad, col_gap, full_w=None, borders=True, fill=None,
           header=None, header_font=None, header_fill=None, outline=INK):
     """Two-column label/value grid.  Returns bottom y and bbox."""
     lw_ = max(text_w(lf, a) for a, _ in rows)
-    vw_ = max(text_w(vf, b) for _, b in rows)
+    vw_ = max(text_w(vf, part) for _, b in rows for part in _parts(b))
     colL = lw_ + 2 * pad + col_gap
     colR = vw_ + 2 * pad
     tw = colL + colR
@@ -423,8 +441,9 @@ def _grid(pg, x, y, rows, lf, vf, pad, col_gap, full_w=None, borders=True, fill=
         tw = full_w
     capv = cap_h(vf)
     row_h = int(max(vf.size, lf.size) * 1.15 + 2 * pad)
+    more = int(vf.size * 1.15)  # a wrapped value's next line
     n_head = 1 if header else 0
-    th = row_h * (len(rows) + n_head)
+    th = row_h * (len(rows) + n_head) + more * sum(len(_parts(b)) - 1 for _, b in rows)
     if fill:
         pg.d.rectangle([x, y, x + tw, y + th], fill=fill)
     yy = y
@@ -438,12 +457,14 @@ def _grid(pg, x, y, rows, lf, vf, pad, col_gap, full_w=None, borders=True, fill=
         yy += row_h
     for a, b in rows:
         base = yy + row_h / 2 + capv / 2
+        rh = row_h + more * (len(_parts(b)) - 1)
         pg.d.text((x + pad, base), a, font=lf, fill=INK, anchor="ls")
-        pg.d.text((x + colL + pad, base), b, font=vf, fill=INK, anchor="ls")
+        for j, part in enumerate(_parts(b)):
+            pg.d.text((x + colL + pad, base + j * more), part, font=vf, fill=INK, anchor="ls")
         if borders:
-            pg.d.rectangle([x, yy, x + colL, yy + row_h], outline=outline, width=pg.lw())
-            pg.d.rectangle([x + colL, yy, x + tw, yy + row_h], outline=outline, width=pg.lw())
-        yy += row_h
+            pg.d.rectangle([x, yy, x + colL, yy + rh], outline=outline, width=pg.lw())
+            pg.d.rectangle([x + colL, yy, x + tw, yy + rh], outline=outline, width=pg.lw())
+        yy += rh
     return y + th, (x, y, x + tw, y + th)
 
 
@@ -496,9 +517,10 @@ def draw_panel(pg: Page, sp: Spec, o: dict, x0, x1, y):
             base = yy + max(vf.size, lf.size) * 0.95
             pg.d.text((x0 + indent, base), a + ":", font=lf, fill=INK, anchor="ls")
             vx = x0 + indent + (tab if o["tabbed"] else text_w(lf, a + ": "))
-            pg.d.text((vx, base), b, font=vf, fill=INK, anchor="ls")
-            lines_bb_x1 = max(lines_bb_x1, vx + text_w(vf, b))
-            yy += step
+            for j, part in enumerate(_parts(b)):  # a wrapped key's rest hangs under its start
+                pg.d.text((vx, base + j * vf.size * 1.2), part, font=vf, fill=INK, anchor="ls")
+                lines_bb_x1 = max(lines_bb_x1, vx + text_w(vf, part))
+            yy += step + vf.size * 1.2 * (len(_parts(b)) - 1)
         return yy, (x0, y, lines_bb_x1, yy)
     if lay == "stacked":
         sf = get_font(reg, pg.px(max(7.5, o["body_pt"] - 2.5)))
@@ -546,6 +568,8 @@ def draw_panel(pg: Page, sp: Spec, o: dict, x0, x1, y):
     raise ValueError(lay)
 
 
+#: Layouts whose key may be printed wrapped across two lines (``wrapped_value``).
+WRAPPABLE = ("table", "shaded", "lines", "vision", "tpp")
 #: Grounds for a reversed-out panel (``--reversed-panels``): NHS blue, near-black, dark green.
 REVERSED_GROUNDS = [(0, 94, 184), (30, 30, 34), (0, 100, 70)]
 
@@ -1268,6 +1292,18 @@ def build_specs(seed: int) -> list[Spec]:
             sp.opts.update(dpi=200, grey=False, fmt="jpg", sideways=None, bilevel=False)
         sp.opts["reversed"] = ground
         specs.append(sp)
+    # Keys broken across two lines (a narrow cell), appended after the rest for the same reason.
+    for capture, number, layout in (("clean", 12, "table"), ("scan", 14, "lines"), ("photo", 28, "table")):
+        sp = Spec(idx=len(specs), name=f"{capture}_{number:03d}", capture=capture, layout=layout,
+                  font=TEXT_FONT_ORDER[(k + font_off) % len(TEXT_FONT_ORDER)], seed=master.randrange(2 ** 31))
+        k += 1
+        if capture == "photo":
+            photo_opts(sp, 0)
+        else:
+            sp.opts.update(dpi=200, grey=capture == "scan", fmt="jpg" if capture == "scan" else "png",
+                           sideways=None, bilevel=False)
+        sp.opts["wrap"] = sp.seed
+        specs.append(sp)
     # per-letter content (deterministic per spec)
     for sp in specs:
         r = random.Random(sp.seed)
@@ -1445,6 +1481,9 @@ def generate_one(sp: Spec, out_dir: str) -> dict:
             layout_note.append("decoy Patient ID + registration token")
         if o.get("reversed"):
             layout_note.append("panel reversed out (light on dark)")
+        if o.get("wrap") is not None:
+            head = wrapped_value(next(r[1] for r in o["rows"] if r[2] == "key"), o["wrap"])[0]
+            layout_note.append("key wrapped across two lines" + (" after a hyphen" if head.endswith("-") else ""))
     rec = {
         "file": f"images/{fname}",
         "capture": sp.capture,
@@ -1489,6 +1528,10 @@ def main(argv=None) -> int:
     ap.add_argument("--reversed-panels", action="store_true",
                     help="print every shaded code panel and stacked code box reversed out (light type on "
                          "a dark ground); draws no random numbers, so every other letter is as without it")
+    ap.add_argument("--wrapped-keys", action="store_true",
+                    help="break every key printed in a table, a shaded panel or a list across two lines "
+                         "(a narrow cell; a hyphen at the break half the time); draws no random numbers from "
+                         "the letters' own, so every other letter is as without it")
     args = ap.parse_args(argv)
     check_fonts()
     t0 = time.time()
@@ -1497,6 +1540,10 @@ def main(argv=None) -> int:
         for sp in specs:
             if sp.layout in ("shaded", "stacked"):
                 sp.opts["reversed"] = REVERSED_GROUNDS[sp.idx % len(REVERSED_GROUNDS)]
+    if args.wrapped_keys:
+        for sp in specs:
+            if sp.layout in WRAPPABLE and sp.capture != "nocodes":
+                sp.opts["wrap"] = sp.seed
     img_dir = os.path.join(args.out, "images")
     if args.only:
         want = set(args.only.split(","))

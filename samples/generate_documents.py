@@ -510,7 +510,87 @@ def build(out: str, seed: int) -> list[dict]:
         im.save(buf, "PNG")
         save(f"screenshot_{n:03d}.png", buf.getvalue(), "screenshot-dark", le.codes,
              f"phone screenshot of the email in a dark-mode mail app ({font}, {style}), light text on a dark ground")
+
+    # Keys broken across two lines, appended last so that every document above is as it was.
+    le = make_letter(r, "table")
+    head, tail = _split_key(le.key_shown, r)
+    save("text_012.pdf", pdf_bytes([wrapped_cell_page(le, head, tail)]), "pdf-text", le.codes,
+         "text layer, table with a narrow value column: the key wrapped in its cell"
+         + (" after a hyphen" if head.endswith("-") else ""))
+    le = make_letter(r, "lines")
+    head, tail = _split_key(le.key_shown.replace(" ", ""), r, hyphen=True)
+    save("text_013.pdf", pdf_bytes([wrapped_paragraph_page(le, head, tail)]), "pdf-text", le.codes,
+         "text layer, codes in a paragraph: the key hyphenated at the line's end")
+    le = make_letter(r, "lines")
+    head, tail = _split_key(le.key_shown.replace(" ", ""), r, hyphen=True)
+    save("letter_004.txt", wrapped_text(le, head, tail).encode("utf-8"), "text", le.codes,
+         "text copied from a word processor: paragraphs wrapped, the key hyphenated at a line's end")
     return recs
+
+
+def _split_key(shown: str, r: random.Random, hyphen: bool | None = None) -> tuple[str, str]:
+    """A printed key broken for a line's end: its last 2-6 characters go to the next line, after a
+    hyphen (a word processor's) when ``hyphen``, or half the time when None."""
+    k = len(shown) - r.randint(2, 6)
+    while "-" in shown[k - 1:k + 1]:  # not at a hyphen of the key's own: that break is ambiguous
+        k -= 1
+    head, tail = shown[:k].rstrip(), shown[k:].lstrip()
+    if hyphen or (hyphen is None and r.random() < 0.5):
+        head += "-"
+    return head, tail
+
+
+def _drop_code_lines(pg: PdfPage, le: Letter) -> float:
+    """Take the 'lines' page's code lines out; where the first stood."""
+    codes = [t for t in pg.texts if any(t.s.startswith(f"{lab}:") for lab, _ in le.rows)]
+    pg.texts = [t for t in pg.texts if t not in codes]
+    return min(t.y for t in codes)
+
+
+def wrapped_cell_page(le: Letter, head: str, tail: str) -> PdfPage:
+    """The letter's code table with a value column too narrow for the key: it goes on under its start."""
+    pg = letter_pdf_page(le, random.Random(0), "lines")
+    y, left = _drop_code_lines(pg, le), 72.0
+    below = [t for t in pg.texts if t.y > y]
+    for t in below:  # room for the table's taller rows and the key's second line
+        t.y += 16
+    for lab, val in le.rows:
+        lines = [head, tail] if val == le.key_shown else [val]
+        pg.texts.append(Text(left + 8, y, f"{lab}:", 11, "F2"))
+        for j, part in enumerate(lines):
+            pg.texts.append(Text(left + 200, y + 15 * j, part, 12, "F1"))
+        pg.rects.append((left, y - 13, 300, 19 + 15 * (len(lines) - 1)))
+        y += 19 + 15 * (len(lines) - 1)
+    return pg
+
+
+def wrapped_paragraph_page(le: Letter, head: str, tail: str) -> PdfPage:
+    """The codes given in a paragraph whose key a word processor hyphenated at the line's end."""
+    pg = letter_pdf_page(le, random.Random(0), "lines")
+    y = _drop_code_lines(pg, le)
+    lines = wrapped_text(le, head, tail, codes_only=True).splitlines()
+    for t in pg.texts:
+        if t.y > y:
+            t.y += 14 * len(lines) - 17 * len(le.rows)
+    for ln in lines:
+        pg.texts.append(Text(72.0, y, ln, 10.5, "F3"))
+        y += 14
+    return pg
+
+
+def wrapped_text(le: Letter, head: str, tail: str, codes_only: bool = False) -> str:
+    """The letter's text wrapped to a column, its key hyphenated so that it fills its line."""
+    k, o, a = le.labels
+    codes = le.codes or {}
+    before = f"To link an app to your record, use your {k}, which is"
+    after = f"{tail}, with your practice's {o} {codes['ods_code']} and your {a} {codes['account_id']}."
+    width = len(before) + 1 + len(head)
+    lines = [f"{before} {head}"] + textwrap.wrap(after, width)
+    if codes_only:
+        return "\n".join(lines) + "\n"
+    body = [ln for p in _body_before(le) for ln in (textwrap.wrap(p, width) or [""])]
+    end = [ln for p in _body_after(le) for ln in (textwrap.wrap(p, width) or [""])]
+    return "\n".join(body + lines + end) + "\n"
 
 
 def dark_mode_screenshot(le: Letter, r: random.Random, body: str, font: str):

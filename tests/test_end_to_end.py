@@ -215,3 +215,29 @@ def test_reversed_out_panels_are_found_where_the_codes_are():
             panel = result_for(s).panel
             x, y = (sum(p[0] for p in panel) / 4 / loaded.scale, sum(p[1] for p in panel) / 4 / loaded.scale)
             assert mask[int(y), int(x)], s["file"]
+
+
+WRAPPED = [s for s in LABELS if "key wrapped across two lines" in s["notes"]]
+
+
+def test_a_key_wrapped_across_two_lines_is_read_whole(monkeypatch):
+    # Three samples print the key in a cell too narrow for it: its last characters go on under its
+    # start, after a hyphen in two of them. The key is read as one line with its rest, the hyphen
+    # left out but offered as the other reading, and flagged for a person to check; without the
+    # join, each key came out cut short.
+    import scanner.extract as extract
+    from scanner.models import WRAPPED_WARNING
+
+    assert [s["capture"] for s in WRAPPED] == ["clean", "scan", "photo"]
+    for s in WRAPPED:
+        r = result_for(s)
+        key = r.linkage_key
+        assert [r.field(f).value for f in FIELD_NAMES] == [s[f] for f in FIELD_NAMES], s["file"]
+        assert key.needs_review and WRAPPED_WARNING in r.warnings, s["file"]
+        if "after a hyphen" in s["notes"]:
+            assert any(len(u.alternatives) > 1 and u.alternatives[-1] == "-" + key.value[u.index]
+                       for u in key.uncertain), s["file"]
+    monkeypatch.setattr(extract, "wrapped_tail", lambda vw, words, label_words: ((), False))
+    for s in WRAPPED:
+        cut = scan(SAMPLES / s["file"]).linkage_key.value
+        assert cut is None or len(cut) < len(s["linkage_key"]), s["file"]
