@@ -513,9 +513,10 @@ def _next_line(last: Word, words: list[Word], h: float) -> list[Word]:
 
 
 def _ends_line(last: Word, words: list[Word], h: float, skip: list[Word] | tuple[Word, ...] = ()) -> bool:
-    """Nothing stands after ``last`` on its line (but the words in ``skip``)."""
+    """Nothing stands after ``last`` on its line (but the words in ``skip``, and a cell's rule or
+    border that OCR read as a word: no letter or figure in it, or taller than text)."""
     return not any(w.box.x0 > last.box.x1 - 1 and w not in skip and w is not last and _on_line_of(w, last, h)
-                   for w in words)
+                   and _SPLIT.search(w.text) and w.box.h < TALLEST_VALUE * h for w in words)
 
 
 def _line_start(last: Word, words: list[Word], h: float) -> float:
@@ -618,6 +619,8 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
     column = [w for w in words if abs(w.box.cy - last.box.cy) < WRAP_LINES * h and w.box.x0 >= line_x - h]
     paragraph = at_line_start and max(w.box.x1 for w in column) <= last.box.x1 + WRAP_ALIGN * h and \
         (hyphen or not_a_word(text))
+    if not paragraph and not hyphen and not looks_random(text):
+        return none  # a word starting the next line ("No", "Please") is no rest worth a doubt
     return tuple(strict), paragraph
 
 
