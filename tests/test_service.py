@@ -36,7 +36,7 @@ from .conftest import SAMPLES, load_labels
 LABELS = load_labels()
 MAX_BYTES = 3 * 1024 * 1024
 UPLOAD_TIMEOUT = 3.0
-#: A few samples for parity in CI (all 67: `linkage-scanner loadtest --phases parity`).
+#: A few samples for parity in CI (all 70: `linkage-scanner loadtest --phases parity`).
 PARITY = ["images/photo_001.jpg", "images/scan_006.jpg", "images/nocodes_001.png"]
 #: A slow scan (a letter without codes, read every way round and whole: ~1.2 s on one core), for the
 #: tests that need a request still running.
