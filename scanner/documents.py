@@ -36,16 +36,14 @@ from .extract import Candidate, find_labels, label_candidates, looks_random, pat
 from .load import Frames, Limits, LoadedImage, decode_text, describe, detect
 from .models import (
     FIELD_NAMES,
-    MAY_CONTINUE_WARNING,
-    WRAPPED_WARNING,
     CodeField,
     ScanResult,
     StageTimings,
     UncertainChar,
-    mark_wrapped,
+    wrap_warning,
 )
 from .ocr import Box, Word
-from .validate import FILLER_WORDS, PROSE_WORDS, check_account, check_key, check_ods, join_wrapped
+from .validate import EDGE_PUNCT, FILLER_WORDS, PROSE_WORDS, check_account, check_key, check_ods, join_wrapped
 
 log = logging.getLogger("scanner")
 
@@ -93,14 +91,13 @@ def words_from_lines(lines: list[str]) -> list[Word]:
     return words
 
 
-_EDGE = "\"'“”‘’«»()[]<>.,;:"
 
 
 def _tokens(cand: Candidate) -> list[str]:
     """The words after a label, without quotes and brackets, up to the end of the sentence."""
     toks: list[str] = []
     for w in cand.words:
-        t = w.text.strip(_EDGE)
+        t = w.text.strip(EDGE_PUNCT)
         if t and t not in ("-", "–", "—"):
             toks.append(t)
         if w.text.rstrip("\"'”’)").endswith((".", ",", ";")) and toks:
@@ -157,19 +154,17 @@ def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
     value: str | None = None
     repaired: list[tuple[int, list[str]]] = []
     ambiguous = False
-    wrapped: tuple[int | None] | None = None  # (where a hyphen was left out,) for a key joined from two lines
-    note: str | None = None
+    joined_key = may_go_on = False  # a key joined from two lines; one whose rest may be at the next line's start
+    hyphen_at: int | None = None  # where a hyphen at a joined key's line break was left out
     if fname == "linkage_key":
         value, ambiguous = _key_from(toks)
         if cand.tail and toks and (value is None or value.endswith(toks[-1])):
             # The key runs to its line's end and on at the next line's start (``wrapped_tail``).
-            joined, hyphen_at = join_wrapped(value or toks[-1], cand.tail_text())
+            joined, at = join_wrapped(value or toks[-1], cand.tail_text())
             if joined is not None and cand.tail_sure:
-                value, wrapped = joined, (hyphen_at,)
-            elif joined is not None and value is not None:
-                note = MAY_CONTINUE_WARNING
-        if value is not None and value.endswith("-") and wrapped is None:
-            note = MAY_CONTINUE_WARNING  # a key ending in a hyphen most likely goes on somewhere
+                value, joined_key, hyphen_at = joined, True, at
+            else:
+                may_go_on = joined is not None and value is not None
     elif fname == "ods_code" and toks:
         ck = check_ods(toks[0])
         if not ck.valid and len(toks) > 1:
@@ -196,11 +191,7 @@ def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
         cf.needs_review, cf.confidence = True, min(cf.confidence, 0.6)
     if pattern:
         cf.needs_review, cf.confidence = True, min(cf.confidence, 0.5)
-    if wrapped is not None:
-        mark_wrapped(cf, wrapped[0])
-        note = WRAPPED_WARNING
-    elif note is not None:
-        mark_wrapped(cf)
+    note = wrap_warning(cf, joined_key, may_go_on, hyphen_at) if fname == "linkage_key" else None
     return cf, note
 
 

@@ -11,6 +11,7 @@ registration token...) are never taken.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,9 @@ from .models import FieldName
 from .ocr import Box, Word
 from .validate import (
     ACCOUNT_RE,
+    EDGE_PUNCT,
     FILLER_WORDS,
+    KEY_MAX,
     ODS_RE,
     PROSE_WORDS,
     check_account,
@@ -86,8 +89,8 @@ class Candidate:
     tail_sure: bool = False  # ... and surely: the key is read joined with it (else only flagged)
 
     def tail_text(self) -> str:
-        """The wrapped rest as read, groups joined, without a sentence's full stop or comma."""
-        return "".join(w.text for w in self.tail).rstrip(".,")
+        """The wrapped rest as read (``_run_text``)."""
+        return _run_text(self.tail)
 
     def tail_box(self) -> Box | None:
         if not self.tail:
@@ -473,9 +476,6 @@ def _run_in_start(box: Box, vw: list[Word], words: list[Word], label: Label, whe
     return box
 
 
-#: The longest linkage key (``validate.KEY_RE``); a key joined from two lines may be read up to two
-#: characters longer by OCR (a glyph read as two), the value readers then read it again.
-MAX_KEY = 16
 #: A key's rest wrapped onto the next line starts this close to where the key's own line (or cell)
 #: starts, in text heights.
 WRAP_ALIGN = 0.8
@@ -491,14 +491,19 @@ WRAP_CELL = 6.0
 _KEY_PART = regex.compile(r"[A-Za-z0-9/!?*+=\-$£|%&#@()\[\]{}]{1,15}")
 
 
+def _run_text(words: Sequence[Word]) -> str:
+    """Words read as one run of a key (groups joined), without a sentence's full stop or comma."""
+    return "".join(w.text for w in words).rstrip(".,")
+
+
 def _bare_word(text: str) -> str:
-    return text.strip("\"'“”‘’«»()[]<>.,;:").lower()
+    return text.strip(EDGE_PUNCT).lower()
 
 
 def _prose(text: str) -> bool:
     """A word of the sentences around the codes, written as a sentence writes it (`be`, `Be`; a
     key's `bE` is none)."""
-    bare = text.strip("\"'“”‘’«»()[]<>.,;:")
+    bare = text.strip(EDGE_PUNCT)
     return bare.lower() in PROSE_WORDS and (bare.islower() or bare.istitle())
 
 
@@ -591,7 +596,7 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
         return out
 
     def plausible(rest: list[Word]) -> bool:
-        text = "".join(w.text for w in rest).rstrip(".,")
+        text = _run_text(rest)
         # (an ODS code or account ID there, as printed, is the next row's code)
         return bool(_KEY_PART.fullmatch(text)) and not first.text.endswith(":") and not ODS_RE.fullmatch(text) \
             and not ACCOUNT_RE.fullmatch(text) and not any(_prose(w.text) for w in rest)
@@ -615,7 +620,7 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
         return tuple(loose), True
     # A wrapped paragraph: the key's line reaches the text's right edge (no line of the same
     # column a few lines around it reaches further), and the rest is nothing a sentence holds.
-    text = "".join(w.text for w in strict).rstrip(".,")
+    text = _run_text(strict)
     column = [w for w in words if abs(w.box.cy - last.box.cy) < WRAP_LINES * h and w.box.x0 >= line_x - h]
     paragraph = at_line_start and max(w.box.x1 for w in column) <= last.box.x1 + WRAP_ALIGN * h and \
         (hyphen or not_a_word(text))
@@ -659,8 +664,10 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             box = _run_in_start(_value_box(vw), vw, words, lab, where)
             tail, sure = wrapped_tail(vw, words, label_words) if lab.field == "linkage_key" else ((), False)
             valid = _validate(lab.field, text)
-            joined = "".join(text.split()).removesuffix("-") + "".join(w.text for w in tail).rstrip(".,")
-            if tail and (len(joined) > MAX_KEY + 2 or not _validate(lab.field, joined)):
+            joined = "".join(text.split()).removesuffix("-") + _run_text(tail)
+            # (OCR may read a joined key a character or two long, a glyph as two: the value readers
+            # read it again.)
+            if tail and (len(joined) > KEY_MAX + 2 or not _validate(lab.field, joined)):
                 tail = ()  # joined, no key
             if tail and sure and not valid:
                 valid = True  # the key's head alone was too short

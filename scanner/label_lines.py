@@ -26,13 +26,14 @@ SMEAR = 1.8
 #: More runs than this is no letter (a letter page has 30-60): noise or a picture, left to the
 #: whole-page read and its time limit rather than read run by run.
 MAX_RUNS = 200
-#: The narrowest run kept to stand under a key's start (its rest, wrapped), in text heights.
-SHORT_RUN = 0.5
+#: The narrowest run read for a label, and the narrowest kept to stand under a key's start (its
+#: rest, wrapped), in text heights.
+LABEL_RUN, SHORT_RUN = 1.5, 0.5
 #: Fewer runs than this is a close-up of the codes, which Tesseract reads whole faster than the look.
 MIN_RUNS = 12
 
 
-def line_starts(flat: np.ndarray, text_h: float, min_width: float = 1.5) -> list[Box]:
+def line_starts(flat: np.ndarray, text_h: float, min_width: float = LABEL_RUN) -> list[Box]:
     """Boxes of the runs of text on a light-evened page: letters and words smeared together
     along the line, split where a gap is wider than ~2 text heights (a table's columns).  Rules
     and box outlines are taken out first, or a label in a box would join the box.  Runs narrower
@@ -108,7 +109,7 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     the start of its lines and cells, each with where its value may be; empty unless it sees a
     label of every field in ``wanted``."""
     every = line_starts(flat, text_h, SHORT_RUN)
-    runs = [r for r in every if r.w >= 1.5 * text_h]
+    runs = [r for r in every if r.w >= LABEL_RUN * text_h]
     if len(runs) < MIN_RUNS or len(runs) > MAX_RUNS:
         return []
     crops, lefts = [], []
@@ -124,7 +125,7 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]
     if not wanted <= {lab.field for lab in labels}:
         return []
-    short = [r for r in every if r.w < 1.5 * text_h]
+    short = [r for r in every if r.w < LABEL_RUN * text_h]
     return _merged([_value_region(runs, lab.words[0].line, lab.box, text_h, lab.field, short) for lab in labels])
 
 

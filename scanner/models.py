@@ -77,6 +77,21 @@ def drop_char(cf: CodeField, index: int) -> None:
                     for u in cf.uncertain if u.index != index]
 
 
+def wrap_warning(cf: CodeField, joined: bool, may_go_on: bool, hyphen_at: int | None = None) -> str | None:
+    """The warning for a key printed across two lines, its flag set (``mark_wrapped``): joined
+    from two lines; or not joined, where the next line's start may be its rest or the key ends in
+    a hyphen (most likely the line break's: the rest went unseen).  None for any other key."""
+    if cf.value is None:
+        return None
+    if joined:
+        mark_wrapped(cf, hyphen_at)
+        return WRAPPED_WARNING
+    if may_go_on or cf.value.endswith("-"):
+        mark_wrapped(cf)
+        return MAY_CONTINUE_WARNING
+    return None
+
+
 def mark_wrapped(cf: CodeField, hyphen_at: int | None = None) -> None:
     """A key joined from two lines (``validate.join_wrapped``), or one that may go on at the next
     line's start, is for a person to check; where a hyphen ended its first line and was left out,

@@ -23,14 +23,12 @@ from .label_lines import label_regions
 from .load import LoadedImage
 from .models import (
     FIELD_NAMES,
-    MAY_CONTINUE_WARNING,
-    WRAPPED_WARNING,
     CodeField,
     Quality,
     ScanResult,
     StageTimings,
     drop_char,
-    mark_wrapped,
+    wrap_warning,
 )
 from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
 from .page import (
@@ -430,6 +428,21 @@ def _found_on_dark(result: ScanResult, loaded: LoadedImage) -> bool:
     return float(np.median(box)) < max(REVERSED_DARK_LEVELS) * paper
 
 
+def _wrapped_key(cf: CodeField, joined: bool, tail: bool, rest: str, hyphen: bool) -> str | None:
+    """Flag a key read with its rest from the next line (``joined``), or whose rest may be there
+    (``tail``), and say so (``models.wrap_warning``).  A hyphen the joined crop still held (not cut
+    off as a dash: blurred or touching, or OCR did not read it at the first line's end) stands just
+    before the rest: taken out, and offered as the other reading."""
+    at = len(cf.value or "") - len(rest)  # where the rest begins, the hyphen cut off
+    if joined and cf.value:
+        near = [i for i in (at - 1, at, at - 2, at + 1) if 0 <= i < len(cf.value) and cf.value[i] == "-"]
+        if near:
+            drop_char(cf, near[0])
+            at, hyphen = near[0], True
+    hyphen_at = min(max(0, at), len(cf.value or "") - 1) if hyphen else None
+    return wrap_warning(cf, joined, tail and not joined, hyphen_at)
+
+
 def _more_codes(result: ScanResult) -> tuple[int, int, float]:
     """What makes one reading of a picture better than another: codes found, then codes needing
     no review, then their confidence."""
@@ -522,20 +535,8 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
             if cand.found_by == "pattern":
                 cf.needs_review = True
                 cf.confidence = min(cf.confidence, 0.5)
-            at = len(cf.value) - len(rest)  # where the rest begins, the hyphen cut off
-            near = [i for i in (at - 1, at, at - 2, at + 1) if 0 <= i < len(cf.value) and cf.value[i] == "-"]
-            if joined and near:
-                # A hyphen the crop still held (not cut off as a dash: blurred or touching, or
-                # OCR did not read it at the first line's end) stands just before the rest.
-                drop_char(cf, near[0])
-                at, hyphen = near[0], True
-            if cand.tail:
-                mark_wrapped(cf, min(max(0, at), len(cf.value) - 1) if hyphen else None)
-                warnings.append(WRAPPED_WARNING if joined else MAY_CONTINUE_WARNING)
-            elif fname == "linkage_key" and cf.value.endswith("-"):
-                # A key ending in a hyphen most likely goes on where its rest was not seen.
-                mark_wrapped(cf)
-                warnings.append(MAY_CONTINUE_WARNING)
+            if fname == "linkage_key" and (note := _wrapped_key(cf, joined, bool(cand.tail), rest, hyphen)):
+                warnings.append(note)
         fields[fname] = cf
         crops[fname] = crop
     clock.lap("extract")

@@ -15,7 +15,11 @@ import regex
 ODS_RE = regex.compile(r"^(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})$")
 ACCOUNT_RE = regex.compile(r"^\d{6,15}$")
 KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/!?*+=-"
-KEY_RE = regex.compile(r"^[A-Za-z0-9/!?*+=\-]{6,16}$")
+#: The longest linkage key.
+KEY_MAX = 16
+KEY_RE = regex.compile(rf"^[A-Za-z0-9/!?*+=\-]{{6,{KEY_MAX}}}$")
+#: Quotes, brackets and a sentence's punctuation around a word (never part of a code).
+EDGE_PUNCT = "\"'“”‘’«»()[]<>.,;:"
 KEY_MIN, KEY_MAX = 6, 16
 
 #: What OCR confuses a digit with, seen from the letter side.
