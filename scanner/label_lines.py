@@ -29,6 +29,8 @@ MAX_RUNS = 200
 #: The narrowest run read for a label, and the narrowest kept to stand under a key's start (its
 #: rest, wrapped), in text heights.
 LABEL_RUN, SHORT_RUN = 1.5, 0.5
+#: A thin upright stroke taller than this many text heights is part of a rule, never a glyph.
+RULE_PIECE = 1.8
 #: Fewer runs than this is a close-up of the codes, which Tesseract reads whole faster than the look.
 MIN_RUNS = 12
 
@@ -43,7 +45,10 @@ def line_starts(flat: np.ndarray, text_h: float, min_width: float = LABEL_RUN) -
     # Ink taller than a line of text or longer than a few words is a rule, a box's outline (also
     # a rounded or photographed one) or a picture, never a label.
     n, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
-    big = (stats[:, cv2.CC_STAT_HEIGHT] > 2.5 * text_h) | (stats[:, cv2.CC_STAT_WIDTH] > 15 * text_h)
+    hs, ws = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    # (A piece of a box's side, cut off by the page's curl or a break in the print, is tall and thin:
+    # smeared to the line beside it, it made the line's run too tall to be one.)
+    big = (hs > 2.5 * text_h) | (ws > 15 * text_h) | ((hs > RULE_PIECE * text_h) & (ws * 3 < hs))
     big[0] = False
     inv[big[labels]] = 0
     del labels  # 4 bytes a pixel (20 MB on a photographed page): freed before the next labelling
