@@ -278,7 +278,7 @@ def _read_panels(page: Page, engine: OcrEngine, clock: _Clock, text_h: float | N
         # Some labels were in the panels: read the band of the page around them (side-by-side cells).
         # Not when the panels read like a page upside down: the caller checks the turn first, and
         # reads the whole page (the band and more) if it stays.
-        band = _band_around(words, (text_h or 20.0) * f, flat.shape[1])
+        band = _band_around([w.box for w in words], (text_h or 20.0) * f, flat.shape[1])
         words = _words_in(engine, flat, band, PSM_SPARSE, 900)
         chosen = _merge(chosen, best_candidates(words)[0])
     clock.lap("ocr")
@@ -294,11 +294,11 @@ def _erase_rules_in(img: np.ndarray, region: Box, text_h: float) -> None:
         img[y0:y1, x0:x1] = erase_rules(img[y0:y1, x0:x1], text_h)
 
 
-def _band_around(words: list[Word], text_h: float, width: int) -> Box | None:
-    """The full-width band from 5 text lines above the first word to 5 below the last."""
-    if not words:
+def _band_around(boxes: list[Box], text_h: float, width: int) -> Box | None:
+    """The full-width band from 5 text lines above the first box to 5 below the last."""
+    if not boxes:
         return None
-    return Box(0, min(w.box.y0 for w in words) - 5 * text_h, width, max(w.box.y1 for w in words) + 5 * text_h)
+    return Box(0, min(b.y0 for b in boxes) - 5 * text_h, width, max(b.y1 for b in boxes) + 5 * text_h)
 
 
 def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=None) -> _PageRead:  # noqa: ANN001
@@ -309,18 +309,25 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
     chosen, warnings = read.chosen, list(read.warnings)
     if read.panels:
         warnings.append("No complete code panel found; the whole page was read.")
+    rows: list[Box] = []
     if recognizer is not None and read.text_h:
         missing = {f for f in FIELD_NAMES if not _settled(chosen.get(f))}
         rows = label_regions(read.flat, read.text_h * read.scale, recognizer, missing)
-        words = [w for i, row in enumerate(rows) for w in _words_in(engine, read.flat, row, PSM_AUTO, 10000 * (i + 1))]
-        quick = _merge(chosen, best_candidates(words)[0]) if words else chosen
-        if all(_settled(quick.get(f), _HAS_DIGITS) for f in FIELD_NAMES):
-            # Every code beside its label, each with figures in it even where Tesseract's reading
-            # fails the format (the value readers read the crop again): on the samples' and seeds
-            # 4242/777's photos, the page read whole gave the same candidates on 4 of 5 such pages
-            # (on the fifth the same final value, flagged).
-            clock.lap("ocr")
-            return replace(read, chosen=quick, warnings=warnings, whole_read=True)
+        quick = chosen
+        # The rows as a block first; as sparse text too where its layout analysis lost a label
+        # (a faint grey label beside a bold value was dropped so).
+        for psm in (PSM_AUTO, PSM_SPARSE) if rows else ():
+            if psm == PSM_SPARSE and all(_settled(quick.get(f), 0.0) for f in FIELD_NAMES):
+                break  # every label seen: the block's reading stands (or the whole page is read)
+            words = [w for i, row in enumerate(rows) for w in _words_in(engine, read.flat, row, psm, 10000 * (i + 1))]
+            quick = _merge(quick, best_candidates(words)[0])
+            if all(_settled(quick.get(f), _HAS_DIGITS) for f in FIELD_NAMES):
+                # Every code beside its label, each with figures in it even where Tesseract's reading
+                # fails the format (the value readers read the crop again): on the samples' and seeds
+                # 4242/777's photos, the page read whole gave the same candidates on 4 of 5 such pages
+                # (on the fifth the same final value, flagged).
+                clock.lap("ocr")
+                return replace(read, chosen=quick, warnings=warnings, whole_read=True)
     band: Box | None = None
     for psm in (PSM_AUTO, PSM_SPARSE):
         found, labels = best_candidates(_words_in(engine, read.flat, band, psm, 0))
@@ -330,9 +337,10 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         # The sparse pass (for table cells the layout analysis merged) need only read the band
         # of the page around the code labels the first pass saw; when it saw none, the sparse
         # pass over the whole page found none either (60 such pages of 5 seeds' 320 pictures
-        # and the samples: no candidate added, 0.3 s each).
-        band = _band_around([w for lab in labels if lab.field != "other" for w in lab.words],
-                            (read.text_h or 20.0) * read.scale, read.flat.shape[1])
+        # and the samples: no candidate added, 0.3 s each) - unless the recogniser saw the labels
+        # start their rows: then around those.
+        seen = [w.box for lab in labels if lab.field != "other" for w in lab.words] or rows
+        band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1])
         if band is None:
             break
     clock.lap("ocr")
