@@ -60,6 +60,8 @@ ROUND_REFS = set("CDGQHNU")
 WIDE_ROUND = 1.2
 #: Two groups of `0`/`O` candidates this far apart in width, each level within itself, name each other.
 SPLIT_GAP, SPLIT_LEVEL = 1.15, 1.06
+#: A `0`/`O` at most this share of the flat capitals' width (less a pixel) is a zero (``_zero_by_narrowness``).
+NARROW_ZERO = 0.85
 #: Taller crops are measured at this height.
 MAX_HEIGHT_PX = 96
 #: Narrower figures than this are a few pixels wide: one pixel is 10 % of them.
@@ -482,7 +484,26 @@ def _zero_or_O_all(value: str, g: _Glyphs, heights: np.ndarray) -> dict[int, Ver
             del out[i]
         elif i not in out:
             out[i] = v
+    for i, v in _zero_by_narrowness(value, g.widths, heights, g.cut).items():
+        out.setdefault(i, v)
     return out
+
+
+def _zero_by_narrowness(value: str, widths: np.ndarray, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
+    """With no figure on the line to measure against, the flat capitals: a glyph read as `0` or
+    `O` that stands as tall as they do but is clearly narrower is a `0` (Courier's zero is 0.7
+    of its capitals' width, a proportional face's 0.75-0.85; an `O` is as wide as the capitals or
+    wider in every face, a short `o` is ruled out by its height).  One-sided: a zero as wide as the
+    capitals (DejaVu Sans Mono's) says nothing."""
+    idx = [i for i, c in enumerate(value) if c in "0O" and not cut[i]]
+    caps = [k for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]  # (M, W: wider than an O)
+    if not idx or len(caps) < 2:
+        return {}
+    cap_w, cap_h = float(np.median(widths[caps])), float(np.median(heights[caps]))
+    if cap_w < MIN_FIGURE_PX:
+        return {}
+    return {i: Verdict("0", "O", LOOK_ALIKE_ERROR) for i in idx
+            if widths[i] <= NARROW_ZERO * cap_w - 1.0 and heights[i] >= cap_h - _clear_gap(cap_h, 0.0)}
 
 
 def _case(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:

@@ -444,3 +444,28 @@ def test_round_capitals_and_figures_give_the_cap_height_where_flat_capitals_are_
         pytest.skip(f"{font} not installed")
     decided = _right_verdicts(font, FEW_FLAT_KEYS, "lI", lambda v: "l" in v.rules_out or "I" in v.rules_out)
     assert decided >= floor, f"only {decided} verdicts in {font}"
+
+
+
+# Capitals but no figure (2-9) to measure a zero against: only the capitals' width.
+# Each key twice, all its round glyphs zeros or all Os (no zero beside an O to split by width).
+NO_FIGURE_KEYS = [k.replace("_", c) for k in ("HE_KTPRB_Z", "F_NREKDTH_", "K_TBHEUR_P", "ZD_EHKPT_N") for c in "0O"]
+
+
+# Courier's zero is 0.7 of its capitals' width: named (none was before ``_zero_by_narrowness``); a
+# proportional face's zero is too near its capitals' width to be named often, and never wrongly.
+@pytest.mark.parametrize("font, floor", [("NimbusMonoPS-Regular.otf", 20), ("texgyrecursor-regular.otf", 20),
+                                         ("LiberationSans-Regular.ttf", 0), ("Carlito-Regular.ttf", 0),
+                                         ("NimbusSans-Regular.otf", 0), ("OpenSans-Regular.ttf", 0)])
+def test_a_zero_narrower_than_the_capitals_is_named_and_an_O_never(font, floor):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    zeros = 0
+    for seed, (cap, degrade) in enumerate(SETTINGS):
+        # Whether the recogniser read every round glyph as 0 or as O, no verdict rules the truth out.
+        for key, as_zero, as_o in _verdicts(font, cap, degrade, seed, NO_FIGURE_KEYS, "0O"):
+            for verdicts in (as_zero, as_o):
+                for i, v in verdicts.items():
+                    assert key[i] not in v.rules_out, f"{font} {key}: position {i} ruled out {v.rules_out}"
+                    zeros += v.char == "0"
+    assert zeros >= floor, f"only {zeros} zeros named in {font}"
