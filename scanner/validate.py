@@ -129,7 +129,8 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     no group is a word of the surrounding sentence, and every group but the last has 3-6
     characters (a line of prose read beside the label has short words; a whole key is longer).
     The last may be longer: OCR misplaces the spaces of a grouped key now and then, and may split
-    one or two characters that are no word off its front (with a key's symbol: 'Lw!')."""
+    one or two characters that are no word off its front (with a key's symbol: 'Lw!'), or up to
+    four off its end."""
     if len(tokens) < 2:
         return True
     if _has_prose_word(tokens):
@@ -137,6 +138,9 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     bare = [_bare(t) or t for t in tokens]
     if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and not_a_word(tokens[0]):
         return True  # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS")
+    if len(tokens) == 2 and len(bare[0]) >= 8 and len(bare[1]) <= 4 and not_a_word(tokens[0]) and \
+            not_a_word(tokens[1]):
+        return True  # ... or its last few, after a glyph set wide ("UFOro3Olf91 N-kk")
     return all(3 <= len(t) <= 6 for t in bare[:-1])
 
 

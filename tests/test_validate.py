@@ -98,3 +98,8 @@ def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
     assert not grouped_like_a_key(["If,", "unsureaboutit"])  # a sentence's comma does not
     assert not grouped_like_a_key(["If", "unsureaboutit"])  # a short word of the sentence is no piece
     assert not grouped_like_a_key(["3o", "lDXh"])  # a short piece before a short group is no key
+    # ... or its last few characters off after a glyph set wide (a key's symbol or a figure in them)
+    assert grouped_like_a_key(["UFOro3Olf91", "N-kk"])
+    assert grouped_like_a_key(["xeTlyn7VW/j", "*2"])
+    assert not grouped_like_a_key(["UFOro3Olf91", "only"])  # a word after the key is no piece of it
+    assert not grouped_like_a_key(["Passphrase", "N-kk"])  # the first must be no word either
