@@ -321,11 +321,14 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                     continue
                 if i1 in (0, len(value)) and all(c in "/-" for c in extra):
                     continue  # a table rule or the label's dash at the crop's edge, read as a character
-                # Perhaps a character the recogniser dropped: the neighbours are in doubt.
+                # Perhaps a character the recogniser dropped: the neighbours are in doubt (offered
+                # with it; more than two extra characters are another reading run on into the next
+                # text, "5" or "50030191" no option for a person to weigh).
                 for i in {max(0, i1 - 1), min(i1, len(value) - 1)}:
                     where.add(i)
                     gaps.add(i)
-                    said.setdefault(i, []).append(value[i] + extra if i < i1 else extra + value[i])
+                    if len(extra) <= 2:
+                        said.setdefault(i, []).append(value[i] + extra if i < i1 else extra + value[i])
             elif tag == "replace" and i2 - i1 == j2 - j1:
                 for k in range(i2 - i1):
                     where.add(i1 + k)

@@ -142,6 +142,18 @@ def test_a_character_tesseract_sees_and_the_recogniser_dropped_flags_the_spot():
     assert any(u.index in (4, 5) for u in f.uncertain)
 
 
+def test_a_reading_run_on_into_the_next_text_offers_no_long_option():
+    # Fresh seed 6060's photo_024: the page reading ran the account ID on into the next card's text.
+    # The last figure is in doubt (a figure may be lost), but "5" or "50030191" is no option to weigh.
+    page = Reading("page", "743693717500030191", [0.5] * 18)
+    f = vote("account_id", [model("7436937175", [0.999] * 10), page])
+    assert f.value == "7436937175" and f.needs_review
+    assert f.uncertain and all(len(a) <= 2 for u in f.uncertain for a in u.alternatives)
+    # One or two extra characters are still offered beside their neighbour.
+    g = vote("linkage_key", [model("tTALtP3rLR16", [0.999] * 12), tess("tTALtBP3rLR16")])
+    assert any(len(a) == 2 for u in g.uncertain for a in u.alternatives)
+
+
 def test_ods_digit_the_format_pins_down_is_not_flagged():
     f = vote("ods_code", [model("A81001", [0.999, 0.999, 0.6, 0.999, 0.999, 0.999], {2: [("I", 0.3)]}),
                           tess("A81001")])
