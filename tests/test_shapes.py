@@ -258,7 +258,7 @@ def test_a_split_of_closed_rings_speaks_where_the_glyphs_paired_only_in_part():
 
     def glyphs(ringed: np.ndarray) -> shapes._Glyphs:
         return shapes._Glyphs(np.arange(n, dtype=float), np.zeros(n), np.ones(n), np.isnan(widths), widths, False,
-                              flags, flags, flags, ringed, flags, flags, flags, [""] * n)
+                              flags, flags, flags, ringed, flags, flags, flags, flags, [""] * n)
 
     heights = np.full(n, 20.0)
     rings = np.array([c in "0O" for c in value])
@@ -469,3 +469,18 @@ def test_a_zero_narrower_than_the_capitals_is_named_and_an_O_never(font, floor):
                     assert key[i] not in v.rules_out, f"{font} {key}: position {i} ruled out {v.rules_out}"
                     zeros += v.char == "0"
     assert zeros >= floor, f"only {zeros} zeros named in {font}"
+
+
+# A serifed `l` has a thin level serif out to the left at its very top; a `1`'s flag reaches furthest
+# a way down and stays out deeper.  Read as `l` or `1` throughout, no verdict rules out the truth, and
+# Courier- and typewriter-like faces (where the recogniser confuses the two most) name their `l`s.
+SERIF_L = [("NimbusMonoPS-Regular.otf", 4), ("texgyrecursor-regular.otf", 8), ("NotoSansMono-Regular.ttf", 8)] + \
+    [(font, 0) for font in ["DejaVuSans.ttf", "URWBookman-Demi.otf", "LiberationSerif-Regular.ttf", *EQUAL]]
+
+
+@pytest.mark.parametrize("font, floor", SERIF_L)
+def test_a_level_top_serif_names_an_l_and_never_a_1(font, floor):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    decided = _right_verdicts(font, ONE_KEYS, "l1", lambda v: v.char == "l" and "1" in v.rules_out)
+    assert decided >= floor, f"only {decided} l verdicts in {font}"
