@@ -272,33 +272,54 @@ def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     return ""
 
 
+class _Stem(NamedTuple):
+    """A stem's rows (``t``..``b``), its edges fitted through its rows from 40 % to 80 % of its
+    height (below any flag or serif at the top, above any foot), its width, and how far each row of
+    its top 40 % reaches beyond those edges, left and right (None: an empty row)."""
+
+    t: int
+    b: int
+    left_edge: np.ndarray
+    right_edge: np.ndarray
+    width: float
+    head: list[tuple[float, float] | None]
+
+
+def _stem(mask: np.ndarray, top: float, bottom: float, min_height: int) -> _Stem | None:
+    """``_Stem`` of a glyph at least ``min_height`` rows tall (None: shorter, or no one stem)."""
+    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
+    h = b - t
+    if h < min_height:
+        return None
+    fit = _stem_edges(mask, range(t + int(0.4 * h), b - int(0.2 * h) + 1))
+    if fit is None:
+        return None
+    left_edge, right_edge, width = fit
+    return _Stem(t, b, left_edge, right_edge, width,
+                 [_out_of_stem(mask, y, left_edge, right_edge) for y in range(t, t + int(0.4 * h))])
+
+
 def _flagged(mask: np.ndarray, top: float, bottom: float) -> bool:
     """Does a stem read as `l` or `I` carry a `1`'s flag: ink out to the left of the stem that
     reaches furthest a way down from the top (FLAG_TIP) and stays out deep (FLAG_DEEP), with
     nothing out to the right?  A serif or an `l`'s wedge is widest at the very top, an `I`'s bar
-    goes out on both sides, and a `t`'s or `f`'s cross-bar goes out to the right as well.  The
-    stem's edges are fitted through its rows from 40 % to 80 % of its height (below any flag,
-    above any foot)."""
-    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
-    h = b - t
-    if h < 10:
+    goes out on both sides, and a `t`'s or `f`'s cross-bar goes out to the right as well
+    (``_stem``: measured against the stem's edges below the flag)."""
+    s = _stem(mask, top, bottom, 10)
+    if s is None:
         return False
-    fit = _stem_edges(mask, range(t + int(0.4 * h), b - int(0.2 * h) + 1))
-    if fit is None:
-        return False
-    left_edge, right_edge, stem = fit
+    h, stem = s.b - s.t, s.width
     deep = tip = 0
     out_l = out_r = 0.0
-    for y in range(t, t + int(0.4 * h)):
-        out = _out_of_stem(mask, y, left_edge, right_edge)
+    for k, out in enumerate(s.head):
         if out is None:
             continue
         left, right = out
         if left > out_l + 0.5:
-            tip = y - t
+            tip = k
         out_l, out_r = max(out_l, left), max(out_r, right)
         if left >= max(1.0, 0.5 * stem):
-            deep = y - t + 1
+            deep = k + 1
     return (tip >= FLAG_TIP * h and FLAG_DEEP[0] * h <= deep <= FLAG_DEEP[1] * h
             and out_l >= 0.5 * stem and out_r < 0.25 * stem)
 
@@ -307,23 +328,17 @@ def _serif_topped(mask: np.ndarray, top: float, bottom: float) -> bool:
     """Does a stem stand on a foot serif with a serif out to the left at its very top, thin and
     level (an `l` in Courier, Times, Century ...), not a `1`'s flag, which reaches furthest a way
     down (``_flagged``) and stays out deeper?  Nothing out to the right at the top (an `I`'s bar)."""
-    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
-    h = b - t
-    if h < 12:
+    s = _stem(mask, top, bottom, 12)
+    if s is None or not s.head or any(o is None for o in s.head):
         return False
-    fit = _stem_edges(mask, range(t + int(0.4 * h), b - int(0.2 * h) + 1))
-    if fit is None:
-        return False
-    left_edge, right_edge, stem = fit
-    outs = [_out_of_stem(mask, y, left_edge, right_edge) for y in range(t, t + int(0.4 * h))]
-    if not outs or outs[0] is None or any(o is None for o in outs):
-        return False
+    h, stem = s.b - s.t, s.width
+    outs = [o for o in s.head if o is not None]
     lefts = [o[0] for o in outs]
     reach = max(lefts)
     if reach < max(1.5, SERIF_REACH * stem) or lefts[0] < reach - 1.0 or max(o[1] for o in outs[:3]) > 0.25 * stem:
         return False  # no serif, one whose tip is below the top (a flag), or a bar out both ways
     deep = sum(1 for v in lefts if v >= max(1.0, 0.5 * stem))
-    foot = [_out_of_stem(mask, y, left_edge, right_edge) for y in range(b - max(2, h // 8), b + 1)]
+    foot = [_out_of_stem(mask, y, s.left_edge, s.right_edge) for y in range(s.b - max(2, h // 8), s.b + 1)]
     feet = [o for o in foot if o is not None]
     return deep <= SERIF_DEEP * h and bool(feet) and min(max(o[0] for o in feet), max(o[1] for o in feet)) >= \
         max(1.0, SERIF_SHARE * stem)
