@@ -241,6 +241,24 @@ def _out_of_stem(mask: np.ndarray, y: int, left_edge: np.ndarray, right_edge: np
     return float(np.polyval(left_edge, y)) - xs[0], xs[-1] - float(np.polyval(right_edge, y))
 
 
+def _serif_band(h: int) -> int:
+    """How many rows at a stem's top or foot a serif is looked for in."""
+    return max(2, h // 8 + 1)
+
+
+def _overhang(mask: np.ndarray, rows: range, left_edge: np.ndarray, right_edge: np.ndarray) -> tuple[float, float]:
+    """How far ``rows``' ink reaches beyond the stem's fitted edges at most, left and right."""
+    outs = [o for y in rows if (o := _out_of_stem(mask, y, left_edge, right_edge)) is not None]
+    return max([0.0] + [o[0] for o in outs]), max([0.0] + [o[1] for o in outs])
+
+
+def _on_foot(mask: np.ndarray, b: int, h: int, left_edge: np.ndarray, right_edge: np.ndarray, stem: float) -> bool:
+    """Does a stem (bottom row ``b``, ``h`` rows tall) stand on a foot serif out on both sides,
+    which proves the face has serifs at all?"""
+    foot_l, foot_r = _overhang(mask, range(b - _serif_band(h) + 1, b + 1), left_edge, right_edge)
+    return min(foot_l, foot_r) >= max(1.0, SERIF_SHARE * stem)
+
+
 def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     """Which of `l`/`I` a serifed stem's top says: a serifed `I` has a bar across the top, out on
     both sides of the stem; a serifed `l` (Times, Century, Courier, Cambria ...) has a serif on the
@@ -255,15 +273,8 @@ def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     if fit is None:
         return ""
     left_edge, right_edge, stem = fit
-    band = max(2, h // 8 + 1)
-
-    def overhang(rows: range) -> tuple[float, float]:
-        outs = [o for y in rows if (o := _out_of_stem(mask, y, left_edge, right_edge)) is not None]
-        return max([0.0] + [o[0] for o in outs]), max([0.0] + [o[1] for o in outs])
-
-    head_l, head_r = overhang(range(t, t + band))
-    foot_l, foot_r = overhang(range(b - band + 1, b + 1))
-    if min(foot_l, foot_r) < max(1.0, SERIF_SHARE * stem):
+    head_l, head_r = _overhang(mask, range(t, t + _serif_band(h)), left_edge, right_edge)
+    if not _on_foot(mask, b, h, left_edge, right_edge, stem):
         return ""
     if min(head_l, head_r) >= max(1.0, SERIF_SHARE * stem) and min(head_l, head_r) >= 0.5 * max(head_l, head_r):
         return "I"
@@ -329,19 +340,16 @@ def _serif_topped(mask: np.ndarray, top: float, bottom: float) -> bool:
     level (an `l` in Courier, Times, Century ...), not a `1`'s flag, which reaches furthest a way
     down (``_flagged``) and stays out deeper?  Nothing out to the right at the top (an `I`'s bar)."""
     s = _stem(mask, top, bottom, 12)
-    if s is None or not s.head or any(o is None for o in s.head):
+    if s is None or not s.head or None in s.head:
         return False
     h, stem = s.b - s.t, s.width
-    outs = [o for o in s.head if o is not None]
+    outs = [o for o in s.head if o is not None]  # (every row: for the type checker)
     lefts = [o[0] for o in outs]
     reach = max(lefts)
     if reach < max(1.5, SERIF_REACH * stem) or lefts[0] < reach - 1.0 or max(o[1] for o in outs[:3]) > 0.25 * stem:
         return False  # no serif, one whose tip is below the top (a flag), or a bar out both ways
     deep = sum(1 for v in lefts if v >= max(1.0, 0.5 * stem))
-    foot = [_out_of_stem(mask, y, s.left_edge, s.right_edge) for y in range(s.b - max(2, h // 8), s.b + 1)]
-    feet = [o for o in foot if o is not None]
-    return deep <= SERIF_DEEP * h and bool(feet) and min(max(o[0] for o in feet), max(o[1] for o in feet)) >= \
-        max(1.0, SERIF_SHARE * stem)
+    return deep <= SERIF_DEEP * h and _on_foot(mask, s.b, h, s.left_edge, s.right_edge, stem)
 
 
 def _ring(mask: np.ndarray) -> tuple[bool, bool]:
@@ -512,11 +520,10 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
                 **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs), **js,
                 **_sitting(g.dot_over & ~g.cut, drops, scale, Verdict("i", "lI1|", LOOK_ALIKE_ERROR)),
                 **_sitting(g.flagged & ~g.cut, drops, scale, Verdict("1", "lI|", LOOK_ALIKE_ERROR))}
-    for i in _sitting(g.serif_top & ~g.cut, drops, scale, Verdict("l", "1", LOOK_ALIKE_ERROR)):
-        if i not in verdicts:
-            verdicts[i] = Verdict("l", "1", LOOK_ALIKE_ERROR)
-        elif verdicts[i].char == "l" and "1" not in verdicts[i].rules_out:
-            verdicts[i] = Verdict("l", verdicts[i].rules_out + "1", verdicts[i].error)
+    for i, v in _sitting(g.serif_top & ~g.cut, drops, scale, Verdict("l", "1", LOOK_ALIKE_ERROR)).items():
+        old = verdicts.setdefault(i, v)
+        if old.char == "l" and "1" not in old.rules_out:  # also not a `1`, where the height said not an `I`
+            verdicts[i] = Verdict("l", old.rules_out + "1", old.error)
     for i, v in _zero_or_O_all(value, g, heights).items():
         if i in verdicts and verdicts[i].char == "o":
             del verdicts[i]  # short for its height, yet as wide as a capital: the two disagree
