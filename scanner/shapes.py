@@ -49,6 +49,8 @@ X_HEIGHT_SHARE = 0.72
 CASE_SURE = 0.3
 #: Figures of one width in proportional and tabular faces alike (`1` is narrow, `0` the candidate).
 FIGURE_REFS = set("23456789")
+#: The figures without a round top (which overshoots: Bookman's `9` stands 4 % above its `4`).
+FLAT_FIGURES = set("457")
 #: What gives the capitals' height for `j`/`J`, and for `l`/`I` on a line with fewer than two flat
 #: capitals: the capitals (round ones overshoot by 1-3 %) and the figures.
 J_REFS = CAP_REFS | FIGURE_REFS | set("CGOQS")
@@ -519,7 +521,8 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
                 **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs), **js,
                 **_sitting(g.dot_over & ~g.cut, drops, scale, Verdict("i", "lI1|", LOOK_ALIKE_ERROR)),
-                **_sitting(g.flagged & ~g.cut, drops, scale, Verdict("1", "lI|", LOOK_ALIKE_ERROR))}
+                **_sitting(g.flagged & ~g.cut & ~_above_figures(value, heights, g.cut), drops, scale,
+                           Verdict("1", "lI|", LOOK_ALIKE_ERROR))}
     for i, v in _sitting(g.serif_top & ~g.cut, drops, scale, Verdict("l", "1", LOOK_ALIKE_ERROR)).items():
         old = verdicts.setdefault(i, v)
         if old.char == "l" and "1" not in old.rules_out:  # also not a `1`, where the height said not an `I`
@@ -599,6 +602,23 @@ def _case(value: str, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict
         elif z >= 1.0 - CASE_SURE:
             out[i] = Verdict(up, low, CASE_ERROR)
     return out
+
+
+def _above_figures(value: str, heights: np.ndarray, cut: np.ndarray) -> np.ndarray:
+    """The glyphs that stand clearly above the line's figures, or above its flat-topped ones
+    (``FLAT_FIGURES``): no `1` does, being one of them (a bold serif `l`'s wedge of a top serif
+    looks like a `1`'s flag: Bookman Demi's, TeX Gyre Bonum Bold's, Charis Bold's; such an `l`
+    rises to the ascender line above them)."""
+    above = np.zeros(len(value), bool)
+    for refs in (FIGURE_REFS, FLAT_FIGURES):
+        figs = [heights[k] for k, c in enumerate(value) if c in refs and not cut[k]]
+        if not figs:
+            continue
+        level = float(np.median(figs))
+        gap = _clear_gap(level, float(np.ptp(figs))) * (1 if len(figs) >= 2 else 2)  # one figure: a weaker yardstick
+        with np.errstate(invalid="ignore"):
+            above |= heights - level >= gap
+    return above & ~cut
 
 
 def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray,
