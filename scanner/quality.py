@@ -40,6 +40,7 @@ def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarr
     region = panel if panel is not None and panel.size else page
     if region.size == 0:
         return Quality()
+    region = _dark_on_light(region)
     h, w = region.shape[:2]
     f = min(1.0, 1200.0 / max(h, w))
     small = cv2.resize(region, (max(1, int(w * f)), max(1, int(h * f)))) if f < 1 else region
@@ -57,9 +58,17 @@ def assess(page: np.ndarray, panel: np.ndarray | None, crops: dict[str, np.ndarr
         blur=None if blur is None else round(blur, 3),
         text_height_px=round(th * source_scale, 1) if th else None,
         shadow=None if shadow is None else round(shadow, 3),
-        glare_fraction=_glare(small),
+        glare_fraction=_glare(small, page),
         brightness=round(float(np.median(small)), 1),
     )
+
+
+def _dark_on_light(grey: np.ndarray) -> np.ndarray:
+    """The region as dark print on a light ground: where its ground is the darker of Otsu's two
+    classes (white type on a dark box), its negative; the box's dark is no lack of light, nor its
+    white type glare."""
+    t, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return 255 - grey if float(np.median(grey)) <= t else grey
 
 
 def _line_height(crop: np.ndarray) -> float:
@@ -117,10 +126,11 @@ def edge_blur(grey: np.ndarray | None, text_h: float | None) -> float | None:
     return (2 * max(widths) - min(widths)) / _BLUR_TEXT_PX
 
 
-def _glare(grey: np.ndarray) -> float:
-    """Share of blown-out pixels, counted only when the paper itself is not white (a clean render has no glare)."""
-    paper = percentile_u8(grey, 60)
-    if paper >= 235:
+def _glare(grey: np.ndarray, page: np.ndarray) -> float:
+    """Share of blown-out pixels where the codes are, counted only when the paper there is not
+    white itself, nor the page's paper (a clean render has no glare; nor have the white gaps
+    between a panel's dark cells, the brightest thing in a panel that is otherwise dark)."""
+    if percentile_u8(grey, 60) >= 235 or percentile_u8(page[::4, ::4], 60) >= 250:
         return 0.0
     return round(float((grey >= 250).mean()), 4)
 

@@ -97,3 +97,29 @@ def test_shadow_advice_speaks_only_when_it_explains_a_doubt():
     assert any("shadow" in a for a in retake_advice(_result(), shadowed))
     assert not any("shadow" in a for a in retake_advice(_result(), Quality(shadow=0.2)))
     assert retake_advice(_result(needs_review=False), shadowed) == []  # nothing in doubt: nothing to say
+
+
+def test_white_type_on_dark_cells_is_no_shadow_darkness_or_glare(clean_page):
+    # A panel of value cells printed white on dark blue (grey ~48), a white gap between them, on a
+    # clean render: measured as its negative, its dark is no shadow nor darkness, and neither the
+    # white type nor the gaps are glare (the page's paper is white). Before: shadow 0.8, brightness
+    # 48 and the type as glare, all three retake warnings on a perfect picture.
+    from scanner.quality import DARK_LIMIT, GLARE_LIMIT, assess
+
+    grey, text_h = clean_page
+    panel = np.full((300, 900), 255, np.uint8)
+    for top in (10, 110, 210):
+        panel[top:top + 80, 10:890] = 48
+        cv2.putText(panel, "Xk4/Pq9Wzr7", (30, top + 55), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 255, 3, cv2.LINE_AA)
+    page = grey.copy()
+    page[100:400, 100:1000] = panel
+    q = assess(page, panel, {}, 1.0, text_h)
+    assert q.shadow < SHADOW_LIMIT and q.brightness >= DARK_LIMIT and q.glare_fraction <= GLARE_LIMIT
+    # The same panel printed dark on light measures alike.
+    plain = assess(page, 255 - panel, {}, 1.0, text_h)
+    assert abs(plain.brightness - q.brightness) < 30 and plain.shadow < SHADOW_LIMIT
+    # And a photo's blown-out patch on the codes still counts as glare.
+    photo = (page * 0.8).astype(np.uint8)
+    spot = (255 - panel) * 0.8
+    spot[100:250, 300:700] = 255
+    assert assess(photo, spot.astype(np.uint8), {}, 1.0, text_h).glare_fraction > GLARE_LIMIT
