@@ -85,6 +85,9 @@ POOR_READ_SHARE = 0.4
 CROP_MARGIN = 0.22
 #: Its margin before and after the value's ink, as a share of the line's height.
 SIDE_MARGIN = 0.45
+#: A blob as tall as a value's crop is a rule that ends the value when at most this wide for its
+#: height (a box's side leaning 15 degrees is 0.3) or filled this much (a region, not a glyph).
+RULE_THIN, RULE_SOLID = 0.5, 0.8
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
 
@@ -113,6 +116,20 @@ def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
     return page[y0:y1, x0:x1]
 
 
+def _line_ink(page: np.ndarray, y0: int, y1: int, xa: int, xb: int, word: tuple[int, int]) -> np.ndarray:
+    """The ink (1s) of the page's band ``y0:y1`` from column ``xa`` to ``xb``, thresholded by Otsu:
+    the darker class, or the lighter one where the OCR'd word (columns ``word``) is light print on
+    a dark cell (white on NHS blue), so that its glyphs, not the cell, are the ink.  The ground is
+    told by the word's margins above and below its line (in the word itself, heavy bold type can
+    be half the pixels)."""
+    band = page[y0:y1, xa:xb]
+    t, ink = cv2.threshold(band, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    own = page[y0:y1, max(0, word[0]):max(word[0] + 1, word[1])]
+    k = max(1, own.shape[0] // 8)
+    ground = np.concatenate([own[:k].ravel(), own[-k:].ravel()])
+    return 1 - ink if ground.size and float(np.median(ground)) <= t else ink
+
+
 def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     """Where the crop must start so that it does not cut its first glyph: OCR's word box may
     begin a character late (a clean render's key lost its first `z` so).  Only a glyph-sized
@@ -124,7 +141,7 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     if x0 - lo < 2 or y1 - y0 < 4:
         return x0
     reach = int(min(page.shape[1], x0 + 4 * h))
-    _, ink = cv2.threshold(page[y0:y1, lo:reach], 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = _line_ink(page, y0, y1, lo, reach, (x0, reach))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n < 2:
         return x0
@@ -157,20 +174,34 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float) -> int:
     """Where the value's ink really ends: the first gap as wide as a word space to the right of
-    ``x1`` (or a ruled line, or 8 glyph heights on), keeping the usual margin after it."""
-    reach = int(min(page.shape[1], x1 + 8 * h))
+    ``x1`` (or a ruled line, or 8 glyph heights on, and at least 16 from the crop's start: OCR may
+    box only the first characters of a 16-character key in a wide monospaced face as its word),
+    keeping the usual margin after it."""
+    reach = int(min(page.shape[1], max(x1 + 8 * h, x0 + 16 * h)))
     if reach <= x1 or y1 - y0 < 4 or x1 <= x0:
         return x1
-    _, ink = cv2.threshold(page[y0:y1, x0:reach], 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = _line_ink(page, y0, y1, x0, reach, (x0, x1))
     core = ink[int(0.2 * ink.shape[0]):max(int(0.2 * ink.shape[0]) + 1, int(0.8 * ink.shape[0]))]
     cols = core.sum(axis=0)
     inked = cols >= max(1, int(0.06 * core.shape[0]))
-    rule = cols >= 0.9 * core.shape[0]
+    # A rule (a cell's or box's side) runs through the line's middle and on into a margin above or
+    # below it, where a letter's stem (a monospaced `M`'s, filling the middle) does not; leaning in
+    # a tilted photo, it is a blob as tall as the crop that is thin (a glyph is not: a close-up's `7`
+    # or `Q` may stand as tall as a crop cut to the lower-case words) or solid (the paper past a dark
+    # cell's edge, its light type being the ink).
+    m = max(1, int(0.6 * CROP_MARGIN / (1 + 2 * CROP_MARGIN) * ink.shape[0]))
+    rule = (cols >= 0.9 * core.shape[0]) & (ink[:m].any(axis=0) | ink[-m:].any(axis=0))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    bw, bh, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    tall = 1 + np.flatnonzero((bh >= 0.9 * ink.shape[0]) & ((bw <= RULE_THIN * bh) | (area >= RULE_SOLID * bw * bh)))
+    if tall.size:
+        rule |= np.isin(labels, tall).any(axis=0)
     word_end = max(0, x1 - x0 - int(SIDE_MARGIN * h))  # where OCR's word box ended
     gap = max(2, int(0.8 * h))
-    last_ink, blank = None, 0
+    last_ink, blank, end = None, 0, x1
     for c in range(word_end, ink.shape[1]):
         if rule[c]:
+            end = min(x1, x0 + c)  # the margin ends short of a rule: part of its stroke reads as a glyph
             break
         if inked[c]:
             last_ink, blank = c, 0
@@ -179,7 +210,7 @@ def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float)
             if blank >= gap:
                 break
     if last_ink is None:
-        return x1
+        return end
     return int(min(page.shape[1], max(x1, x0 + last_ink + 1 + SIDE_MARGIN * h)))
 
 

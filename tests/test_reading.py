@@ -251,6 +251,30 @@ def test_value_crop_carries_on_while_the_ink_does():
     assert crop2.shape[1] < 1.3 * (last - first)
 
 
+def test_value_crop_carries_on_past_stems_far_beyond_a_short_word_box_and_on_a_dark_cell():
+    # A scanned email's key in Liberation Mono: Tesseract boxed only its first two characters as a
+    # word, and the crop stopped at a monospaced `M` whose stem fills the line's middle (taken for a
+    # rule) and, past that, 8 text heights on; so the key came out four characters short.
+    page = np.full((100, 1400), 255, np.uint8)
+    cv2.putText(page, "9SrSVyxwYMMIIHNR4G", (40, 60), cv2.FONT_HERSHEY_PLAIN, 2.6, 0, 3, cv2.LINE_AA)
+    first, last = _ink_columns(page)
+    assert 40 + 8 * 32 < last - first < 40 + 16 * 32, "the setting no longer tests what it says"
+    two = Box(first, 30, first + 40, 62)
+    assert crop_value(page, two, 1.0).shape[1] >= last - first, "the crop stopped before the key's end"
+    # A box's side leaning in a tilted photo ends it though (the next box's value follows).
+    boxed = page.copy()
+    cv2.line(boxed, (last + 16, 0), (last + 36, 99), 0, 3)
+    cv2.putText(boxed, "1269901538850", (last + 60, 60), cv2.FONT_HERSHEY_PLAIN, 2.6, 0, 3, cv2.LINE_AA)
+    assert last - first <= crop_value(boxed, two, 1.0).shape[1] < last + 36 - first
+    # The same on a dark cell with white type (white on NHS blue) ends at the cell's edge, no further.
+    dark = np.full((100, 1400), 255, np.uint8)
+    dark[20:75, 20:1000] = 45
+    cv2.putText(dark, "lot/kZ-H97peA", (40, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 255, 2, cv2.LINE_AA)
+    cols = np.where((dark[20:75, 30:990] > 128).any(axis=0))[0] + 30
+    crop = crop_value(dark, Box(int(cols[0]), 30, int(cols[0]) + 60, 62), 1.0)
+    assert int(cols[-1]) - int(cols[0]) <= crop.shape[1] < 1000
+
+
 def test_value_crop_does_not_cut_the_first_glyph_nor_reach_the_label():
     page = _page_with("Key: | z1XuuOW1ll4")
     z0 = 40 + cv2.getTextSize("Key: | ", cv2.FONT_HERSHEY_SIMPLEX, 1.2, 2)[0][0]
