@@ -429,8 +429,9 @@ def _parts(value) -> tuple[str, ...]:
 
 
 def _grid(pg, x, y, rows, lf, vf, pad, col_gap, full_w=None, borders=True, fill=None,
-          header=None, header_font=None, header_fill=None, outline=INK):
-    """Two-column label/value grid.  Returns bottom y and bbox."""
+          header=None, header_font=None, header_fill=None, outline=INK, dark_values=None):
+    """Two-column label/value grid.  Returns bottom y and bbox.  ``dark_values``: a ground colour
+    for each value cell, reversed out on its own (light type), a thin light gap from the next."""
     lw_ = max(text_w(lf, a) for a, _ in rows)
     vw_ = max(text_w(vf, part) for _, b in rows for part in _parts(b))
     colL = lw_ + 2 * pad + col_gap
@@ -461,6 +462,9 @@ def _grid(pg, x, y, rows, lf, vf, pad, col_gap, full_w=None, borders=True, fill=
         pg.d.text((x + pad, base), a, font=lf, fill=INK, anchor="ls")
         for j, part in enumerate(_parts(b)):
             pg.d.text((x + colL + pad, base + j * more), part, font=vf, fill=INK, anchor="ls")
+        if dark_values:
+            gap = max(1, pg.px(1.5))
+            reverse_out(pg, (x + colL + gap, yy + gap, x + tw - gap, yy + rh - gap), 255, dark_values)
         if borders:
             pg.d.rectangle([x, yy, x + colL, yy + rh], outline=outline, width=pg.lw())
             pg.d.rectangle([x + colL, yy, x + tw, yy + rh], outline=outline, width=pg.lw())
@@ -483,7 +487,8 @@ def draw_panel(pg: Page, sp: Spec, o: dict, x0, x1, y):
         rws = [(a + colon, b) for a, b in rows]
         head = o.get("panel_title")
         y2, bb = _grid(pg, x0, y, rws, lf, vf, pad, pg.px(4), full_w=cw if o["full_width"] else None,
-                       header=head, header_font=fbb, header_fill=(225, 232, 240) if o["blue"] else (230, 230, 230))
+                       header=head, header_font=fbb, header_fill=(225, 232, 240) if o["blue"] else (230, 230, 230),
+                       dark_values=o.get("dark_values"))
         return y2, bb
     if lay == "shaded":
         rws = [(a + ":", b) for a, b in rows]
@@ -1481,6 +1486,8 @@ def generate_one(sp: Spec, out_dir: str) -> dict:
             layout_note.append("decoy Patient ID + registration token")
         if o.get("reversed"):
             layout_note.append("panel reversed out (light on dark)")
+        if o.get("dark_values"):
+            layout_note.append("value cells reversed out (light on dark)")
         if o.get("wrap") is not None:
             head = wrapped_value(next(r[1] for r in o["rows"] if r[2] == "key"), o["wrap"])[0]
             layout_note.append("key wrapped across two lines" + (" after a hyphen" if head.endswith("-") else ""))
@@ -1528,6 +1535,10 @@ def main(argv=None) -> int:
     ap.add_argument("--reversed-panels", action="store_true",
                     help="print every shaded code panel and stacked code box reversed out (light type on "
                          "a dark ground); draws no random numbers, so every other letter is as without it")
+    ap.add_argument("--dark-value-cells", action="store_true",
+                    help="print every table's value cells reversed out, each on its own (light type on a "
+                         "dark ground, a thin light gap apart); draws no random numbers, so every other "
+                         "letter is as without it")
     ap.add_argument("--wrapped-keys", action="store_true",
                     help="break every key printed in a table, a shaded panel or a list across two lines "
                          "(a narrow cell; a hyphen at the break half the time); draws no random numbers from "
@@ -1540,6 +1551,10 @@ def main(argv=None) -> int:
         for sp in specs:
             if sp.layout in ("shaded", "stacked"):
                 sp.opts["reversed"] = REVERSED_GROUNDS[sp.idx % len(REVERSED_GROUNDS)]
+    if args.dark_value_cells:
+        for sp in specs:
+            if sp.layout in ("table", "vision"):
+                sp.opts["dark_values"] = REVERSED_GROUNDS[sp.idx % len(REVERSED_GROUNDS)]
     if args.wrapped_keys:
         for sp in specs:
             if sp.layout in WRAPPABLE and sp.capture != "nocodes":

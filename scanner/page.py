@@ -395,6 +395,10 @@ REVERSED_MIN_SOLID = 0.97
 #: out), a letterhead's banner across the page 11.2-14.5 (the samples and four seeds), and reading a
 #: letter without codes again because of its banner cost a second.
 REVERSED_MAX_ASPECT = 10.0
+#: A box the ground's median joined from several (a table's dark value cells a thin light rule apart)
+#: is drawn again as its parts: every part at least this share of the largest one's area, so that a
+#: short code's cell beside a long one's stays, while a glyph of the dark type beside the box does not.
+REDRAWN_PART_SHARE = 0.2
 
 
 def reversed_panels(image: np.ndarray) -> np.ndarray | None:
@@ -434,10 +438,10 @@ def reversed_panels(image: np.ndarray) -> np.ndarray | None:
 
 def _redrawn(found: np.ndarray, small: np.ndarray, ground: np.ndarray, paper: float, window: int) -> np.ndarray:
     """Each box of ``found`` drawn again from the picture's own pixels: those darker than halfway
-    between the box's ground and the paper, within ``window`` of it, the largest such part with its
-    holes (the type) filled.  The median ground rounds a box's corners off, and a level far from the
-    box's own ground puts its edge out in the blur around it; a corner left dark beside a code is
-    read as part of it."""
+    between the box's ground and the paper, within ``window`` of it, its large parts
+    (``REDRAWN_PART_SHARE``) with their holes (the type) filled.  The median ground rounds a box's
+    corners off, and a level far from the box's own ground puts its edge out in the blur around
+    it; a corner left dark beside a code is read as part of it."""
     n, boxes = cv2.connectedComponents(found.astype(np.uint8))
     drawn = np.zeros(small.shape, np.uint8)
     for i in range(1, n):
@@ -447,8 +451,9 @@ def _redrawn(found: np.ndarray, small: np.ndarray, ground: np.ndarray, paper: fl
         parts, labels, stats, _ = cv2.connectedComponentsWithStats((near & (small < halfway)).astype(np.uint8))
         if parts < 2:
             continue
-        largest = (labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))).astype(np.uint8)
-        outline, _ = cv2.findContours(largest, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        big = 1 + np.flatnonzero(areas >= REDRAWN_PART_SHARE * areas.max())
+        outline, _ = cv2.findContours(np.isin(labels, big).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.drawContours(drawn, outline, -1, 1, -1)
     return drawn
 

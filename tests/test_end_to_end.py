@@ -198,6 +198,29 @@ def test_white_type_on_a_light_blue_box_is_read(tmp_path, name):
     assert [r.field(f).value for f in FIELD_NAMES] == [truth[f].replace(" ", "") for f in FIELD_NAMES]
 
 
+@pytest.mark.parametrize(("seed", "name"), [(77, "clean_007"), (77, "photo_003"), (2026, "clean_001")])
+def test_a_table_whose_value_cells_are_dark_is_read_without_false_retake_advice(tmp_path, seed, name):
+    # A table whose value cells are each printed white on a dark blue, a thin light gap apart (an
+    # independent HTML letter set had these). Before: each dark cell ended the crop's search for the
+    # rest of its value as a "rule", only the largest cell of the joined dark region was inverted
+    # for the second reading, and the dark cells read as a shadow, as darkness and their white type
+    # as glare: one of these gave a wrong account ID, one a wrong key and account ID, and every one
+    # some advice to take the photo again.
+    import sys
+
+    sys.path.insert(0, str(SAMPLES))
+    import generate  # noqa: E402
+
+    spec = next(s for s in generate.build_specs(seed) if s.name == name)
+    assert spec.layout == "table"
+    spec.opts["dark_values"] = (30, 50, 80)
+    (tmp_path / "images").mkdir()
+    truth = generate.generate_one(spec, str(tmp_path))
+    r = scan(tmp_path / truth["file"])
+    assert [r.field(f).value for f in FIELD_NAMES] == [truth[f].replace(" ", "") for f in FIELD_NAMES]
+    assert not [w for w in r.warnings if any(k in w for k in ("glare", "shadow", "too dark"))]
+
+
 def test_reversed_out_panels_are_found_where_the_codes_are():
     # A dark box with light type is found over the codes in the three reversed-out samples, and
     # nowhere in the rest (the letterheads' light-on-dark banners are too long and thin for a code
