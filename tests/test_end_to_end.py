@@ -122,15 +122,7 @@ def test_looks_that_split_on_a_character_are_voted_character_by_character(name):
 #   better reading kept.
 @pytest.mark.parametrize(("seed", "name"), [(4242, "closeup_005"), (1004, "closeup_001")])
 def test_generated_close_ups_that_once_failed_give_all_three_codes(tmp_path, seed, name):
-    import sys
-
-    sys.path.insert(0, str(SAMPLES))
-    import generate  # noqa: E402
-
-    spec = next(s for s in generate.build_specs(seed) if s.name == name)
-    (tmp_path / "images").mkdir()
-    truth = generate.generate_one(spec, str(tmp_path))
-    r = scan(tmp_path / truth["file"])
+    truth, r = _generated(tmp_path, seed, name)
     assert r.ods_code.value == truth["ods_code"]
     assert r.account_id.value == truth["account_id"]
     assert r.linkage_key.value == truth["linkage_key"].replace(" ", "")
@@ -179,22 +171,27 @@ def test_a_reversed_out_code_box_is_read(monkeypatch):
     assert right > right_before + 3
 
 
-@pytest.mark.parametrize("name", ["clean_002", "scan_004"])
-def test_white_type_on_a_light_blue_box_is_read(tmp_path, name):
-    # A shaded panel of the samples' generator drawn as white type on a light blue (grey ~152, about
-    # 0.65 of the paper's): counted as dark only at the second level (before, the scan's codes were
-    # one wrong key, flagged, and two not found).
+def _generated(tmp_path, seed: int, name: str, layout: str | None = None, **opts) -> tuple[dict, ScanResult]:
+    """One letter of the samples' generator (seed, name), drawn with ``opts`` set, and its scan."""
     import sys
 
     sys.path.insert(0, str(SAMPLES))
     import generate  # noqa: E402
 
-    spec = next(s for s in generate.build_specs(2026) if s.name == name)
-    assert spec.layout == "shaded"
-    spec.opts["reversed"] = (65, 182, 230)
+    spec = next(s for s in generate.build_specs(seed) if s.name == name)
+    assert layout is None or spec.layout == layout
+    spec.opts.update(opts)
     (tmp_path / "images").mkdir()
     truth = generate.generate_one(spec, str(tmp_path))
-    r = scan(tmp_path / truth["file"])
+    return truth, scan(tmp_path / truth["file"])
+
+
+@pytest.mark.parametrize("name", ["clean_002", "scan_004"])
+def test_white_type_on_a_light_blue_box_is_read(tmp_path, name):
+    # A shaded panel of the samples' generator drawn as white type on a light blue (grey ~152, about
+    # 0.65 of the paper's): counted as dark only at the second level (before, the scan's codes were
+    # one wrong key, flagged, and two not found).
+    truth, r = _generated(tmp_path, 2026, name, "shaded", reversed=(65, 182, 230))
     assert [r.field(f).value for f in FIELD_NAMES] == [truth[f].replace(" ", "") for f in FIELD_NAMES]
 
 
@@ -206,17 +203,7 @@ def test_a_table_whose_value_cells_are_dark_is_read_without_false_retake_advice(
     # for the second reading, and the dark cells read as a shadow, as darkness and their white type
     # as glare: one of these gave a wrong account ID, one a wrong key and account ID, and every one
     # some advice to take the photo again.
-    import sys
-
-    sys.path.insert(0, str(SAMPLES))
-    import generate  # noqa: E402
-
-    spec = next(s for s in generate.build_specs(seed) if s.name == name)
-    assert spec.layout == "table"
-    spec.opts["dark_values"] = (30, 50, 80)
-    (tmp_path / "images").mkdir()
-    truth = generate.generate_one(spec, str(tmp_path))
-    r = scan(tmp_path / truth["file"])
+    truth, r = _generated(tmp_path, seed, name, "table", dark_values=(30, 50, 80))
     assert [r.field(f).value for f in FIELD_NAMES] == [truth[f].replace(" ", "") for f in FIELD_NAMES]
     assert not [w for w in r.warnings if any(k in w for k in ("glare", "shadow", "too dark"))]
 
