@@ -103,15 +103,19 @@ class Reading:
     centers: list[float] = field(default_factory=list)  # each character's x in the crop, if known
 
 
-def crop_value(page: np.ndarray, box: Box, scale: float) -> np.ndarray:
+def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | None = None) -> np.ndarray:
     """Cut the value's line out of the full-resolution page with a small margin, carried on to
-    the right while the ink does (OCR may have cut the word short, e.g. at a panel's edge)."""
+    the right while the ink does (OCR may have cut the word short, e.g. at a panel's edge), and
+    begun no further left than ``left_limit`` (where the label before it on its line ends, in the
+    box's pixels: a `Key: value` line's margin would otherwise hold the label's `ey:`)."""
     h = box.h / scale
-    x0 = int(max(0, box.x0 / scale - SIDE_MARGIN * h))
+    x0 = int(max(0, box.x0 / scale - SIDE_MARGIN * h, left_limit / scale + 1 if left_limit is not None else 0))
     x1 = int(min(page.shape[1], box.x1 / scale + SIDE_MARGIN * h))
     y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
     y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
     x0 = _glyph_cut_at(page, x0, y0, y1, h)
+    if left_limit is not None:
+        x0 = max(x0, int(left_limit / scale) + 1)
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h)
     return page[y0:y1, x0:x1]
 
@@ -670,11 +674,13 @@ def stitched(head: np.ndarray, tail: np.ndarray, drop_hyphen: bool) -> np.ndarra
 
 def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
                engine: OcrEngine, recognizer, tesseract: bool = True,  # noqa: ANN001
-               rest: Box | None = None, drop_hyphen: bool = False) -> tuple[CodeField, np.ndarray]:
+               rest: Box | None = None, drop_hyphen: bool = False,
+               left_limit: float | None = None) -> tuple[CodeField, np.ndarray]:
     """Read one value crop with every reader available and vote (``tesseract=False``: the
     recogniser's reading alone, for the benchmark's comparison).  ``rest``: where a key wrapped
-    onto the next line goes on; both lines are read as one (``stitched``)."""
-    crop = crop_value(page, box, scale)
+    onto the next line goes on; both lines are read as one (``stitched``).  ``left_limit``: where
+    the label before the value on its line ends (``crop_value``)."""
+    crop = crop_value(page, box, scale, left_limit)
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
     page_text = "".join(ocr_text.split())

@@ -298,6 +298,23 @@ def test_value_crop_does_not_cut_the_first_glyph_nor_reach_the_label():
     assert np.array_equal(crop[:, :20], tight[rows, x0:x0 + 20])
 
 
+def test_value_crop_begins_after_the_label_before_it_on_its_line():
+    # An email's `Linkage Key: tkwBb4wvCKxKX`, one space between: the crop's margin before the value
+    # held the label's `ey:`, read into the key as `eytkw...`. Where the label ends bounds it.
+    page = _page_with("Key:")
+    label_end = int(np.flatnonzero((page < 128).any(axis=0))[-1]) + 1
+    cv2.putText(page, "tkwBb4wvCKxKX", (label_end + 6, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+    inked = (page < 128).any(axis=0)
+    first = label_end + 2 + int(np.argmax(inked[label_end + 2:]))
+    _, last = _ink_columns(page)
+    box = Box(first, 30, last, 62)
+    assert (crop_value(page, box, 1.0)[:, :4] < 128).any(), "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0, left_limit=label_end)
+    rows = slice(int(30 - 0.22 * 32), int(62 + 0.22 * 32))
+    assert int((crop < 128).sum()) == int((page[rows, label_end + 1:last + 1] < 128).sum()), "label ink in the crop"
+    assert crop.shape[1] >= last - first
+
+
 def test_a_poorly_read_key_has_every_look_alike_flagged():
     # Half the characters in doubt: the picture of the key is poor, and a look-alike read with
     # confidence (the `O` at 2, the `l` at 9) is flagged too; a key with one doubt is not so treated.
