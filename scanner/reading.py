@@ -140,7 +140,9 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     blob crossing the crop's left edge, ending within a letter space of the word box with nothing
     between, moves it, to that blob's start less the usual margin (no further than the blank
     before it): a label's colon or a cell's rule beside the value never does, since neither is
-    glyph-sized, nor the label's last letter, a word space away."""
+    glyph-sized, nor the label's last letter, a word space away.  Any other glyph-sized blob the
+    edge crosses moves it past that blob: a glyph cut in half reads as another, with confidence
+    (a Lato `3` a letter space and a hair from a `1` OCR began its word at read as `1`)."""
     lo = int(max(0, x0 - 1.5 * h))
     if x0 - lo < 2 or y1 - y0 < 4:
         return x0
@@ -156,7 +158,7 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     if not tall.size:
         return x0
     glyph_h = float(np.median(tall))
-    start = edge
+    start = after = edge
     word = edge + SIDE_MARGIN * h  # where OCR's word box began
     for k in set(core[core > 0].tolist()):
         bx, _, bw, bh, _ = stats[k]
@@ -166,11 +168,14 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
         # often a colon between.
         between = (stats[1:, cv2.CC_STAT_LEFT] >= end) & \
             (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH] <= word)
-        if 0.5 * glyph_h <= bh <= 1.5 * glyph_h and bx > 0 and end >= word - 0.3 * h \
-                and not between.any():
+        if not 0.5 * glyph_h <= bh <= 1.5 * glyph_h or bx <= 0:
+            continue
+        if end >= word - 0.3 * h and not between.any():
             start = min(start, int(bx))
+        elif end < word:
+            after = max(after, int(end))  # a glyph not the value's: the crop starts past it, never inside
     if start == edge:
-        return x0
+        return lo + after if after > edge else x0
     cols = ink[:, :start].any(axis=0)
     blank = int(np.argmax(cols[::-1])) if cols.any() else start  # blank columns just before the glyph
     return lo + start - min(int(SIDE_MARGIN * h), max(0, blank - 1))

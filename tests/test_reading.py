@@ -288,14 +288,40 @@ def test_value_crop_does_not_cut_the_first_glyph_nor_reach_the_label():
     value_ink = int((page[rows, z_first:last + 1] < 128).sum())
     assert (crop[:, :2] > 128).all(), "the crop begins on ink: a cut glyph, the rule or the colon"
     assert int((crop < 128).sum()) == value_ink, "the crop holds more or less than the value's ink"
-    # A label's last letter a colon away, crossing the margin before a well-placed box, stays out.
+    # A label's last letter a colon away, crossing the margin before a well-placed box, stays out,
+    # and is not cut either: the crop begins past it (a glyph cut in half reads as another).
     tight = _page_with("Key:z1Xuu")
     v0 = 40 + cv2.getTextSize("Key:", cv2.FONT_HERSHEY_SIMPLEX, 1.2, 2)[0][0]
+    y_end = 40 + cv2.getTextSize("Key", cv2.FONT_HERSHEY_SIMPLEX, 1.2, 2)[0][0]
     first = v0 - 3 + int(np.argmax((tight < 128).any(axis=0)[v0 - 3:]))
     x0 = int(first - 0.45 * 32)
     assert (tight[rows, x0] < 128).any(), "the setting no longer tests what it says"
-    crop = crop_value(tight, Box(first, 30, _ink_columns(tight)[1], 62), 1.0)
-    assert np.array_equal(crop[:, :20], tight[rows, x0:x0 + 20])
+    last_tight = _ink_columns(tight)[1]
+    crop = crop_value(tight, Box(first, 30, last_tight, 62), 1.0)
+    start = int(np.argmax([np.array_equal(crop[:, :8], tight[rows, c:c + 8]) for c in range(x0, first)])) + x0
+    assert start >= y_end - 4, "the crop begins inside the label's last letter"
+    assert int((crop < 128).sum()) >= int((tight[rows, first:last_tight + 1] < 128).sum()), "value ink lost"
+
+
+def test_value_crop_never_begins_inside_a_glyph():
+    # A photo's `313778` in Lato: OCR began its word at the `1`, a letter space and a hair after the
+    # first `3`, which the crop's margin then cut in half; the half read as `1`, with confidence, and
+    # the account ID came out `113778`, not flagged. A glyph the margin crosses that is not taken as
+    # the value's first is left out whole.
+    page = np.full((100, 900), 255, np.uint8)
+    cv2.putText(page, "3", (40, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+    three_end = int(np.flatnonzero((page < 128).any(axis=0))[-1])
+    rest = np.full((100, 900), 255, np.uint8)
+    cv2.putText(rest, "13778", (0, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+    bearing = int(np.argmax((rest < 128).any(axis=0)))
+    first = three_end + 12  # a letter space (0.3 of the line) and a hair after the `3`
+    cv2.putText(page, "13778", (first - bearing, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+    _, last = _ink_columns(page)
+    assert 0.3 * 32 < first - three_end < 0.45 * 32, "the setting no longer tests what it says"
+    crop = crop_value(page, Box(first, 30, last, 62), 1.0)
+    assert (crop[:, :2] > 128).all(), "the crop begins inside a glyph"
+    rows = slice(int(30 - 0.22 * 32), int(62 + 0.22 * 32))
+    assert int((crop < 128).sum()) == int((page[rows, first:last + 1] < 128).sum())
 
 
 def test_value_crop_begins_after_the_label_before_it_on_its_line():
