@@ -535,12 +535,12 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
         rest = cand.tail_text()
         hyphen = joined and cand.text.endswith("-")
         label = cand.label_box
-        beside = label is not None and cand.where == "right" and label.x1 <= cand.box.x0
+        left = label.x1 if label is not None and cand.where == "right" and label.x1 <= cand.box.x0 else None
         cf, crop = read_value(fname, page.image, cand.box, total_scale,
                               cand.text.removesuffix("-") + rest if joined else cand.text, engine,
                               recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
                               rest=cand.tail_box() if joined else None, drop_hyphen=hyphen,
-                              left_limit=label.x1 if beside and label is not None else None)
+                              left_limit=left)
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":

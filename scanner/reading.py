@@ -109,13 +109,12 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
     begun no further left than ``left_limit`` (where the label before it on its line ends, in the
     box's pixels: a `Key: value` line's margin would otherwise hold the label's `ey:`)."""
     h = box.h / scale
-    x0 = int(max(0, box.x0 / scale - SIDE_MARGIN * h, left_limit / scale + 1 if left_limit is not None else 0))
+    floor = int(left_limit / scale) + 1 if left_limit is not None else 0
+    x0 = max(floor, int(max(0, box.x0 / scale - SIDE_MARGIN * h)))
     x1 = int(min(page.shape[1], box.x1 / scale + SIDE_MARGIN * h))
     y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
     y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
-    x0 = _glyph_cut_at(page, x0, y0, y1, h)
-    if left_limit is not None:
-        x0 = max(x0, int(left_limit / scale) + 1)
+    x0 = max(floor, _glyph_cut_at(page, x0, y0, y1, h))  # (moving left for a cut glyph, not past the label)
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h)
     return page[y0:y1, x0:x1]
 
