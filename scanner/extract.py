@@ -299,6 +299,8 @@ def _strip_punct(words: list[Word]) -> list[Word]:
 #: (2.2 to 3 times the label's height seen on photos, where a rule beside the value also stretches
 #: its box); a taller "word" is a ruled line or a smudge.
 TALLEST_VALUE = 3.5
+#: A word of a key's symbols alone (a group of one when a key is printed in groups).
+_KEY_SYMBOLS = regex.compile(r"[/!?*+=]{1,2}")
 #: A lone character that is a table's ruled line read as text, never a code or a group of one.
 _RULES = {"|", "||", "[", "]", "{", "}"}
 #: The widest gap between two words of one value, in text heights: a key printed in groups has
@@ -364,6 +366,9 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     # Cell borders OCR read as characters (`|`), kept apart: a value under its label does not
     # reach left across one.  (They, like every word without a letter or figure, leave ``words``.)
     borders = [w for w in words if w.text.strip() in _RULES]
+    # A key's symbols read as a word of their own ('KpcB cIzw QUB2 ?': a key printed in groups of
+    # four, its last group one `?`): they may end the key, never begin it (`Linkage Key = ...`).
+    symbols = [w for w in words if _KEY_SYMBOLS.fullmatch(w.text.strip())] if label.field == "linkage_key" else []
     # Ruled lines and smudges read as tall "words": never part of a value.
     words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
     if where == "right":
@@ -416,6 +421,9 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         elif where == "right" and w.box.x0 - label.box.x1 > 30 * h:
             break
         out.append(w)
+    while out and (after := [w for w in symbols if w not in out and w.box.x0 > out[-1].box.x1 - 1 and w.box.h >= 0.3 * h
+                             and _on_line_of(w, out[-1], h) and _word_space(w.box.x0 - out[-1].box.x1, h, out)]):
+        out.append(min(after, key=lambda w: w.box.x0))
     return _strip_punct(out)
 
 

@@ -97,8 +97,9 @@ def check_account(text: str) -> Checked:
     return Checked("".join(chars), True, repaired)
 
 
+_WORD = regex.compile(r"[A-Z]?[a-z]+|[A-Z]+")
 _NOT_A_KEY = (
-    regex.compile(r"[A-Z]?[a-z]+|[A-Z]+"),  # a word
+    _WORD,  # a word
     # 22-Nov-2025, 3 March 2026: a month's name, not any run of letters (a key such as
     # 14WPPooLS1100 has digits, letters, digits too)
     regex.compile(r"\d{1,2}[-/. ]?(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
@@ -136,6 +137,8 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     if _has_prose_word(tokens):
         return False
     bare = [_bare(t) or t for t in tokens]
+    if all(_WORD.fullmatch(b) for b in bare):
+        return False  # words of a sentence OCR misread ('ofher apps.'), not groups of a random key
     if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and not_a_word(tokens[0]):
         return True  # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS")
     if len(tokens) == 2 and len(bare[0]) >= 8 and len(bare[1]) <= 4 and not_a_word(tokens[0]) and \
@@ -166,7 +169,9 @@ def not_a_word(token: str) -> bool:
 
 
 def looks_random(value: str) -> bool:
-    """A linkage key is random: words, dates, postcodes and plain numbers are something else."""
+    """A linkage key is random: words, dates, postcodes and plain numbers are something else.
+    A sentence's full stop or comma after one is no part of it (no key has one)."""
+    value = value.rstrip(".,;:") or value
     return not any(p.fullmatch(value) for p in _NOT_A_KEY)
 
 

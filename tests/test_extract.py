@@ -572,3 +572,34 @@ def test_edit_distance_is_exact_up_to_its_cap(a: str, b: str, cap: int) -> None:
     """The label matcher compares distances with ``<= cap`` only: exact up to the cap, above it past it."""
     d, truth = _edit_distance(a, b, cap), _levenshtein(a, b)
     assert d == truth if truth <= cap else d > cap
+
+
+def test_a_sentence_naming_the_passphrase_gives_no_key_even_misread():
+    # Seen on an independent generator's TPP-style letters: "... the passphrase is for other apps."
+    # with "other" read "ofher" (no word of the sentences the rules know) was taken for a key printed
+    # in two groups, and its crop read 'oroHwropp'; the full stop had also kept the joined words from
+    # reading as a word.
+    for tail in ("ofher apps.", "other apps.", "apps."):
+        items = [(100, "the"), (150, "passphrase"), (300, "is")]
+        x = 340
+        for t in tail.split():
+            items.append((x, t))
+            x += 14 * len(t) + 12
+        chosen, _ = best_candidates(_line(100, 0, *items))
+        assert chosen.get("linkage_key") is None, tail
+    assert not looks_random("apps.") and not looks_random("ofherapps.")
+    assert looks_random("tTALtBP3rLR16.")  # the key itself, a sentence's full stop after it
+
+
+def test_a_key_group_of_symbols_alone_ends_the_key_but_never_begins_it():
+    # 'KpcB cIzw QUB2 ?': a 13-character key printed in groups of four; OCR read the `?` as a word
+    # of its own (confidence 92), which the value search dropped with every word that has no letter
+    # or figure, and the crop stopped before it: the key went out without its `?`, unflagged.
+    words = _line(100, 0, (100, "Linkage"), (210, "Key:"), (400, "KpcB"), (476, "cIzw"), (552, "QUB2"), (628, "?"))
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "KpcB cIzw QUB2 ?"
+    assert chosen["linkage_key"].box.x1 == 628 + 14
+    words = _line(100, 0, (100, "Linkage"), (210, "Key"), (280, "="), (320, "tTALtBP3rLR16"))
+    assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"
+    far = _line(100, 0, (100, "Linkage"), (210, "Key:"), (400, "tTALtBP3rLR16"), (900, "*"))
+    assert best_candidates(far)[0]["linkage_key"].text == "tTALtBP3rLR16"  # a column away: not the key's
