@@ -135,6 +135,9 @@ def _glare(grey: np.ndarray, page: np.ndarray) -> float:
     return round(float((grey >= 250).mean()), 4)
 
 
+_NAMES = {"linkage_key": "Linkage Key", "ods_code": "ODS code", "account_id": "Account ID"}
+
+
 def retake_advice(result: ScanResult, q: Quality) -> list[str]:
     """Plain-words advice when the picture is why a code is missing or doubtful."""
     doubtful = [f for f in FIELD_NAMES if result.field(f).value is None or result.field(f).needs_review]
@@ -151,6 +154,13 @@ def retake_advice(result: ScanResult, q: Quality) -> list[str]:
         advice.append("A shadow falls on the codes: hold the phone so neither it nor your hand blocks the light.")
     if q.glare_fraction is not None and q.glare_fraction > GLARE_LIMIT:
         advice.append("There is glare on the codes: tilt the letter or the phone so no light reflects off it.")
-    if all(result.field(f).value is None for f in FIELD_NAMES):
+    missing = [f for f in FIELD_NAMES if result.field(f).value is None]
+    if len(missing) == len(FIELD_NAMES):
         advice.append("No codes were found: make sure the whole box with the Linkage Key, ODS code and Account ID is in the picture.")
+    elif missing and not advice:
+        # Nothing measured explains it (a far photo's small, soft type; a label too blurred to
+        # read): the person still needs to hear what to do.
+        names = " and ".join(_NAMES[f] for f in missing)
+        advice.append(f"The {names} could not be read: take the photo again closer, with the codes sharp, "
+                      "well lit and all in the picture.")
     return advice

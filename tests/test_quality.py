@@ -123,3 +123,15 @@ def test_white_type_on_dark_cells_is_no_shadow_darkness_or_glare(clean_page):
     spot = (255 - panel) * 0.8
     spot[100:250, 300:700] = 255
     assert assess(photo, spot.astype(np.uint8), {}, 1.0, text_h).glare_fraction > GLARE_LIMIT
+
+
+def test_a_code_not_read_gets_advice_even_when_no_measure_explains_it():
+    # A far photo whose key label was too soft to read: no measure was past its limit, and the result
+    # said nothing to the person at all.
+    partly = ScanResult(linkage_key=CodeField(value=None), ods_code=CodeField(value="A81001"),
+                        account_id=CodeField(value="1195029928"))
+    advice = retake_advice(partly, Quality(blur=0.1, text_height_px=20.0))
+    assert len(advice) == 1 and "Linkage Key could not be read" in advice[0] and "ODS" not in advice[0]
+    blurred = retake_advice(partly, Quality(blur=BLUR_LIMIT + 0.05))
+    assert any("blurred" in a for a in blurred) and not any("could not be read" in a for a in blurred)
+    assert retake_advice(_result(needs_review=False), Quality()) == []
