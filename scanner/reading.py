@@ -79,6 +79,8 @@ GAP_ERROR = 0.07
 MODEL_SURE = 0.99
 #: A shape verdict against a recogniser this sure of the character it rules out is not taken.
 SHAPE_OVERRULES_BELOW = 0.99
+#: A `0` or `O` whose width leaves it in doubt (``shapes.Verdict.doubtful``) is at least this likely wrong.
+WIDTH_DOUBT = 0.05
 #: A key with this share of its characters in doubt was poorly read: every look-alike in it is flagged.
 POOR_READ_SHARE = 0.4
 #: A value crop's margin above and below its line, as a share of the line's height.
@@ -570,6 +572,8 @@ def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, 
         e = max(_char_error(min(1.0, p), "model", bool(others) and i in disagree), v.error)
         if v.char == ch:  # the shape agrees: the character can only have become more certain
             e = min(e, _char_error(probs[i], "model", i in disagree))
+        if v.doubtful:
+            e = max(e, WIDTH_DOUBT)
         chars[i], settled[i] = v.char, e
         alts[i] = [(a, q) for a, q in alts[i] if a != v.char and a not in v.rules_out]
     return "".join(chars), settled

@@ -501,3 +501,51 @@ def test_a_level_top_serif_names_an_l_and_never_a_1(font, floor):
         pytest.skip(f"{font} not installed")
     decided = _right_verdicts(font, ONE_KEYS, "l1", lambda v: v.char == "l" and "1" in v.rules_out)
     assert decided >= floor, f"only {decided} l verdicts in {font}"
+
+
+# Keys with a zero beside round capitals (C, G, D) and with figures, as on the independent
+# generator's letters where a Lato, Cantarell or Open Sans `0` was read `O` at 0.98-0.99, unflagged.
+ZERO_KEYS = ["WvWeiCv0XXivPC", "uVxUVP/Cf744T0", "kG0pDxr5Tw8C", "Cq7G0hDk4x2Mu"]
+
+
+@pytest.mark.parametrize("font", ["Lato-Regular.ttf", "Cantarell-Regular.otf", "OpenSans-Regular.ttf"])
+def test_a_zero_read_as_O_is_never_left_unquestioned_by_its_width(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    questioned = 0
+    for cap, degrade in [(16, False), (22, False), (28, False), (20, True)]:
+        for seed, key in enumerate(ZERO_KEYS):
+            img = linegen.render_line(key, font, cap, random.Random(seed), degrade=degrade)
+            verdicts = look_alikes(img, key.replace("0", "O"))
+            if not verdicts:  # touching glyphs: the line was not measured, nothing said either way
+                continue
+            for i in (k for k, c in enumerate(key) if c == "0"):
+                v = verdicts.get(i)
+                assert v is not None and (v.char == "0" or v.doubtful), (font, key, cap, degrade, v)
+                questioned += 1
+            # ... and the same lines read right: the zero is never doubted as an O, nor an O (none here) made up.
+            right = look_alikes(img, key)
+            assert all(not (v.doubtful and key[i] == "0" and v.char == "O") for i, v in right.items())
+    assert questioned >= 8
+
+
+@pytest.mark.parametrize("font", ["Lato-Regular.ttf", "OpenSans-Regular.ttf", "LiberationSans-Regular.ttf"])
+def test_a_real_O_in_a_proportional_face_is_not_put_in_doubt(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    for cap, degrade in [(16, False), (22, False), (28, False), (20, True)]:
+        for seed, key in enumerate(ZERO_KEYS):
+            key = key.replace("0", "O")
+            img = linegen.render_line(key, font, cap, random.Random(seed), degrade=degrade)
+            verdicts = look_alikes(img, key)
+            assert not [i for i, v in verdicts.items() if key[i] == "O" and v.doubtful], (font, key, cap, degrade)
+
+
+def test_a_width_doubt_flags_a_character_the_recogniser_and_tesseract_were_sure_of():
+    probs = [0.995] * 14
+    readings = [Reading("model", "WvWeiCvOXXivPC", probs, [[] for _ in probs]),
+                Reading("tesseract", "WvWeiCvOXXivPC", [0.9] * 14)]
+    assert not vote("linkage_key", readings).needs_review
+    f = vote("linkage_key", readings, {7: Verdict("O", "o", 0.001, doubtful=True)})
+    assert f.value == "WvWeiCvOXXivPC" and f.needs_review
+    assert [(u.index, u.alternatives[:2]) for u in f.uncertain] == [(7, ["O", "0"])]
