@@ -139,8 +139,11 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     bare = [_bare(t) or t for t in tokens]
     if all(_WORD.fullmatch(b) for b in bare):
         return False  # words of a sentence OCR misread ('ofher apps.'), not groups of a random key
-    if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and not_a_word(tokens[0]):
-        return True  # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS")
+    if len(tokens) == 2 and len(bare[0]) <= 2 and len(bare[1]) >= 8 and \
+            (not_a_word(tokens[0]) or (len(bare[0]) == 1 and bare[0] not in "aAI")):
+        # OCR split the first one or two characters off a key ("3o lDXh86SqQ6cS"; "S 1m2ZwodMQiUFuB":
+        # one letter no sentence has as a word, its `a`, `A` and `I` being the only ones)
+        return True
     if len(tokens) == 2 and len(bare[0]) >= 8 and len(bare[1]) <= 4 and not_a_word(tokens[0]) and \
             not_a_word(tokens[1]):
         return True  # ... or its last few, after a glyph set wide ("UFOro3Olf91 N-kk")
