@@ -603,3 +603,15 @@ def test_a_key_group_of_symbols_alone_ends_the_key_but_never_begins_it():
     assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"
     far = _line(100, 0, (100, "Linkage"), (210, "Key:"), (400, "tTALtBP3rLR16"), (900, "*"))
     assert best_candidates(far)[0]["linkage_key"].text == "tTALtBP3rLR16"  # a column away: not the key's
+
+
+def test_a_key_whose_first_letter_ocr_split_off_is_still_one_key():
+    # 'Passphrase: S1m2ZwodMQiUFuB' read 'S' + '1m2ZwodMQiUFuB' a letter space apart: the label's
+    # value was no key, a format-only match without the `S` was taken instead (flagged, no character
+    # named). One letter no sentence has as a word joins the key; `a`, `A` and `I` may be words.
+    words = _line(100, 0, (100, "Passphrase:"), (280, "S"), (308, "1m2ZwodMQiUFuB"))
+    assert best_candidates(words)[0]["linkage_key"].text == "S 1m2ZwodMQiUFuB"
+    from scanner.validate import grouped_like_a_key
+
+    assert grouped_like_a_key(["S", "1m2ZwodMQiUFuB"]) and grouped_like_a_key(["x", "1m2ZwodMQiUFuB"])
+    assert not grouped_like_a_key(["a", "1m2ZwodMQiUFuB"]) and not grouped_like_a_key(["I", "1m2ZwodMQiUFuB"])
