@@ -505,7 +505,7 @@ def test_a_level_top_serif_names_an_l_and_never_a_1(font, floor):
 
 # Keys with a zero beside round capitals (C, G, D) and with figures, as on the independent
 # generator's letters where a Lato, Cantarell or Open Sans `0` was read `O` at 0.98-0.99, unflagged.
-ZERO_KEYS = ["WvWeiCv0XXivPC", "uVxUVP/Cf744T0", "kG0pDxr5Tw8C", "Cq7G0hDk4x2Mu"]
+ROUND_ZERO_KEYS = ["WvWeiCv0XXivPC", "uVxUVP/Cf744T0", "kG0pDxr5Tw8C", "Cq7G0hDk4x2Mu"]
 
 
 @pytest.mark.parametrize("font", ["Lato-Regular.ttf", "Cantarell-Regular.otf", "OpenSans-Regular.ttf"])
@@ -514,7 +514,7 @@ def test_a_zero_read_as_O_is_never_left_unquestioned_by_its_width(font):
         pytest.skip(f"{font} not installed")
     questioned = 0
     for cap, degrade in [(16, False), (22, False), (28, False), (20, True)]:
-        for seed, key in enumerate(ZERO_KEYS):
+        for seed, key in enumerate(ROUND_ZERO_KEYS):
             img = linegen.render_line(key, font, cap, random.Random(seed), degrade=degrade)
             verdicts = look_alikes(img, key.replace("0", "O"))
             if not verdicts:  # touching glyphs: the line was not measured, nothing said either way
@@ -534,7 +534,7 @@ def test_a_real_O_in_a_proportional_face_is_not_put_in_doubt(font):
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
     for cap, degrade in [(16, False), (22, False), (28, False), (20, True)]:
-        for seed, key in enumerate(ZERO_KEYS):
+        for seed, key in enumerate(ROUND_ZERO_KEYS):
             key = key.replace("0", "O")
             img = linegen.render_line(key, font, cap, random.Random(seed), degrade=degrade)
             verdicts = look_alikes(img, key)
