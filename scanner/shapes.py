@@ -151,6 +151,11 @@ def _glyph_boxes(ink: np.ndarray, n_expected: int,
                 g[2].append(i)
                 continue
         glyphs.append([x0, x1, [i]])
+    # A label's colon left at the crop's start (two dots, stacked) is no character of the value:
+    # paired in order it shifted every verdict by one (a `V` measured as the `u` before it).
+    if len(glyphs) > 1 and len(glyphs[0][2]) >= 2 and all(
+            stats[i, cv2.CC_STAT_HEIGHT] < 0.3 * big and stats[i, cv2.CC_STAT_WIDTH] < 0.3 * big for i in glyphs[0][2]):
+        glyphs = glyphs[1:]
     boxes = [(g[0], g[1], np.isin(labels[:, g[0]:g[1]], g[2]), len(g[2])) for g in glyphs]
     if len(glyphs) == n_expected:
         return list(boxes)

@@ -549,3 +549,21 @@ def test_a_width_doubt_flags_a_character_the_recogniser_and_tesseract_were_sure_
     f = vote("linkage_key", readings, {7: Verdict("O", "o", 0.001, doubtful=True)})
     assert f.value == "WvWeiCvOXXivPC" and f.needs_review
     assert [(u.index, u.alternatives[:2]) for u in f.uncertain] == [(7, ["O", "0"])]
+
+
+@pytest.mark.parametrize("font", ["JetBrainsMono-Regular.ttf", "DejaVuSansMono.ttf", "LiberationMono-Regular.ttf"])
+def test_a_labels_colon_at_the_crops_start_neither_stops_nor_shifts_the_verdicts(font):
+    # A label's colon left in a crop was paired in order as the value's first glyph wherever a `/`
+    # merged with its neighbour made the count come out even: every verdict then measured the glyph
+    # before its own (a JetBrains Mono `V` called `v` from the `u` before it). Otherwise the count
+    # was one too many and nothing was said at all.
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    spoke = 0
+    for key in ["uVxUVP/Cf744T0", "sZ/cO0xWkP3v", "vW/uXs0OzC7k"]:
+        for cap in (20, 28, 36):
+            img = linegen.render_line(": " + key, font, cap, random.Random(cap), degrade=False)
+            verdicts = look_alikes(img, key)
+            assert not [i for i, v in verdicts.items() if key[i] in v.rules_out], (font, key, cap, verdicts)
+            spoke += bool(verdicts)
+    assert spoke >= 6
