@@ -554,8 +554,8 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
 
 
 def _zero_or_O_doubts(value: str, widths: np.ndarray, cut: np.ndarray, settled: set[int]) -> list[int]:
-    """The `0`s and `O`s the widths leave in doubt, where no yardstick settled them: an `O` no
-    wider than the line's figures, or a `0` clearly wider.  A `0` is as wide as the figures in
+    """The `0`s and `O`s the widths leave in doubt, where no yardstick settled them: an `O` less
+    than ``O_OVER_FIGURES`` times as wide as the line's figures, or a `0` wider.  A `0` is as wide as the figures in
     every face (tabular figures); an `O` is 1.15-1.45 times that in proportional faces, but only
     1.10 in Karla and about as wide in monospaced ones, where the recogniser alone tells them
     apart, by the oval's shape.  And an `O` a pixel or more narrower than the line's `C G Q D`:
