@@ -133,12 +133,12 @@ def upright(crop: np.ndarray) -> np.ndarray:
     slant is the shear that makes the ink's columns peakiest (upright strokes stack into narrow
     columns); only a clear one (``SLANT_MIN`` or more, and ``SLANT_GAIN`` peakier than as cut) is
     taken out, so upright print is left as it was.  Measured on a copy at most ``SLANT_PX`` high
-    (a slant is the same at any size; a close-up's crop cost 3 ms at full size)."""
-    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    h, w = grey.shape[:2]
+    (a slant is the same at any size; a close-up's crop cost 3 ms at full size).  ``crop`` is grey,
+    as ``crop_value`` cuts it from the grey page."""
+    h, w = crop.shape[:2]
     if h < 12 or w < 2 * h:
         return crop
-    small = grey if h <= SLANT_PX else cv2.resize(grey, (max(1, round(w * SLANT_PX / h)), SLANT_PX),
+    small = crop if h <= SLANT_PX else cv2.resize(crop, (max(1, round(w * SLANT_PX / h)), SLANT_PX),
                                                   interpolation=cv2.INTER_AREA)
     sh = small.shape[0]
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
@@ -168,8 +168,7 @@ def upright(crop: np.ndarray) -> np.ndarray:
     k = int(np.argmax(scores))
     if slants[k] < SLANT_MIN or scores[k] < SLANT_GAIN * scores[0]:
         return crop
-    out = sheared(grey, float(slants[k]), cv2.INTER_LINEAR, cv2.BORDER_REPLICATE)
-    return out if crop.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)
+    return sheared(crop, float(slants[k]), cv2.INTER_LINEAR, cv2.BORDER_REPLICATE)
 
 
 def _line_ink(page: np.ndarray, y0: int, y1: int, xa: int, xb: int, word: tuple[int, int]) -> np.ndarray:
