@@ -57,9 +57,10 @@ LABELS: dict[str, tuple[str, ...]] = {
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
 #: A letter's width is at least this share of its word box's height, on average over a label word.
 NARROWEST_LETTER = 0.35
-#: "ids": "ID:" blurred; "Ip:" at a monospaced D; "10": a blurred D read as the O it looks like
-#: ("Account 10:", "Surgery 10:" on a blurred photo, in every page segmentation mode).
-_ID_VARIANTS = {"id", "ld", "1d", "iD", "lD", "|d", "ib", "ip", "ids", "10", "1o", "i0", "io", "l0", "lo"}
+#: "ID" as OCR reads it: its I as any upright stroke, its D as `b`, `p` ("Ip:" at a monospaced D,
+#: "1p:" on a photo) or the O it looks like when blurred ("Account 10:", "Surgery 10:" on a blurred
+#: photo, in every page segmentation mode); "ids": "ID:" blurred.
+_ID_VARIANTS = {i + d for i in "il1|" for d in "dbpo0"} | {"iD", "lD", "ids"}
 #: What is left of "ID" when blur takes one of its letters: enough only after the label's other word.
 _ID_HALVES = {"1", "i", "l", "d"}
 
@@ -306,6 +307,10 @@ _RULES = {"|", "||", "[", "]", "{", "}"}
 #: The widest gap between two words of one value, in text heights: a key printed in groups has
 #: word-sized gaps, the next table cell a wider one.
 _WORD_GAP = 1.6
+#: How far right of its label a value may start, in label text heights.  Beyond ``NEAR_CELL`` it
+#: still counts (a short label such as "ODS Code" in a table whose value column starts at the
+#: page's middle: 32 and 40 heights on two independent letters), but a value under the label wins.
+NEAR_CELL, FAR_CELL = 30.0, 50.0
 
 
 #: The steepest slant of text lines that ``text_slope`` reports (about 8.5 degrees).
@@ -418,13 +423,19 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         if out:
             if not _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w]):
                 break
-        elif where == "right" and w.box.x0 - label.box.x1 > 30 * h:
+        elif where == "right" and w.box.x0 - label.box.x1 > FAR_CELL * h:
             break
         out.append(w)
     while out and (after := [w for w in symbols if w not in out and w.box.x0 > out[-1].box.x1 - 1 and w.box.h >= 0.3 * h
                              and _on_line_of(w, out[-1], h) and _word_space(w.box.x0 - out[-1].box.x1, h, out)]):
         out.append(min(after, key=lambda w: w.box.x0))
     return _strip_punct(out)
+
+
+def _far(label: Label, value: list[Word]) -> bool:
+    """A value beside its label but further right than ``NEAR_CELL`` text heights."""
+    h = max(8.0, min(w.box.h for w in label.words))
+    return value[0].box.x0 - label.box.x1 > NEAR_CELL * h
 
 
 def _validate(field: str, text: str) -> bool:
@@ -683,8 +694,8 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                 continue  # under a sentence is the rest of the paragraph; beside it, only a real code counts
             # A label named inside a sentence may still carry its value ("your Account Id is 4622...")
             # but loses to a label that stands alone.
-            score = (2.0 if valid else 0.0) + (0.5 if where == "right" else 0.3) + 0.1 * len(lab.words) \
-                - (0.5 if lab.in_prose else 0.0)
+            score = (2.0 if valid else 0.0) + (0.3 if where == "below" else 0.5 if not _far(lab, vw) else 0.2) \
+                + 0.1 * len(lab.words) - (0.5 if lab.in_prose else 0.0)
             if not valid and regex.search(r"\d", text) and not reads_like_prose(text.split()):
                 # Every code has digits; of two doubtful values, prefer the one that looks like one -
                 # not a sentence that has a date in it (the line under a key label, "... expire two

@@ -615,3 +615,37 @@ def test_a_key_whose_first_letter_ocr_split_off_is_still_one_key():
 
     assert grouped_like_a_key(["S", "1m2ZwodMQiUFuB"]) and grouped_like_a_key(["x", "1m2ZwodMQiUFuB"])
     assert not grouped_like_a_key(["a", "1m2ZwodMQiUFuB"]) and not grouped_like_a_key(["I", "1m2ZwodMQiUFuB"])
+
+
+def test_a_value_in_a_table_column_far_right_of_a_short_label_is_still_its_value():
+    # Independent letters (seed 12's scan_011, seed 13's photo_002), boxes as Tesseract gave them:
+    # short labels in a wide first column, the values' column at the page's middle, 32 and 40
+    # label heights right of the label's end.
+    words = [_word("ODS", 129, 832, 182, 853, line=0), _word("Code", 191, 830, 251, 853, line=0),
+             _word("$39950", 914, 830, 1006, 848, line=0),
+             _word("Practice", 184, 1048, 301, 1069, line=1), _word("ID", 312, 1049, 343, 1069, line=1),
+             _word("HS4553", 1150, 1049, 1283, 1074, line=1)]
+    chosen, _ = best_candidates(words[:3])
+    assert chosen["ods_code"].text == "$39950"
+    chosen, _ = best_candidates(words[3:])
+    assert chosen["ods_code"].text == "HS4553"
+    # A farther word is another column's, not the value.
+    chosen, _ = best_candidates([*words[:2], _word("S39950", 1320, 830, 1412, 848, line=0)])
+    assert "ods_code" not in chosen
+
+
+def test_a_value_under_its_label_beats_one_far_along_the_labels_line():
+    # A label whose value is printed under it, and on its line, far right, something in the
+    # value's format (another column's text): the value under the label is the code.
+    words = [_word("ODS", 100, 100, 150, 120, line=0), _word("Code", 160, 100, 220, 120, line=0),
+             _word("Y12345", 900, 100, 990, 120, line=0), _word("A81001", 100, 130, 190, 150, line=1)]
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "A81001"
+
+
+def test_an_id_read_1p_is_still_an_account_label():
+    # Seed 12's photo_004: "Account ID:" read `Account 1p:` on a photo.
+    words = [_word("Account", 129, 540, 218, 557), _word("1p:", 229, 540, 261, 558),
+             _word("096051", 271, 531, 393, 559)]
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].text == "096051"
