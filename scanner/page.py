@@ -486,10 +486,13 @@ def invert_within(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
-    """Find and flatten the page; fall back to the whole image."""
+def locate_page(image: np.ndarray, max_width: int = 2600, outline_from: np.ndarray | None = None) -> Page:
+    """Find and flatten the page; fall back to the whole image.  ``outline_from``: the picture to
+    find the sheet's outline in, when ``image`` is a copy of it with its reversed-out boxes
+    inverted (``invert_within``): those boxes, then the lightest thing in the picture, were once
+    taken for the sheet, and the labels beside them cut off."""
     grey = to_grey(image)
-    small = _shrunk(grey, DETECT_LONG_SIDE)
+    small = _shrunk(grey if outline_from is None else to_grey(outline_from), DETECT_LONG_SIDE)
     f = small.shape[1] / grey.shape[1]
     quad = find_page_quad(small)
     if quad is not None:
@@ -497,6 +500,30 @@ def locate_page(image: np.ndarray, max_width: int = 2600) -> Page:
         warped, to_source = _rectify(grey, quad_full, max_width)
         return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=quad_full), max_angle=25.0)
     return whole_image(grey, max_width)
+
+
+#: An outline found once reversed-out boxes were inverted that lies this much within them is the
+#: boxes', not the sheet's.
+BOXES_NOT_SHEET = 0.5
+
+
+def locate_page_inverted_within(image: np.ndarray, mask: np.ndarray, original: np.ndarray) -> Page:
+    """``locate_page`` on ``image``, a copy of ``original`` with its reversed-out boxes (``mask``)
+    inverted.  Inverted, a box can be the lightest, most sheet-like thing in the picture: an
+    outline found mostly within the boxes is theirs, and the sheet is then looked for in
+    ``original`` (an independent letter's close-up lost its labels, and two codes, to its boxes).
+    Otherwise the outline found stands: a dark banner along the sheet's edge, taken for a box and
+    inverted, no longer runs the sheet into a dark patterned table around it."""
+    page = locate_page(image)
+    if page.quad is None:
+        return page
+    step = max(1, max(mask.shape) // 500)
+    small = np.ascontiguousarray(mask[::step, ::step]).astype(np.uint8)
+    inside = np.zeros_like(small)
+    cv2.fillPoly(inside, [np.round(page.quad / step).astype(np.int32)], 1)
+    if (inside & small).sum() > BOXES_NOT_SHEET * max(1, int(inside.sum())):
+        return locate_page(image, outline_from=original)
+    return page
 
 
 def whole_image(image: np.ndarray, max_width: int = 2600) -> Page:

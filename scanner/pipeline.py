@@ -40,6 +40,7 @@ from .page import (
     invert_within,
     light_text_ratio,
     locate_page,
+    locate_page_inverted_within,
     reversed_panels,
     rotate_page,
     way_up,
@@ -393,7 +394,8 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         panels = reversed_panels(seen.image)
         clock.lap("page")
         if panels is not None and (missing or _found_within(result, panels, seen)):
-            again = _scan_one(replace(seen, image=invert_within(seen.image, panels)), engine, recognizer, opts, clock)
+            again = _scan_one(replace(seen, image=invert_within(seen.image, panels)), engine, recognizer, opts, clock,
+                              reversed_out=(panels, seen.image))
             if _more_codes(again) > _more_codes(result):
                 result = again
     result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
@@ -459,9 +461,13 @@ def _more_codes(result: ScanResult) -> tuple[int, int, float]:
             sum(f.confidence for f in fields))
 
 
-def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options, clock: _Clock) -> ScanResult:  # noqa: ANN001
-    """The stages on one decoded image, dark ink on a light ground."""
-    page = locate_page(loaded.image)
+def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options, clock: _Clock,  # noqa: ANN001
+              reversed_out: tuple[np.ndarray, np.ndarray] | None = None) -> ScanResult:
+    """The stages on one decoded image, dark ink on a light ground.  ``reversed_out``: the mask of
+    the reversed-out boxes ``loaded`` has inverted, and the picture before (for finding the sheet,
+    ``locate_page_inverted_within``)."""
+    page = locate_page(loaded.image) if reversed_out is None else \
+        locate_page_inverted_within(loaded.image, *reversed_out)
     text_h = estimate_text_height(page.image)
     small, small_h = _small_for_turns(page, text_h)
     unturned = page

@@ -203,3 +203,26 @@ def test_light_text_on_dark_is_told_from_dark_text_on_light():
 def test_a_blank_or_tiny_picture_has_no_light_text():
     assert light_text_ratio(np.zeros((400, 300), np.uint8)) == 0.0
     assert light_text_ratio(np.full((8, 8), 255, np.uint8)) == 0.0
+
+
+def test_an_inverted_code_box_is_never_taken_for_the_sheet():
+    # A close-up: the sheet fills the frame, its code box printed white on near-black.  With the
+    # box inverted for the second reading it is the lightest, most sheet-like thing in the picture
+    # (an independent letter's close-up lost its labels so, and with them two codes); the sheet is
+    # found in the picture as it came, as in the first reading.
+    from scanner.page import invert_within, locate_page_inverted_within, reversed_panels
+
+    img = np.full((900, 1200), 175, np.uint8)
+    for y in range(120, 860, 60):
+        cv2.putText(img, "Account Linkage Key", (40, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 40, 2)
+    cv2.rectangle(img, (560, 250), (1060, 560), 15, -1)
+    for y in (320, 420, 520):
+        cv2.putText(img, "X29iqsJ314KvZ", (590, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 235, 2)
+    img = cv2.GaussianBlur(img, (3, 3), 0)
+    mask = reversed_panels(img)
+    assert mask is not None and mask[400, 800] and not mask[400, 200]
+    inverted = invert_within(img, mask)
+    assert locate_page(inverted).image.shape[1] < 600  # the box alone, as it was taken before
+    page = locate_page_inverted_within(inverted, mask, img)
+    assert page.image.shape == locate_page(img).image.shape == img.shape
+    assert page.image[360, 800] > 220 and 160 < page.image[360, 20] < 190  # the box inverted, the sheet kept
