@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .errors import ScannerError
-from .models import FIELD_NAMES
+from .models import FIELD_NAMES, field_title
 
 # Which files a folder contributes; a file named on the command line is read whatever its name,
 # and every type is decided by content.
@@ -59,10 +59,9 @@ def _show_value(field: dict) -> str:
 
 def _print_table(name: str, res: dict, verbose: bool) -> None:
     print(f"{name}: {res['status']}")
-    labels = {"linkage_key": "Linkage key", "ods_code": "ODS code", "account_id": "Account ID"}
     for f in FIELD_NAMES:
         fld = res[f]
-        print(f"  {labels[f]:<12} {_show_value(fld):<34} confidence {fld['confidence']:.2f}")
+        print(f"  {field_title(f):<12} {_show_value(fld):<34} confidence {fld['confidence']:.2f}")
         for u in fld.get("uncertain", []):
             print(f"  {'':<12} check character {u['index'] + 1}: {' or '.join(u['alternatives'])}")
     if verbose or res["status"] != "ok":

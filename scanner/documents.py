@@ -36,6 +36,7 @@ from .extract import Candidate, find_labels, label_candidates, looks_random, pat
 from .load import Frames, Limits, LoadedImage, decode_text, describe, detect
 from .models import (
     FIELD_NAMES,
+    FIELD_TEXT,
     CodeField,
     ScanResult,
     StageTimings,
@@ -178,9 +179,8 @@ def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
             digits.append(t)
         ck = check_account("".join(digits))
         value, repaired = (ck.value, ck.repaired) if ck.valid else (None, [])
-    labels = {"linkage_key": "linkage key", "ods_code": "ODS code", "account_id": "account ID"}
     if value is None:
-        return CodeField(), f"A value was found next to the {labels[fname]} label but it does not have the right format."
+        return CodeField(), f"A value was found next to the {FIELD_TEXT[fname]} label but it does not have the right format."
     cf = CodeField(value=value, confidence=TEXT_CONFIDENCE, found_by="pattern" if pattern else "text")
     if repaired:
         # The text itself is off (e.g. letter O for digit 0): say where, never fix silently.
@@ -230,9 +230,8 @@ def _choose(words: list[Word]) -> tuple[dict[str, CodeField], list[str]]:
         for fname, cands in by_field.items():
             if len({c.text for c in cands}) == 1:  # one value (maybe printed twice), else we cannot tell
                 fields[fname], _ = _field_from(fname, cands[0])
-    labels_text = {"linkage_key": "linkage key", "ods_code": "ODS code", "account_id": "account ID"}
     # Only on a letter with codes: prose such as "your linkage key will be sent separately" is no news.
-    warnings = [f"A value was found next to the {labels_text[f]} label but it does not have the right format."
+    warnings = [f"A value was found next to the {FIELD_TEXT[f]} label but it does not have the right format."
                 for f in FIELD_NAMES if f in rejected and f not in fields and fields]
     warnings += notes
     return fields, warnings

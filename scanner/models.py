@@ -14,6 +14,15 @@ from pydantic import BaseModel, Field
 
 FieldName = Literal["linkage_key", "ods_code", "account_id"]
 FIELD_NAMES: tuple[FieldName, ...] = ("linkage_key", "ods_code", "account_id")
+#: Each code's name in a sentence ("The linkage key could not be read"); ``.capitalize()``-d
+#: only at a sentence's or a table row's start (``field_title``).
+FIELD_TEXT: dict[str, str] = {"linkage_key": "linkage key", "ods_code": "ODS code", "account_id": "account ID"}
+
+
+def field_title(fname: str) -> str:
+    """A code's name at the start of a row: "Linkage key", "ODS code", "Account ID"."""
+    text = FIELD_TEXT[fname]
+    return text[0].upper() + text[1:]
 
 
 def mask(value: str | None) -> str | None:

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from .enhance import percentile_u8
-from .models import FIELD_NAMES, Quality, ScanResult
+from .models import FIELD_NAMES, FIELD_TEXT, Quality, ScanResult
 from .reading import CROP_MARGIN
 
 #: Blur (``edge_blur``) from which the text is too soft to trust (``tools/blur_eval.py``).  On the
@@ -135,9 +135,6 @@ def _glare(grey: np.ndarray, page: np.ndarray) -> float:
     return round(float((grey >= 250).mean()), 4)
 
 
-_NAMES = {"linkage_key": "Linkage Key", "ods_code": "ODS code", "account_id": "Account ID"}
-
-
 def retake_advice(result: ScanResult, q: Quality) -> list[str]:
     """Plain-words advice when the picture is why a code is missing or doubtful."""
     doubtful = [f for f in FIELD_NAMES if result.field(f).value is None or result.field(f).needs_review]
@@ -160,7 +157,7 @@ def retake_advice(result: ScanResult, q: Quality) -> list[str]:
     elif missing and not advice:
         # Nothing measured explains it (a far photo's small, soft type; a label too blurred to
         # read): the person still needs to hear what to do.
-        names = " and ".join(_NAMES[f] for f in missing)
+        names = " and ".join(FIELD_TEXT[f] for f in missing)
         advice.append(f"The {names} could not be read: take the photo again closer, with the codes sharp, "
                       "well lit and all in the picture.")
     return advice

@@ -131,7 +131,7 @@ def test_a_code_not_read_gets_advice_even_when_no_measure_explains_it():
     partly = ScanResult(linkage_key=CodeField(value=None), ods_code=CodeField(value="A81001"),
                         account_id=CodeField(value="1195029928"))
     advice = retake_advice(partly, Quality(blur=0.1, text_height_px=20.0))
-    assert len(advice) == 1 and "Linkage Key could not be read" in advice[0] and "ODS" not in advice[0]
+    assert len(advice) == 1 and "The linkage key could not be read" in advice[0] and "ODS" not in advice[0]
     blurred = retake_advice(partly, Quality(blur=BLUR_LIMIT + 0.05))
     assert any("blurred" in a for a in blurred) and not any("could not be read" in a for a in blurred)
     assert retake_advice(_result(needs_review=False), Quality()) == []
