@@ -135,3 +135,22 @@ def test_a_code_not_read_gets_advice_even_when_no_measure_explains_it():
     blurred = retake_advice(partly, Quality(blur=BLUR_LIMIT + 0.05))
     assert any("blurred" in a for a in blurred) and not any("could not be read" in a for a in blurred)
     assert retake_advice(_result(needs_review=False), Quality()) == []
+
+
+def test_a_dark_header_row_printed_across_the_panel_is_no_shadow(clean_page):
+    # A code table whose header row is printed white on dark grey (an independent letter's scan
+    # was told "A shadow falls on the codes" for it): print, not a lack of light.
+    from scanner.quality import assess
+
+    grey, text_h = clean_page
+    panel = grey[: int(12 * text_h), :].copy()
+    panel[: int(2 * text_h), :] = 60
+    cv2.putText(panel, "Your online services details", (20, int(1.5 * text_h)), cv2.FONT_HERSHEY_SIMPLEX,
+                text_h / 30, 255, 2, cv2.LINE_AA)
+    assert assess(grey, panel, {}, 1.0, text_h).shadow < SHADOW_LIMIT
+    # A soft shadow as deep over the same panel still counts.
+    h, w = panel.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    hand = np.exp(-(((xx - 0.5 * w) / (0.3 * w)) ** 2 + ((yy - 0.6 * h) / (0.5 * h)) ** 2))
+    shaded = (grey[: h].astype(float) * (1 - 0.6 * hand)).astype(np.uint8)
+    assert assess(grey, shaded, {}, 1.0, text_h).shadow >= SHADOW_LIMIT
