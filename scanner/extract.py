@@ -11,7 +11,7 @@ registration token...) are never taken.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -745,6 +745,28 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
         elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and regex.search(r"\d", t) \
                 and regex.search(r"[a-z]", t) and regex.search(r"[A-Z]", t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
+    return out + _grouped_keys_after_colons(words, labels, near_other)
+
+
+def _grouped_keys_after_colons(words: list[Word], labels: list[Label], near_other: Callable[[Word], bool]) -> list[Candidate]:
+    """Keys printed in groups after a word that ends in a colon but is no label known: a key
+    label OCR garbled past knowing (an independent letter's "Passphrase:" read `Pomptvase:` and
+    `Pasptrose:` on a photo).  The groups read together must be a key with figures and both
+    cases; a single word is ``pattern_candidates``' own."""
+    label_words = {w for lab in labels for w in lab.words}
+    out: list[Candidate] = []
+    for w in words:
+        if w in label_words or not regex.fullmatch(r"\p{L}{3,}:", w.text):
+            continue
+        vw = _value_words(Label("linkage_key", (w,), w.box, w.text), words, label_words, "right")
+        if len(vw) < 2 or any(map(near_other, vw)):
+            continue
+        text = " ".join(v.text for v in vw)
+        joined = "".join(text.split())
+        if 10 <= len(joined) <= KEY_MAX and _validate("linkage_key", text) and regex.search(r"\d", joined) \
+                and regex.search(r"[a-z]", joined) and regex.search(r"[A-Z]", joined):
+            out.append(Candidate("linkage_key", text, _value_box(vw), tuple(vw), "pattern", "right", 0.5,
+                                 label_box=w.box))
     return out
 
 

@@ -147,7 +147,9 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     if len(tokens) == 2 and len(bare[0]) >= 8 and len(bare[1]) <= 4 and not_a_word(tokens[0]) and \
             not_a_word(tokens[1]):
         return True  # ... or its last few, after a glyph set wide ("UFOro3Olf91 N-kk")
-    return all(3 <= len(t) <= 6 for t in bare[:-1])
+    # A group's length counts a key's symbols at its ends: printed in groups of four, the key
+    # `lXZo-vW-K6SC01zn` has a group `-vW-`.
+    return all(3 <= len(t.strip(EDGE_PUNCT) or t) <= 6 for t in tokens[:-1])
 
 
 def reads_like_prose(tokens: list[str]) -> bool:

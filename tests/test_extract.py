@@ -649,3 +649,23 @@ def test_an_id_read_1p_is_still_an_account_label():
              _word("096051", 271, 531, 393, 559)]
     chosen, _ = best_candidates(words)
     assert chosen["account_id"].text == "096051"
+
+
+def test_a_key_in_groups_after_a_label_ocr_garbled_past_knowing_is_given_for_review():
+    # Seed 11's photo_007 (an independent letter): "Passphrase:" read `Pasptrose:`, its key
+    # `lXZo-vW-K6SC01zn` printed in groups of four, one group `-vW-`.  The ODS code and account ID
+    # found by their labels, the groups after the colon are the key - found by its format only,
+    # so it goes out for review.
+    words = (_line(100, 0, (100, "Practice"), (230, "ODS"), (290, "Code:"), (400, "F72217"))
+             + _line(150, 1, (100, "Pasptrose:"), (400, "IXZo"), (470, "-vW-"), (540, "K6SC"), (610, "Olzn"))
+             + _line(200, 2, (100, "Account"), (220, "10"), (260, "number:"), (400, "221784038")))
+    chosen, _ = best_candidates(words)
+    key = chosen["linkage_key"]
+    assert (key.text, key.found_by) == ("IXZo -vW- K6SC Olzn", "pattern")
+    # Not after a known label of something else, nor words of a sentence after a colon.
+    other = [w for w in words if w.line != 1] + _line(150, 1, (100, "Password:"), (400, "IXZo"), (470, "-vW-"),
+                                                     (540, "K6SC"), (610, "Olzn"))
+    assert "linkage_key" not in best_candidates(other)[0]
+    prose = [w for w in words if w.line != 1] + _line(150, 1, (100, "Note:"), (400, "the"), (450, "codes"),
+                                                     (540, "expire"), (640, "soon"))
+    assert "linkage_key" not in best_candidates(prose)[0]

@@ -87,6 +87,8 @@ def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
     assert grouped_like_a_key(["0dw1f", "1p4a/", "2!35"])
     assert grouped_like_a_key(["KjwzyFSEUAGj4"])
     assert grouped_like_a_key(["vVGO5", "67gV6", "fv"])  # the last group may be short
+    assert grouped_like_a_key(["lXZo", "-vW-", "K6SC", "01zn"])  # a key's symbols count in a group's length
+    assert not grouped_like_a_key(["lXZo", "(vW)", "K6SC", "01zn"])  # brackets do not
     assert not grouped_like_a_key(["00S", "code", "and"])
     assert not grouped_like_a_key(["Thien", "Gent", "wa", "co", "ce"])
     assert not grouped_like_a_key(["TxeagkkQiT1", "enam"])  # a whole key, then the box's edge
