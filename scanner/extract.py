@@ -366,8 +366,13 @@ def _border_between(left: Word, right: Word, borders: list[Word]) -> bool:
                for b in borders)
 
 
+def _label_height(label: Label) -> float:
+    """The label's text height: its shortest word's box (no descender, no rule merged in)."""
+    return max(8.0, min(w.box.h for w in label.words))
+
+
 def _value_words(label: Label, words: list[Word], label_words: set[Word], where: str, slope: float = 0.0) -> list[Word]:
-    h = max(8.0, min(w.box.h for w in label.words))
+    h = _label_height(label)
     # Cell borders OCR read as characters (`|`), kept apart: a value under its label does not
     # reach left across one.  (They, like every word without a letter or figure, leave ``words``.)
     borders = [w for w in words if w.text.strip() in _RULES]
@@ -434,8 +439,7 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
 
 def _far(label: Label, value: list[Word]) -> bool:
     """A value beside its label but further right than ``NEAR_CELL`` text heights."""
-    h = max(8.0, min(w.box.h for w in label.words))
-    return value[0].box.x0 - label.box.x1 > NEAR_CELL * h
+    return value[0].box.x0 - label.box.x1 > NEAR_CELL * _label_height(label)
 
 
 def _validate(field: str, text: str) -> bool:
@@ -552,7 +556,7 @@ def _value_on_next_line(label: Label, vw: list[Word], words: list[Word], label_w
     """A code a sentence's line break put at the next line's start: its label (and words such as
     "which is") end their line ("... and your Account ID is / 1195029928.").  The words there up
     to a gap wider than a word space."""
-    h = max(8.0, min(w.box.h for w in label.words))
+    h = _label_height(label)
     last = (vw or list(label.words))[-1]
     if not _ends_line(last, words, h, vw):
         return []
@@ -742,10 +746,14 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
-        elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and regex.search(r"\d", t) \
-                and regex.search(r"[a-z]", t) and regex.search(r"[A-Z]", t):
+        elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and _figures_and_both_cases(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
     return out + _grouped_keys_after_colons(words, labels, near_other)
+
+
+def _figures_and_both_cases(text: str) -> bool:
+    """What a key found by its format alone must hold: a figure and letters of both cases."""
+    return bool(regex.search(r"\d", text) and regex.search(r"[a-z]", text) and regex.search(r"[A-Z]", text))
 
 
 def _grouped_keys_after_colons(words: list[Word], labels: list[Label], near_other: Callable[[Word], bool]) -> list[Candidate]:
@@ -763,8 +771,7 @@ def _grouped_keys_after_colons(words: list[Word], labels: list[Label], near_othe
             continue
         text = " ".join(v.text for v in vw)
         joined = "".join(text.split())
-        if 10 <= len(joined) <= KEY_MAX and _validate("linkage_key", text) and regex.search(r"\d", joined) \
-                and regex.search(r"[a-z]", joined) and regex.search(r"[A-Z]", joined):
+        if 10 <= len(joined) <= KEY_MAX and _validate("linkage_key", text) and _figures_and_both_cases(joined):
             out.append(Candidate("linkage_key", text, _value_box(vw), tuple(vw), "pattern", "right", 0.5,
                                  label_box=w.box))
     return out
