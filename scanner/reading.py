@@ -21,7 +21,7 @@ import numpy as np
 from .enhance import even_line_light, line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
-from .shapes import Verdict, look_alikes
+from .shapes import Verdict, glyphs_as_many_as, look_alikes
 from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods
 
 WHITELIST: dict[str, str] = {
@@ -391,10 +391,11 @@ def _as_code(fname: str, text: str) -> str | None:
 
 
 def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
-                   others: list[Reading]) -> tuple[set[int], dict[int, list[str]], set[int]]:
+                   others: list[Reading], counted: bool = False) -> tuple[set[int], dict[int, list[str]], set[int]]:
     """Where other readings differ from the value: the indices, what they read there (same-length
     replacements give a character, an extra character a two-character option), and the
-    characters beside which another reading has an extra character (one perhaps dropped)."""
+    characters beside which another reading has an extra character (one perhaps dropped) - unless
+    ``counted``: the crop's glyphs are as many as the recogniser's characters, so it dropped none."""
     where: set[int] = set()
     gaps: set[int] = set()
     said: dict[int, list[str]] = {}
@@ -409,6 +410,18 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                 if fname == "ods_code" or any(c not in WHITELIST[fname] for c in extra):
                     continue  # an ODS code's length is fixed; a symbol no code contains is a misread
                 if not value or _doubled_glyph(value, probs, i1, extra, primary.source):
+                    continue
+                if counted and primary.source == "model" and \
+                        not any(0 <= n < len(value) and value[n] in extra for n in (i1 - 1, i1)):
+                    # No glyph is left for the extra character: it is another reading of a glyph beside
+                    # it ('0' read 'O0', 'S' read 'S5').  A neighbour the recogniser is sure of keeps its
+                    # reading; one it is not sure of is in doubt, the extra character its other reading.
+                    # (The same character again may still be a double one read once, its two glyphs
+                    # touching: an account ID's `66` read `6` on a clean render.)
+                    for n in (i1 - 1, i1):
+                        if 0 <= n < len(value) and probs[n] < MODEL_SURE and len(extra) == 1 and extra != value[n]:
+                            where.add(n)
+                            said.setdefault(n, []).append(extra)
                     continue
                 if i1 in (0, len(value)) and all(c in "/-" for c in extra):
                     continue  # a table rule or the label's dash at the crop's edge, read as a character
@@ -431,7 +444,8 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
     return where, said, gaps
 
 
-def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] | None = None) -> CodeField:
+def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] | None = None,
+         counted: bool = False) -> CodeField:
     """Combine readings of one value into a field with per-character certainty.
 
     Each character's chance of being wrong comes from a table measured on fresh renders in
@@ -441,6 +455,8 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     every character is right, and below ``FIELD_REVIEW`` the field needs review.  ``shapes``
     (index -> verdict, for the primary reading's text) are what the glyphs' shapes rule out
     (``shapes.look_alikes``: case twins, `l`/`I`, `0`/`O`): ``_settle_by_shape`` applies them.
+    ``counted``: the value crop holds as many glyphs as the recogniser read characters
+    (``shapes.glyphs_as_many_as``).
     """
     valid = []
     for r in readings:
@@ -469,7 +485,8 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     uncertain: dict[int, UncertainChar] = {}
     for idx, options in repaired:
         uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(options)), reason="changed to fit the code's format")
-    disagree, said, gaps = _disagreements(fname, value, probs, primary, others)
+    disagree, said, gaps = _disagreements(fname, value, probs, primary, others,
+                                          counted and primary.source == "model" and len(primary.text) == len(value))
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
     errors: list[float] = []
     for i, ch in enumerate(value):
@@ -766,7 +783,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
-    return vote(fname, readings, shapes), crop
+    counted = bool(model) and glyphs_as_many_as(crop, model[0].text)
+    return vote(fname, readings, shapes, counted), crop
 
 
 def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:
