@@ -32,7 +32,7 @@ import numpy as np
 import regex
 
 from .errors import EncryptedInput, InputTooLarge, ScannerError, ScanTimeout, UnreadableInput, UnsupportedInput
-from .extract import Candidate, find_labels, label_candidates, looks_random, pattern_candidates
+from .extract import Candidate, find_labels, label_candidates, looks_random, pattern_candidates, unglued
 from .load import Frames, Limits, LoadedImage, decode_text, describe, detect
 from .models import (
     FIELD_NAMES,
@@ -198,6 +198,7 @@ def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
 def _choose(words: list[Word]) -> tuple[dict[str, CodeField], list[str]]:
     """One value per field from text words: label-anchored values that pass the text checks,
     beside the label before below it; no word serves two fields; format-only matches last."""
+    words = unglued(words)
     labels = find_labels(words, fuzzy=False)
     ranked: list[tuple[tuple[float, ...], str, Candidate, CodeField, str | None]] = []
     rejected: set[str] = set()

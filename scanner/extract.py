@@ -12,7 +12,7 @@ registration token...) are never taken.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import regex
@@ -431,6 +431,14 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         elif where == "right" and w.box.x0 - label.box.x1 > FAR_CELL * h:
             break
         out.append(w)
+    if where == "right":
+        # Further along the value's own line: the slant measured over the page may be off here (a
+        # curled photo's key groups stood level where the page's lines rose 1.4 %: 13 px at the
+        # third group, which left its label's line so extended).
+        while out and (after := [w for w in words if w not in out and w not in stoppers and w not in label_words
+                                 and w.box.x0 > out[-1].box.x1 - 1 and _on_line_of(w, out[-1], h)
+                                 and _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w])]):
+            out.append(min(after, key=lambda w: w.box.x0))
     while out and (after := [w for w in symbols if w not in out and w.box.x0 > out[-1].box.x1 - 1 and w.box.h >= 0.3 * h
                              and _on_line_of(w, out[-1], h) and _word_space(w.box.x0 - out[-1].box.x1, h, out)]):
         out.append(min(after, key=lambda w: w.box.x0))
@@ -788,8 +796,34 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
     return min(gaps) / max(1.0, box.h) if gaps else float("inf")
 
 
+#: A label word run into its value across the colon ("ID:C18754").
+_GLUED = regex.compile(r"(\p{L}{2,}):(?!/)(\S+)")  # not a web address's "https://"
+
+
+def unglued(words: list[Word]) -> list[Word]:
+    """The words with a label run into its value split at the colon: OCR read "Surgery ID: C18754",
+    its space after the colon narrow, as `Surgery` `ID:C` `18754` (an independent letter's clean
+    render), and the `C` went with the label, out of the value and of its crop.  The box is cut
+    where the label's letters end, estimated on the narrow side (a label's letters counted half an
+    em, a code's characters 0.65): the value's crop starts there, and a cut inside the colon or a
+    label letter leaves that glyph out whole, where one inside the value's first glyph would lose it
+    (`Id:6605982260` cut in proportion to its characters lost the first `6`)."""
+    out: list[Word] = []
+    for w in words:
+        m = _GLUED.fullmatch(w.text)
+        if m is None:
+            out.append(w)
+            continue
+        head, rest = len(m.group(1)), len(m.group(2))
+        cut = w.box.x0 + w.box.w * 0.5 * head / (0.5 * head + 0.25 + 0.65 * rest)
+        out.append(replace(w, text=m.group(1) + ":", box=Box(w.box.x0, w.box.y0, cut, w.box.y1)))
+        out.append(replace(w, text=m.group(2), box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
+    return out
+
+
 def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label]]:
     """The best candidate per field: label-anchored first, format-only as a fallback."""
+    words = unglued(words)
     labels = find_labels(words)
     chosen: dict[str, Candidate] = {}
     used: set[Word] = set()

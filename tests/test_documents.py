@@ -333,3 +333,11 @@ def test_every_frame_is_a_candidate(letter_img, clean_sample, fmt):
     assert r.ods_code.value == clean_sample["ods_code"] and r.page_index == 2
     capped = scan(buf.getvalue(), limits=Limits(max_frames=2))  # the letter is the third frame
     assert capped.ods_code.value is None and any("first 2 frames" in w for w in capped.warnings)
+
+
+def test_labels_run_into_their_values_in_text_are_read():
+    # "Label:value" without a space after the colon, as some practices' emails have it.
+    from scanner import scan
+
+    r = scan(b"Dear patient,\nSurgery ID:C18754\nAccount ID:23968109\nLinkage Key:yenqyBNL6H1Ol+7S\n")
+    assert (r.ods_code.value, r.account_id.value, r.linkage_key.value) == ("C18754", "23968109", "yenqyBNL6H1Ol+7S")

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.extract import _edit_distance, best_candidates, find_labels, looks_random
+from scanner.extract import _edit_distance, best_candidates, find_labels, looks_random, unglued
 from scanner.ocr import Box, Word
 
 
@@ -669,3 +669,32 @@ def test_a_key_in_groups_after_a_label_ocr_garbled_past_knowing_is_given_for_rev
     prose = [w for w in words if w.line != 1] + _line(150, 1, (100, "Note:"), (400, "the"), (450, "codes"),
                                                      (540, "expire"), (640, "soon"))
     assert "linkage_key" not in best_candidates(prose)[0]
+
+
+def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
+    # Seed 15's clean_001 (an independent letter), boxes as Tesseract gave them: "Surgery ID: C18754"
+    # read `Surgery` `ID:C` `18754`, the space after the colon narrow; the `C` went with the label.
+    words = [_word("Surgery", 117, 454, 205, 480), _word("ID:C", 213, 452, 273, 473), _word("18754", 280, 452, 378, 473),
+             _word("Account", 117, 500, 205, 521, line=1), _word("ID:23968109", 213, 500, 378, 521, line=1)]
+    chosen, _ = best_candidates(words)
+    assert "".join(chosen["ods_code"].text.split()) == "C18754"
+    assert chosen["ods_code"].label_box.x1 < 273 - 10  # the value's crop starts before the `C`
+    assert chosen["account_id"].text == "23968109"
+    # A time or a web address is no label run into a value.
+    assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("https://nhs.uk", 60, 0, 200, 20)])] == \
+        ["10:30", "https://nhs.uk"]
+
+
+def test_a_key_in_groups_is_followed_along_its_own_line_where_the_pages_slant_is_off_there():
+    # Seed 15's photo_027, boxes as Tesseract gave them: the key's groups stand level, where the
+    # slant measured over the page (falling 1.4 %) took the line from the label's end 13 px below the third
+    # group, and the key was cut to its first two groups.
+    words = [_word("Account", 164, 1061, 283, 1082), _word("Linkage", 293, 1059, 405, 1088), _word("Key", 415, 1060, 466, 1088),
+             _word("yniG", 803, 1060, 878, 1085), _word("AiEd", 895, 1058, 971, 1079), _word("4MWK", 991, 1059, 1066, 1079),
+             _word("k", 1083, 1058, 1102, 1078)]
+    # Two long lines below, each falling 1.4 % across the page, give the page's slant.
+    for n, y in enumerate((1200, 1300)):
+        words += [_word(t, 164 + 150 * k, y + int(0.0144 * 150 * k), 284 + 150 * k, y + 21 + int(0.0144 * 150 * k), line=n + 1)
+                  for k, t in enumerate(["These", "details", "expire", "two", "weeks", "after", "printing"])]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "yniG AiEd 4MWK k"
