@@ -394,8 +394,9 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                    others: list[Reading], counted: bool = False) -> tuple[set[int], dict[int, list[str]], set[int]]:
     """Where other readings differ from the value: the indices, what they read there (same-length
     replacements give a character, an extra character a two-character option), and the
-    characters beside which another reading has an extra character (one perhaps dropped) - unless
-    ``counted``: the crop's glyphs are as many as the recogniser's characters, so it dropped none."""
+    characters beside which another reading has an extra character (one perhaps dropped).  With
+    ``counted`` (the crop's glyphs as many as the recogniser's characters: it dropped none) an extra
+    character other than the one beside it is that glyph's other reading instead."""
     where: set[int] = set()
     gaps: set[int] = set()
     said: dict[int, list[str]] = {}
