@@ -435,7 +435,7 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # Further along the value's own line: the slant measured over the page may be off here (a
         # curled photo's key groups stood level where the page's lines rose 1.4 %: 13 px at the
         # third group, which left its label's line so extended).
-        while out and (after := [w for w in words if w not in out and w not in stoppers and w not in label_words
+        while out and (after := [w for w in words if w not in out and w not in stoppers
                                  and w.box.x0 > out[-1].box.x1 - 1 and _on_line_of(w, out[-1], h)
                                  and _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w])]):
             out.append(min(after, key=lambda w: w.box.x0))

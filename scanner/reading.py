@@ -12,7 +12,9 @@ its ranked alternatives.  Nothing here is ever logged.
 from __future__ import annotations
 
 import difflib
+import functools
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -391,12 +393,13 @@ def _as_code(fname: str, text: str) -> str | None:
 
 
 def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
-                   others: list[Reading], counted: bool = False) -> tuple[set[int], dict[int, list[str]], set[int]]:
+                   others: list[Reading], counted: Callable[[], bool] | None = None) -> tuple[set[int], dict[int, list[str]], set[int]]:
     """Where other readings differ from the value: the indices, what they read there (same-length
     replacements give a character, an extra character a two-character option), and the
-    characters beside which another reading has an extra character (one perhaps dropped).  With
-    ``counted`` (the crop's glyphs as many as the recogniser's characters: it dropped none) an extra
-    character other than the one beside it is that glyph's other reading instead."""
+    characters beside which another reading has an extra character (one perhaps dropped).  Where
+    ``counted()`` (the crop's glyphs as many as the recogniser's characters: it dropped none; asked
+    only at such an extra character) an extra character other than the one beside it is that
+    glyph's other reading instead."""
     where: set[int] = set()
     gaps: set[int] = set()
     said: dict[int, list[str]] = {}
@@ -412,8 +415,8 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                     continue  # an ODS code's length is fixed; a symbol no code contains is a misread
                 if not value or _doubled_glyph(value, probs, i1, extra, primary.source):
                     continue
-                if counted and primary.source == "model" and \
-                        not any(0 <= n < len(value) and value[n] in extra for n in (i1 - 1, i1)):
+                if counted is not None and not any(0 <= n < len(value) and value[n] in extra for n in (i1 - 1, i1)) \
+                        and counted():
                     # No glyph is left for the extra character: it is another reading of a glyph beside
                     # it ('0' read 'O0', 'S' read 'S5').  A neighbour the recogniser is sure of keeps its
                     # reading; one it is not sure of is in doubt, the extra character its other reading.
@@ -446,7 +449,7 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
 
 
 def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] | None = None,
-         counted: bool = False) -> CodeField:
+         counted: Callable[[], bool] | None = None) -> CodeField:
     """Combine readings of one value into a field with per-character certainty.
 
     Each character's chance of being wrong comes from a table measured on fresh renders in
@@ -456,8 +459,8 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     every character is right, and below ``FIELD_REVIEW`` the field needs review.  ``shapes``
     (index -> verdict, for the primary reading's text) are what the glyphs' shapes rule out
     (``shapes.look_alikes``: case twins, `l`/`I`, `0`/`O`): ``_settle_by_shape`` applies them.
-    ``counted``: the value crop holds as many glyphs as the recogniser read characters
-    (``shapes.glyphs_as_many_as``).
+    ``counted()``: whether the value crop holds as many glyphs as the recogniser read characters
+    (``shapes.glyphs_as_many_as``), asked only where another reading has an extra character.
     """
     valid = []
     for r in readings:
@@ -486,8 +489,8 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     uncertain: dict[int, UncertainChar] = {}
     for idx, options in repaired:
         uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(options)), reason="changed to fit the code's format")
-    disagree, said, gaps = _disagreements(fname, value, probs, primary, others,
-                                          counted and primary.source == "model" and len(primary.text) == len(value))
+    by_model = primary.source == "model" and len(primary.text) == len(value)
+    disagree, said, gaps = _disagreements(fname, value, probs, primary, others, counted if by_model else None)
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
     errors: list[float] = []
     for i, ch in enumerate(value):
@@ -784,7 +787,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
-    counted = bool(model) and glyphs_as_many_as(crop, model[0].text)
+    # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has an extra character.
+    counted = functools.cache(lambda: glyphs_as_many_as(crop, model[0].text)) if model else None
     return vote(fname, readings, shapes, counted), crop
 
 
