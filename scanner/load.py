@@ -8,12 +8,13 @@ scan follows the size of the text, not the megapixels of the camera.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Union
 
@@ -77,6 +78,50 @@ class LoadedImage:
     scale: float  # source-image pixels per loaded pixel
     source_size: tuple[int, int]  # (width, height) of the upright source image
     format: str
+    #: How colourful each part of the picture is (``chroma_of``, a small copy, upright), asked for
+    #: only when the page's outline is in doubt in grey; None for a grey picture.
+    chroma: Callable[[], np.ndarray | None] = field(default=lambda: None, repr=False)
+
+
+#: The colour copy the page stage may ask for is about this long (it finds outlines at 900 px).
+CHROMA_LONG_SIDE = 500
+
+
+def chroma_of(rgb: Image.Image | np.ndarray) -> np.ndarray | None:
+    """Colourfulness (largest minus smallest of the three channels) of a copy about
+    ``CHROMA_LONG_SIDE`` long: paper is near grey under any light, a tablecloth's squares are not.
+    None for a grey picture."""
+    if isinstance(rgb, Image.Image):
+        if rgb.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"):
+            return None
+        try:
+            f = max(1, max(rgb.size) // CHROMA_LONG_SIDE)
+            rgb = rgb if rgb.mode in ("RGB", "RGBA") else rgb.convert("RGB")
+            arr = np.asarray((rgb.reduce(f) if f > 1 else rgb).convert("RGB"))
+        except Exception:  # noqa: BLE001 - the colour is a help to the page stage, never needed
+            return None
+    else:
+        if rgb.ndim != 3 or rgb.shape[2] < 3:
+            return None
+        f = max(1, max(rgb.shape[:2]) // CHROMA_LONG_SIDE)
+        arr = rgb[::f, ::f, :3]
+    return cv2.subtract(arr.max(axis=2), arr.min(axis=2))
+
+
+def _jpeg_chroma(data: bytes) -> Callable[[], np.ndarray | None]:
+    """``chroma_of`` a JPEG, decoded when first asked for (the scan decodes the luma alone): at an
+    eighth of its size libjpeg's colour decode costs about 40 ms for a 12 MP photo."""
+    @functools.cache
+    def chroma() -> np.ndarray | None:
+        try:
+            img = Image.open(io.BytesIO(data))
+            if img.mode == "L":
+                return None
+            img.draft("RGB", (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
+            return chroma_of(ImageOps.exif_transpose(img))
+        except Exception:  # noqa: BLE001 - the colour is a help to the page stage, never needed
+            return None
+    return chroma
 
 
 def sniff(head: bytes) -> str:
@@ -279,8 +324,8 @@ def _open(data: bytes, limits: Limits) -> tuple[Image.Image, str]:
                               "the file may be truncated or corrupt") from None
 
 
-def _decode(img: Image.Image, fmt: str, limits: Limits, first: bool) -> LoadedImage:
-    """Decode the current frame of ``img`` upright and within limits."""
+def _decode(img: Image.Image, fmt: str, limits: Limits, first: bool, data: bytes) -> LoadedImage:
+    """Decode the current frame of ``img`` (read from ``data``) upright and within limits."""
     try:
         width, height = img.size
         _check_size(width, height, limits)
@@ -303,6 +348,11 @@ def _decode(img: Image.Image, fmt: str, limits: Limits, first: bool) -> LoadedIm
             frame = ImageOps.exif_transpose(img)
         upright = (width, height) if orientation not in (5, 6, 7, 8) else (height, width)
         arr = to_array(frame)
+        if fmt == "jpeg":
+            chroma = _jpeg_chroma(data) if first else (lambda: None)
+        else:
+            small = chroma_of(frame)
+            chroma = lambda: small  # noqa: E731
     except (InputTooLarge, UnreadableInput, UnsupportedInput):
         raise
     except MemoryError:
@@ -310,13 +360,13 @@ def _decode(img: Image.Image, fmt: str, limits: Limits, first: bool) -> LoadedIm
     except Exception as exc:  # noqa: BLE001 - Pillow raises many types on bad data
         raise UnreadableInput(f"{fmt.upper()} image could not be decoded ({type(exc).__name__}); "
                               "the file may be truncated or corrupt") from None
-    return LoadedImage(image=arr, scale=scale, source_size=upright, format=fmt)
+    return LoadedImage(image=arr, scale=scale, source_size=upright, format=fmt, chroma=chroma)
 
 
 def open_image(data: bytes, limits: Limits) -> LoadedImage:
     """Decode one raster image (its first frame) from bytes, upright and within limits."""
     img, fmt = _open(data, limits)
-    return _decode(img, fmt, limits, first=True)
+    return _decode(img, fmt, limits, first=True, data=data)
 
 
 class Frames:
@@ -330,6 +380,7 @@ class Frames:
 
     def __init__(self, data: bytes, limits: Limits) -> None:
         self._img, self.format = _open(data, limits)
+        self._data = data
         self._limits = limits
         self.capped = False
         self.error: ScannerError | None = None
@@ -380,7 +431,7 @@ class Frames:
                     self.error = UnreadableInput(f"frame {index + 1} could not be decoded ({type(exc).__name__})")
                     return
             try:
-                loaded = _decode(self._img, self.format, self._limits, first=index == 0)
+                loaded = _decode(self._img, self.format, self._limits, first=index == 0, data=self._data)
             except ScannerError as exc:
                 if index == 0:
                     raise
@@ -397,7 +448,9 @@ def from_object(source: Image.Image | np.ndarray, limits: Limits) -> LoadedImage
     """Accept an in-memory PIL image or numpy array (BGR/grey/BGRA, as OpenCV gives)."""
     if isinstance(source, Image.Image):
         _check_size(*source.size, limits)
-        return LoadedImage(image=to_array(source), scale=1.0, source_size=source.size, format="pil")
+        small = chroma_of(source)
+        return LoadedImage(image=to_array(source), scale=1.0, source_size=source.size, format="pil",
+                           chroma=lambda: small)
     arr = np.asarray(source)
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (1, 3, 4)):
         raise UnsupportedInput(f"numpy array of shape {arr.shape} is not an image")
@@ -411,7 +464,9 @@ def from_object(source: Image.Image | np.ndarray, limits: Limits) -> LoadedImage
     if arr.ndim == 3 and arr.shape[2] == 4:
         alpha = arr[:, :, 3:4].astype(np.float32) / 255.0
         arr = (arr[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-    return LoadedImage(image=np.ascontiguousarray(arr), scale=1.0, source_size=(arr.shape[1], arr.shape[0]), format="array")
+    arr = np.ascontiguousarray(arr)
+    return LoadedImage(image=arr, scale=1.0, source_size=(arr.shape[1], arr.shape[0]), format="array",
+                       chroma=functools.cache(lambda: chroma_of(arr)))
 
 
 def _exif_orientation(img: Image.Image) -> int:

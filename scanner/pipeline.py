@@ -466,8 +466,8 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     """The stages on one decoded image, dark ink on a light ground.  ``reversed_out``: the mask of
     the reversed-out boxes ``loaded`` has inverted, and the picture before (for finding the sheet,
     ``locate_page_inverted_within``)."""
-    page = locate_page(loaded.image) if reversed_out is None else \
-        locate_page_inverted_within(loaded.image, *reversed_out)
+    page = locate_page(loaded.image, chroma=loaded.chroma) if reversed_out is None else \
+        locate_page_inverted_within(loaded.image, *reversed_out, chroma=loaded.chroma)
     text_h = estimate_text_height(page.image)
     small, small_h = _small_for_turns(page, text_h)
     unturned = page

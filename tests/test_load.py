@@ -50,6 +50,29 @@ def test_exif_orientation_is_honoured(letter, orientation, turn):
     assert np.abs(grey - ref).mean() < 12
 
 
+@pytest.mark.parametrize("fmt,orientation,turn", [("JPEG", 6, 90), ("JPEG", 1, 0), ("PNG", 1, 0)])
+def test_the_colour_copy_is_upright_and_shows_where_the_colour_is(letter, fmt, orientation, turn):
+    # The page stage asks for the picture's colour where the sheet's outline is in doubt: a red
+    # band down the letter's left side must be where the grey picture has it, however stored.
+    coloured = letter.copy()
+    coloured.paste((200, 30, 40), (0, 0, letter.width // 4, letter.height))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    loaded = open_image(_encode(coloured.rotate(turn, expand=True), fmt, exif=exif), Limits())
+    chroma = loaded.chroma()
+    assert chroma is not None and max(chroma.shape) <= 2 * 500
+    h, w = chroma.shape
+    assert w / h == pytest.approx(loaded.image.shape[1] / loaded.image.shape[0], rel=0.02)
+    assert chroma[:, : w // 5].mean() > 120  # the red band, on the left as shown upright
+    assert chroma[:, w // 3:].mean() < 15  # black text on white paper has no colour
+    assert loaded.chroma() is chroma  # a JPEG is decoded in colour once, when first asked
+
+
+def test_a_grey_picture_has_no_colour_copy(letter):
+    assert open_image(_encode(letter.convert("L"), "JPEG"), Limits()).chroma() is None
+    assert open_image(_encode(letter.convert("L"), "PNG"), Limits()).chroma() is None
+
+
 @pytest.mark.parametrize("mode", ["L", "LA", "RGBA", "CMYK", "I;16", "P", "1"])
 def test_odd_modes_load_as_uint8(letter, mode):
     img = letter.convert("L").convert(mode) if mode in ("I;16",) else letter.convert(mode)
