@@ -756,7 +756,7 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
         elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and _figures_and_both_cases(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
-    return out + _grouped_keys_after_colons(words, labels, near_other)
+    return out + _grouped_keys_after_labels(words, labels, near_other)
 
 
 def _figures_and_both_cases(text: str) -> bool:
@@ -764,18 +764,25 @@ def _figures_and_both_cases(text: str) -> bool:
     return bool(regex.search(r"\d", text) and regex.search(r"[a-z]", text) and regex.search(r"[A-Z]", text))
 
 
-def _grouped_keys_after_colons(words: list[Word], labels: list[Label], near_other: Callable[[Word], bool]) -> list[Candidate]:
-    """Keys printed in groups after a word that ends in a colon but is no label known: a key
-    label OCR garbled past knowing (an independent letter's "Passphrase:" read `Pomptvase:` and
-    `Pasptrose:` on a photo).  The groups read together must be a key with figures and both
-    cases; a single word is ``pattern_candidates``' own."""
+#: A word with no colon is taken for a garbled label when its value stands this many of its
+#: heights away, in the next column (a word space is a third of one).
+NEXT_COLUMN = 2.0
+
+
+def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_other: Callable[[Word], bool]) -> list[Candidate]:
+    """Keys printed in groups after a word that is no label known but stands as one: it ends in a
+    colon, or its value stands in the next column (``NEXT_COLUMN``).  A key label OCR garbled
+    past knowing: an independent letter's "Passphrase:" read `Pomptvase:` and `Pasptrose:` on a
+    photo, another's "Linkage Key" in a table `techage hey`.  The groups read together must be a
+    key with figures and both cases; a single word is ``pattern_candidates``' own."""
     label_words = {w for lab in labels for w in lab.words}
     out: list[Candidate] = []
     for w in words:
-        if w in label_words or not regex.fullmatch(r"\p{L}{3,}:", w.text):
+        colon = regex.fullmatch(r"\p{L}{3,}:", w.text)
+        if w in label_words or not (colon or regex.fullmatch(r"\p{L}{3,}", w.text)):
             continue
         vw = _value_words(Label("linkage_key", (w,), w.box, w.text), words, label_words, "right")
-        if len(vw) < 2 or any(map(near_other, vw)):
+        if len(vw) < 2 or any(map(near_other, vw)) or not (colon or vw[0].box.x0 - w.box.x1 >= NEXT_COLUMN * w.box.h):
             continue
         text = " ".join(v.text for v in vw)
         joined = "".join(text.split())
@@ -796,8 +803,10 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
     return min(gaps) / max(1.0, box.h) if gaps else float("inf")
 
 
-#: A label word run into its value across the colon ("ID:C18754").
-_GLUED = regex.compile(r"(\p{L}{2,}):(?!/)(\S+)")  # not a web address's "https://"
+#: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779").
+_GLUED = regex.compile(r"(\p{L}{2,}|(?i:[il1|][dbpo0])):(?!/)(\S+)")  # not a web address's "https://"
+#: "ID" read with a figure is glued to a value only this long: `10:30` is a time.
+_GLUED_FIGURE_VALUE = 5
 
 
 def unglued(words: list[Word]) -> list[Word]:
@@ -807,11 +816,12 @@ def unglued(words: list[Word]) -> list[Word]:
     where the label's letters end, estimated on the narrow side (a label's letters counted half an
     em, a code's characters 0.65): the value's crop starts there, and a cut inside the colon or a
     label letter leaves that glyph out whole, where one inside the value's first glyph would lose it
-    (`Id:6605982260` cut in proportion to its characters lost the first `6`)."""
+    (`Id:6605982260` cut in proportion to its characters lost the first `6`).  "ID" may be read
+    with a figure (`Surgery 10:Q21779` on an independent letter's photo)."""
     out: list[Word] = []
     for w in words:
         m = _GLUED.fullmatch(w.text)
-        if m is None:
+        if m is None or (not m.group(1).isalpha() and (len(m.group(2)) < _GLUED_FIGURE_VALUE or ":" in m.group(2))):
             out.append(w)
             continue
         head, rest = len(m.group(1)), len(m.group(2))

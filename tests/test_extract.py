@@ -671,6 +671,21 @@ def test_a_key_in_groups_after_a_label_ocr_garbled_past_knowing_is_given_for_rev
     assert "linkage_key" not in best_candidates(prose)[0]
 
 
+def test_a_key_in_groups_in_the_column_after_a_garbled_label_is_given_for_review():
+    # Seed 16's photo_024 (an independent letter, a table): "Linkage Key" read `techage hey`, no
+    # colon; the key's groups stand in the next column, far beyond a word space.  Found by its
+    # format only, for review.
+    words = (_line(100, 0, (100, "Practice"), (230, "ODS"), (290, "Code:"), (400, "C84497"))
+             + _line(150, 1, (100, "techage"), (215, "hey"), (400, "jksa"), (470, "4rGL"), (540, "VJMB"), (610, "Ai"))
+             + _line(200, 2, (100, "Account"), (220, "ID"), (400, "437143")))
+    key = best_candidates(words)[0]["linkage_key"]
+    assert (key.text, key.found_by) == ("jksa 4rGL VJMB Ai", "pattern")
+    # Words a word space apart are a sentence's, not a label and its value.
+    close = [w for w in words if w.line != 1] + _line(150, 1, (100, "techage"), (215, "hey"), (262, "jksa"),
+                                                     (332, "4rGL"), (402, "VJMB"), (472, "Ai"))
+    assert "linkage_key" not in best_candidates(close)[0]
+
+
 def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
     # Seed 15's clean_001 (an independent letter), boxes as Tesseract gave them: "Surgery ID: C18754"
     # read `Surgery` `ID:C` `18754`, the space after the colon narrow; the `C` went with the label.
@@ -680,9 +695,13 @@ def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
     assert "".join(chosen["ods_code"].text.split()) == "C18754"
     assert chosen["ods_code"].label_box.x1 < 273 - 10  # the value's crop starts before the `C`
     assert chosen["account_id"].text == "23968109"
+    # "ID" read `10` (seed 16's photo_020): still a label run into its value.
+    words = [_word("Surgery", 117, 454, 205, 480), _word("10:Q21779", 213, 452, 373, 473)]
+    assert best_candidates(words)[0]["ods_code"].text == "Q21779"
     # A time or a web address is no label run into a value.
-    assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("https://nhs.uk", 60, 0, 200, 20)])] == \
-        ["10:30", "https://nhs.uk"]
+    assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("https://nhs.uk", 60, 0, 200, 20),
+                                     _word("10:30am", 0, 0, 70, 20), _word("10:30:45", 0, 0, 80, 20)])] == \
+        ["10:30", "https://nhs.uk", "10:30am", "10:30:45"]
 
 
 def test_a_key_in_groups_is_followed_along_its_own_line_where_the_pages_slant_is_off_there():
