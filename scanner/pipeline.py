@@ -217,6 +217,19 @@ def _settled(cand: Candidate | None, least: float = _VALID) -> bool:
     return cand is not None and cand.found_by == "label" and cand.score >= least
 
 
+#: A code ending this many of its heights from the right edge of a page the frame cuts may run
+#: on past it: a sheet's margin is wider, and the last glyphs before a cut the outline made where
+#: the picture darkens may be too dark for OCR's word box.
+NEAR_PAGE_EDGE = 2.5
+
+
+def _runs_off_page(read: _PageRead) -> bool:
+    """Whether a code found ends at the page's right edge, where the page's outline may have
+    cut it short."""
+    width = read.page.image.shape[1]
+    return any(c.box.x1 / read.scale >= width - NEAR_PAGE_EDGE * c.box.h / read.scale for c in read.chosen.values())
+
+
 def _complete(chosen: dict[str, Candidate]) -> bool:
     return all(_settled(chosen.get(f)) for f in FIELD_NAMES)
 
@@ -511,15 +524,20 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
             # Hardly any labels found: the page may be upside down. Pick the turn whose text reads
             # best on a strip of the page, then read the page that way.
             read = _turned_if_better(read, small, engine, clock, recognizer)
-    if not _complete(read.chosen) and read.page.found_outline and \
+    cut_off = _runs_off_page(read)
+    if (cut_off or not _complete(read.chosen)) and read.page.found_outline and \
             borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2:
         # A code missing on a "sheet" the frame cuts: in a close-up the outline found may be a
         # shaded part of it that leaves the labels out, or a corner of the sheet and the frame's
-        # edges, whose flattening slants the lines every which way. Read the picture whole.
+        # edges, whose flattening slants the lines every which way; or a code running on to that
+        # "sheet's" edge, which may have cut it short (an independent letter's close-up: a darker
+        # right side of the picture left out, and the key's last four characters). Read the
+        # picture whole.
         whole = whole_image(loaded.image)
         clock.lap("page")
         again = _read_page(whole, engine, clock, recognizer)
-        if again.labelled > 0 and again.score > read.score:
+        if again.labelled > 0 and (again.score > read.score or
+                                   (cut_off and again.score >= read.score and not _runs_off_page(again))):
             read = again
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)

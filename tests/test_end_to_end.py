@@ -251,3 +251,27 @@ def test_a_key_wrapped_across_two_lines_is_read_whole(monkeypatch):
     for s in WRAPPED:
         cut = scan(SAMPLES / s["file"]).linkage_key.value
         assert cut is None or len(cut) < len(s["linkage_key"]), s["file"]
+
+
+@pytest.mark.parametrize(("name", "dark_from"), [("closeup_004", 0.5), ("closeup_008", 0.6), ("closeup_001", 0.6)])
+def test_a_close_up_whose_outline_the_light_cut_short_reads_its_codes_whole(tmp_path, monkeypatch, name, dark_from):
+    # The samples' close-ups darkening towards their right side (as an independent letter's close-up
+    # did): the "sheet" found ends where the light falls, and cut the key there (`QXXSc*IsI5xsp1V-`,
+    # `wOpsoO1AX0pNE=`). A code ending at the edge of a "sheet" the frame cuts now has the picture
+    # read whole as well, and that reading kept where it finds the codes as well without one there.
+    import cv2
+    import numpy as np
+
+    import scanner.pipeline as pipeline
+
+    truth = next(s for s in LABELS if s["file"] == f"images/{name}.jpg")
+    img = cv2.imread(str(SAMPLES / truth["file"]))
+    w = img.shape[1]
+    light = np.ones(w, np.float32)
+    light[int(dark_from * w):] = np.linspace(1.0, 0.45, w - int(dark_from * w))
+    path = tmp_path / f"{name}.jpg"
+    cv2.imwrite(str(path), np.clip(img * light[None, :, None], 0, 255).astype(np.uint8))
+    r = scan(path)
+    assert [r.field(f).value for f in FIELD_NAMES] == [truth[f] for f in FIELD_NAMES]
+    monkeypatch.setattr(pipeline, "_runs_off_page", lambda read: False)
+    assert scan(path).linkage_key.value != truth["linkage_key"]
