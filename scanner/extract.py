@@ -771,7 +771,7 @@ NEXT_COLUMN = 2.0
 
 def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_other: Callable[[Word], bool]) -> list[Candidate]:
     """Keys printed in groups after a word that is no label known but stands as one: it ends in a
-    colon, or its value stands in the next column (``NEXT_COLUMN``).  A key label OCR garbled
+    colon, or its value, groups of one length, stands in the next column (``NEXT_COLUMN``).  A key label OCR garbled
     past knowing: an independent letter's "Passphrase:" read `Pomptvase:` and `Pasptrose:` on a
     photo, another's "Linkage Key" in a table `techage hey`.  The groups read together must be a
     key with figures and both cases; a single word is ``pattern_candidates``' own."""
@@ -782,7 +782,13 @@ def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_othe
         if w in label_words or not (colon or regex.fullmatch(r"\p{L}{3,}", w.text)):
             continue
         vw = _value_words(Label("linkage_key", (w,), w.box, w.text), words, label_words, "right")
-        if len(vw) < 2 or any(map(near_other, vw)) or not (colon or vw[0].box.x0 - w.box.x1 >= NEXT_COLUMN * w.box.h):
+        if len(vw) < 2 or any(map(near_other, vw)):
+            continue
+        # With no colon, only a key's print in groups of one length, the last no longer ('jksa 4rGL
+        # VJMB Ai', not a blurred photo's `OP- Max 2025`), in the next column.
+        sizes = [len(v.text.strip(EDGE_PUNCT) or v.text) for v in vw]
+        if not colon and (vw[0].box.x0 - w.box.x1 < NEXT_COLUMN * w.box.h or len(set(sizes[:-1])) > 1
+                          or sizes[-1] > sizes[0]):
             continue
         text = " ".join(v.text for v in vw)
         joined = "".join(text.split())

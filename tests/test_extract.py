@@ -684,6 +684,9 @@ def test_a_key_in_groups_in_the_column_after_a_garbled_label_is_given_for_review
     close = [w for w in words if w.line != 1] + _line(150, 1, (100, "techage"), (215, "hey"), (262, "jksa"),
                                                      (332, "4rGL"), (402, "VJMB"), (472, "Ai"))
     assert "linkage_key" not in best_candidates(close)[0]
+    # Nor groups of uneven length: seed 11's blurred photo_007 gave `OP- Max 2025` so.
+    uneven = [w for w in words if w.line != 1] + _line(150, 1, (100, "Sexe"), (400, "OP-"), (470, "Max"), (540, "2025"))
+    assert "linkage_key" not in best_candidates(uneven)[0]
 
 
 def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
