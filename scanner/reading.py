@@ -205,7 +205,10 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     if n < 2:
         return x0
     edge = x0 - lo
-    core = labels[int(0.2 * ink.shape[0]):max(int(0.2 * ink.shape[0]) + 1, int(0.8 * ink.shape[0])), edge]
+    # The blobs the edge crosses: not only at the line's middle, where it may pass through a `U`'s
+    # open counter (a clean render's ODS code `U20121` was read `J20121`, sure, from its right half).
+    crossing = 1 + np.flatnonzero((stats[1:, cv2.CC_STAT_LEFT] < edge)
+                                  & (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH] > edge))
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     tall = heights[heights >= 0.3 * ink.shape[0]]
     if not tall.size:
@@ -213,7 +216,7 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     glyph_h = float(np.median(tall))
     start = after = edge
     word = edge + SIDE_MARGIN * h  # where OCR's word box began
-    for k in set(core[core > 0].tolist()):
+    for k in crossing.tolist():
         bx, _, bw, bh, _ = stats[k]
         end = bx + bw
         # The value's own first glyph reaches to within a letter space of the word box, with

@@ -326,6 +326,30 @@ def test_value_crop_never_begins_inside_a_glyph():
     assert int((crop < 128).sum()) == int((page[rows, first:last + 1] < 128).sum())
 
 
+def test_value_crop_does_not_begin_in_an_open_glyphs_counter():
+    # A clean render's `Organisation code: U20121` in JetBrains Mono: OCR began its word box just
+    # past the `U` it read, and the crop's margin before the box ended in the `U`'s open counter,
+    # where only the bottom of its bowl, under the line's middle, is ink. The left stem was cut
+    # off, the rest read `J20121`, sure, unflagged.
+    page = _page_with("code:  U20121")
+    u0 = 40 + cv2.getTextSize("code:  ", cv2.FONT_HERSHEY_SIMPLEX, 1.2, 2)[0][0]
+    inked = (page < 128).any(axis=0)
+    u_first = u0 - 6 + int(np.argmax(inked[u0 - 6:]))
+    u_last = u_first + int(np.argmin(inked[u_first:])) - 1
+    _, last = _ink_columns(page)
+    ys = np.flatnonzero((page[:, u_first:last + 1] < 128).any(axis=1))
+    box = Box(u_last + 2, int(ys[0]), last, int(ys[-1]))  # the word's own height, as OCR boxes it
+    h = box.y1 - box.y0
+    x0 = int(box.x0 - 0.45 * h)
+    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
+    middle = page[y0 + int(0.2 * (y1 - y0)):y0 + int(0.8 * (y1 - y0)), x0]
+    assert u_first < x0 < u_last and (page[y0:y1, x0] < 128).any() and (middle > 128).all(), \
+        "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0)
+    assert (crop[:, :2] > 128).all(), "the crop begins inside a glyph"
+    assert int((crop < 128).sum()) == int((page[y0:y1, u_first:last + 1] < 128).sum()), "the `U` was cut"
+
+
 def test_value_crop_begins_after_the_label_before_it_on_its_line():
     # An email's `Linkage Key: tkwBb4wvCKxKX`, one space between: the crop's margin before the value
     # held the label's `ey:`, read into the key as `eytkw...`. Where the label ends bounds it.
