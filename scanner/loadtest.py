@@ -98,7 +98,7 @@ def running_server(args: Sequence[str] = (), env: dict[str, str] | None = None, 
 
     With ``url`` no process is started (an already running service is used).
     """
-    import httpx
+    import httpx2 as httpx
 
     if url:
         _require_loopback(url)
@@ -261,7 +261,7 @@ async def _one(client: Any, url: str, photo: bytes, tally: Tally, timeout: float
 async def run_clients(url: str, photos: Sequence[bytes], clients: int, duration: float,
                       request_timeout: float = 60.0, pause_after_busy: float = 0.2) -> Tally:
     """``clients`` concurrent clients posting photos in turn for ``duration`` seconds (last requests finish)."""
-    import httpx
+    import httpx2 as httpx
 
     tally = Tally()
     stop = time.perf_counter() + duration
@@ -292,7 +292,7 @@ def baseline(url: str, photos: Sequence[bytes], rounds: int = 2) -> dict[str, An
 
 
 async def _sequential(url: str, photos: Sequence[bytes]) -> Tally:
-    import httpx
+    import httpx2 as httpx
 
     tally = Tally()
     started = time.perf_counter()
@@ -418,7 +418,7 @@ def faults(url: str, photos: Sequence[bytes], clients: int, upload_timeout: floa
         t.join(upload_timeout + 30)
     results["others"] = tally.summary()
     results["others_server_errors"] = tally.server_errors
-    import httpx
+    import httpx2 as httpx
 
     results["healthz_after"] = httpx.get(url + "/healthz", timeout=5).status_code
     ready = httpx.get(url + "/readyz", timeout=5)
@@ -441,7 +441,7 @@ def parity(url: str, files: Sequence[Path]) -> dict[str, Any]:
 
     Only names and counts are reported, never a code value.
     """
-    import httpx
+    import httpx2 as httpx
 
     from .api import scan
     from .errors import ScannerError
