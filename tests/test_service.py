@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from scanner import scan
