@@ -105,7 +105,8 @@ def chroma_of(rgb: Image.Image | np.ndarray) -> np.ndarray | None:
             return None
         f = max(1, max(rgb.shape[:2]) // CHROMA_LONG_SIDE)
         arr = rgb[::f, ::f, :3]
-    return cv2.subtract(arr.max(axis=2), arr.min(axis=2))
+    a, b, c = cv2.split(np.ascontiguousarray(arr[:, :, :3]))  # numpy's max over a 3-long axis: 13 ms, this 1
+    return cv2.subtract(cv2.max(cv2.max(a, b), c), cv2.min(cv2.min(a, b), c))
 
 
 def _jpeg_chroma(data: bytes) -> Callable[[], np.ndarray | None]:
