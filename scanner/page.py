@@ -204,8 +204,11 @@ def _plausible(quad: np.ndarray, w: int, h: int) -> bool:
     return bool((q[:, 0] > -m).all() and (q[:, 0] < w + m).all() and (q[:, 1] > -m).all() and (q[:, 1] < h + m).all())
 
 
-def _paper_share(paper: np.ndarray, quad: np.ndarray) -> float:
-    """How much of the quadrilateral is bright like paper (a quad that takes in the table is less)."""
+def _paper_share(paper: np.ndarray, quad: np.ndarray | None) -> float:
+    """How much of the quadrilateral is bright like paper (a quad that takes in the table is less;
+    no quad, none)."""
+    if quad is None:
+        return 0.0
     inside = np.zeros(paper.shape, np.uint8)
     cv2.fillPoly(inside, [quad.astype(np.int32)], 255)
     sel = inside > 0
@@ -213,7 +216,12 @@ def _paper_share(paper: np.ndarray, quad: np.ndarray) -> float:
 
 
 def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
-    """Corners of the paper, or None.  The larger of the bright region's outline and the outer
+    """Corners of the paper, or None (``_quad_and_paper``)."""
+    return _quad_and_paper(grey_small)[0]
+
+
+def _quad_and_paper(grey_small: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """Corners of the paper, or None, and the paper mask (``_paper_mask``) they were judged by.  The larger of the bright region's outline and the outer
     edge contour, when it is convincingly paper (``CONVINCING_PAPER``) and of a plausible shape.
     Otherwise (a patterned table's bright squares run into the sheet's outline) the bright region
     opened so they fall away (``_quad_by_opening``) competes too: of the plausible outlines, those
@@ -244,7 +252,7 @@ def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
         found.append((_paper_share(paper, quad), area, quad))
     largest = max(found, key=lambda c: c[1]) if found else None
     if largest is not None and largest[0] >= CONVINCING_PAPER and _plausible(largest[2], w, h):
-        return largest[2]
+        return largest[2], paper
     opened = _quad_by_opening(paper)
     if opened is not None:
         # Running along two edges of the picture, the opened outline may have taken in a patterned
@@ -256,9 +264,9 @@ def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
             found.append((share, cv2.contourArea(opened.astype(np.float32)), opened))
     found = [c for c in found if _plausible(c[2], w, h)]
     if not found:
-        return None
+        return None, paper
     fullest = max(share for share, _, _ in found)
-    return max((c for c in found if c[0] >= fullest - PAPER_SHARE_SLACK), key=lambda c: c[1])[2]
+    return max((c for c in found if c[0] >= fullest - PAPER_SHARE_SLACK), key=lambda c: c[1])[2], paper
 
 
 #: A picture whose outline is in doubt in grey is looked at in colour when this share of it is
@@ -278,10 +286,6 @@ COLOUR_MIN_PAPER = 0.8
 #: run out 6-9 % of the picture into the cloth's light squares, is 97-99 % paper; of the photos
 #: of the samples and three generated seeds, half are 99 % paper or more.)
 BEYOND_DOUBT = 0.99
-
-
-def _paper_within(grey_small: np.ndarray, quad: np.ndarray | None) -> float:
-    return 0.0 if quad is None else _paper_share(_paper_mask(cv2.GaussianBlur(grey_small, (5, 5), 0)), quad)
 
 
 def _neutralised(grey_small: np.ndarray, chroma: np.ndarray) -> np.ndarray | None:
@@ -306,19 +310,18 @@ def page_quad(grey_small: np.ndarray, chroma: Callable[[], np.ndarray | None] | 
     when it is clearly more paper: a letter's coloured banner is dark in the neutralised picture,
     and a sheet found in grey keeps it."""
     h, w = grey_small.shape
-    quad = find_page_quad(grey_small)
-    in_grey = _paper_within(grey_small, quad)
-    if chroma is None or (in_grey >= BEYOND_DOUBT and _edges_touched(quad, w, h, 0.02) <= 1):
+    quad, paper = _quad_and_paper(grey_small)
+    if chroma is None or (_paper_share(paper, quad) >= BEYOND_DOUBT and _edges_touched(quad, w, h, 0.02) <= 1):
         return quad
     colour = chroma()
     neutral = None if colour is None else _neutralised(grey_small, colour)
     if neutral is None:
         return quad
-    found = find_page_quad(neutral)
+    found, neutral_paper = _quad_and_paper(neutral)
     if found is None or _edges_touched(found, w, h, 0.02) > 1:
         return quad
-    paper = _paper_within(neutral, found)
-    return found if paper >= COLOUR_MIN_PAPER and paper >= _paper_within(neutral, quad) + COLOUR_GAIN else quad
+    share = _paper_share(neutral_paper, found)
+    return found if share >= COLOUR_MIN_PAPER and share >= _paper_share(neutral_paper, quad) + COLOUR_GAIN else quad
 
 
 def _rectify(image: np.ndarray, quad: np.ndarray, max_width: int) -> tuple[np.ndarray, np.ndarray]:
