@@ -32,6 +32,7 @@ from .validate import (
     check_ods,
     grouped_like_a_key,
     is_nhs_number,
+    key_group_length,
     looks_random,
     not_a_word,
     reads_like_prose,
@@ -771,10 +772,10 @@ NEXT_COLUMN = 2.0
 
 def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_other: Callable[[Word], bool]) -> list[Candidate]:
     """Keys printed in groups after a word that is no label known but stands as one: it ends in a
-    colon, or its value, groups of one length, stands in the next column (``NEXT_COLUMN``).  A key label OCR garbled
-    past knowing: an independent letter's "Passphrase:" read `Pomptvase:` and `Pasptrose:` on a
-    photo, another's "Linkage Key" in a table `techage hey`.  The groups read together must be a
-    key with figures and both cases; a single word is ``pattern_candidates``' own."""
+    colon, or its value, groups of one length, stands in the next column (``NEXT_COLUMN``).  A key
+    label OCR garbled past knowing: an independent letter's "Passphrase:" read `Pomptvase:` and
+    `Pasptrose:` on a photo, another's "Linkage Key" in a table `techage hey`.  The groups read
+    together must be a key with figures and both cases; a single word is ``pattern_candidates``'."""
     label_words = {w for lab in labels for w in lab.words}
     out: list[Candidate] = []
     for w in words:
@@ -786,7 +787,7 @@ def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_othe
             continue
         # With no colon, only a key's print in groups of one length, the last no longer ('jksa 4rGL
         # VJMB Ai', not a blurred photo's `OP- Max 2025`), in the next column.
-        sizes = [len(v.text.strip(EDGE_PUNCT) or v.text) for v in vw]
+        sizes = [key_group_length(v.text) for v in vw]
         if not colon and (vw[0].box.x0 - w.box.x1 < NEXT_COLUMN * w.box.h or len(set(sizes[:-1])) > 1
                           or sizes[-1] > sizes[0]):
             continue

@@ -125,6 +125,12 @@ FILLER_WORDS = frozenset({"is", "are", "was", "will", "be", "your", "the", "a", 
                           "as", "=", "->", "to", "use", "code", "number", "no", "id", "which"})
 
 
+def key_group_length(token: str) -> int:
+    """A printed key group's length, a key's symbols at its ends counted (printed in groups of four,
+    the key `lXZo-vW-K6SC01zn` has a group `-vW-`), a sentence's punctuation around it not."""
+    return len(token.strip(EDGE_PUNCT) or token)
+
+
 def grouped_like_a_key(tokens: list[str]) -> bool:
     """Words read beside a key label that could be one key printed in space-separated groups:
     no group is a word of the surrounding sentence, and every group but the last has 3-6
@@ -147,9 +153,7 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     if len(tokens) == 2 and len(bare[0]) >= 8 and len(bare[1]) <= 4 and not_a_word(tokens[0]) and \
             not_a_word(tokens[1]):
         return True  # ... or its last few, after a glyph set wide ("UFOro3Olf91 N-kk")
-    # A group's length counts a key's symbols at its ends: printed in groups of four, the key
-    # `lXZo-vW-K6SC01zn` has a group `-vW-`.
-    return all(3 <= len(t.strip(EDGE_PUNCT) or t) <= 6 for t in tokens[:-1])
+    return all(3 <= key_group_length(t) <= 6 for t in tokens[:-1])
 
 
 def reads_like_prose(tokens: list[str]) -> bool:
