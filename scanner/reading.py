@@ -201,7 +201,7 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
         return x0
     reach = int(min(page.shape[1], x0 + 4 * h))
     ink = _line_ink(page, y0, y1, lo, reach, (x0, reach))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n < 2:
         return x0
     edge = x0 - lo
