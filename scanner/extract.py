@@ -101,14 +101,17 @@ class Candidate:
                    max(w.box.x1 for w in self.tail), max(w.box.y1 for w in self.tail))
 
     def label_gap(self) -> float:
-        """How far the value sits from its label, in the label's heights (a format-only match:
-        infinitely far)."""
+        """How far the value sits from its label, in the value's heights (a format-only match:
+        infinitely far).  The value's, not the label's: two labels claiming one value are
+        compared so, and a label's own height varies with its letters (a table's "Linkage Key",
+        its descenders 30 % taller than "Practice ODS Code" beside the value, seemed the nearer
+        of the two, one row off)."""
         lb = self.label_box
         if lb is None:
             return float("inf")
         dx = max(0.0, self.box.x0 - lb.x1, lb.x0 - self.box.x1)
         dy = max(0.0, self.box.y0 - lb.y1, lb.y0 - self.box.y1)
-        return (dx + dy) / max(1.0, lb.h)
+        return (dx + dy) / max(1.0, self.box.h)
 
     def same_place(self, other: Candidate) -> bool:
         """Do the two values cover mostly the same printed text?"""

@@ -720,3 +720,24 @@ def test_a_key_in_groups_is_followed_along_its_own_line_where_the_pages_slant_is
                   for k, t in enumerate(["These", "details", "expire", "two", "weeks", "after", "printing"])]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "yniG AiEd 4MWK k"
+
+
+def test_of_two_labels_claiming_one_value_the_one_on_its_row_keeps_it():
+    # An independent letter's table (labels in one column, values in the next, Carlito): one OCR
+    # pass read the labels' column before the values' and paired "Linkage Key" with the ODS code
+    # on the row above; another paired each label with its own row. The labels' distances were
+    # measured in their own heights, and "Linkage Key", its descenders taller than "Practice ODS
+    # Code", seemed the nearer: the key came out as the ODS code, and the ODS code not at all.
+    from scanner.extract import Candidate
+    from scanner.pipeline import _merge
+
+    ods_value = Box(926, 818, 1019, 836)
+    key_label, ods_label = Box(133, 889, 271, 916), Box(133, 817, 352, 838)
+    key_on_ods = Candidate("linkage_key", "M53946", ods_value, (), "label", "right", 2.7, label_box=key_label)
+    ods = Candidate("ods_code", "M53946", ods_value, (), "label", "right", 2.8, label_box=ods_label)
+    key = Candidate("linkage_key", "JofZBIGmUGLsa", Box(926, 889, 1069, 910), (), "label", "right", 2.7,
+                    label_box=key_label)
+    assert ods.label_gap() < key_on_ods.label_gap()
+    merged = _merge({"linkage_key": key_on_ods}, {"linkage_key": key, "ods_code": ods})
+    assert merged["ods_code"].text == "M53946"
+    assert merged["linkage_key"].text == "JofZBIGmUGLsa"
