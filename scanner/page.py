@@ -30,6 +30,11 @@ _SMALL_PAGE_FRACTION = 0.18
 OPENING_SHARE = 0.09
 #: An outline this full of paper (and of a plausible shape) is taken as it is.
 CONVINCING_PAPER = 0.95
+#: An outline less paper than this is no sheet: a close-up's table of dark cells, its edges the
+#: strongest in a picture the sheet fills, was taken for it (10 % paper) and the labels beside it
+#: left out.  Of the 527 outlines found on the samples and 16 generated seeds, every other one
+#: is 73 % paper or more.
+SHEET_PAPER = 0.5
 #: Candidate outlines this much less full of paper than the fullest still compete on size.
 PAPER_SHARE_SLACK = 0.03
 
@@ -262,7 +267,7 @@ def _quad_and_paper(grey_small: np.ndarray) -> tuple[np.ndarray | None, np.ndarr
         touched = _edges_touched(opened, w, h, 0.02)
         if touched <= 1 or (touched == 2 and share >= CONVINCING_PAPER):
             found.append((share, cv2.contourArea(opened.astype(np.float32)), opened))
-    found = [c for c in found if _plausible(c[2], w, h)]
+    found = [c for c in found if _plausible(c[2], w, h) and c[0] >= SHEET_PAPER]
     if not found:
         return None, paper
     fullest = max(share for share, _, _ in found)

@@ -256,3 +256,23 @@ def test_an_inverted_code_box_is_never_taken_for_the_sheet():
     page = locate_page_inverted_within(inverted, mask, img)
     assert page.image.shape == locate_page(img).image.shape == img.shape
     assert page.image[360, 800] > 220 and 160 < page.image[360, 20] < 190  # the box inverted, the sheet kept
+
+
+def test_a_table_of_dark_cells_filling_a_close_up_is_never_taken_for_the_sheet():
+    # An independent letter's close-up: the sheet fills the frame; its codes sit in a column of
+    # navy cells beside grey label cells. The cells' edges were the strongest outline in the
+    # picture, 10 % paper, and were taken for the sheet: the labels were left out, no code found.
+    img = np.full((900, 2000), 225, np.uint8)
+    for y in range(60, 160, 40):
+        cv2.putText(img, "Please use the details below to connect the app", (60, y), cv2.FONT_HERSHEY_SIMPLEX,
+                    1.0, 50, 2)
+    for k, label in enumerate(("Username", "Password", "Pass phrase", "Account Id", "Practice Code")):
+        y0 = 200 + 104 * k  # rows a thin light line apart
+        cv2.rectangle(img, (160, y0), (800, y0 + 100), 205, -1)
+        cv2.putText(img, label, (180, y0 + 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 40, 2)
+        cv2.rectangle(img, (800, y0), (1820, y0 + 100), 35, -1)
+        cv2.putText(img, "NmiOJ1RqlRriXd", (830, y0 + 65), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 225, 2)
+    img = cv2.GaussianBlur(img, (5, 5), 0)
+    page = locate_page(img)
+    # The whole picture is the page (or a sheet at least as wide as the labels and the cells).
+    assert page.quad is None or (page.quad[:, 0].min() < 160 and page.quad[:, 0].max() > 1820)
