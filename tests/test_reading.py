@@ -163,6 +163,21 @@ def test_ods_digit_the_format_pins_down_is_not_flagged():
     assert f.uncertain == []
 
 
+def test_a_figure_the_readers_read_apart_is_flagged_however_sure_the_recogniser():
+    # An independent letter's close-up in Century Schoolbook: the recogniser read the ODS code's
+    # last `7` as `1`, 0.99 sure; Tesseract read `7`. The key's error table would leave a figure so
+    # sure unflagged; an ODS code or account ID is never given out so with two readings apart.
+    for fname, read, other in (("ods_code", "Y01381", "YO1387"), ("account_id", "294081", "294087")):
+        f = vote(fname, [model(read, [0.999] * 6), tess(other)])
+        assert f.value == read and f.needs_review
+        assert [(u.index, u.alternatives) for u in f.uncertain] == [(5, ["1", "7"])]
+    agreed = vote("ods_code", [model("Y01381", [0.999] * 6), tess("Y01381")])
+    assert agreed.uncertain == [] and not agreed.needs_review
+    # A reading that fails the format (a photo's account ID read `S76`) says nothing of one figure.
+    garbled = vote("account_id", [model("5760384628", [0.999] * 10), tess("S76")])
+    assert garbled.uncertain == []
+
+
 def test_no_valid_reading_gives_no_value():
     f = vote("ods_code", [model("HELLO", [0.99] * 5), tess("HELLO")])
     assert f.value is None and f.needs_review
@@ -308,8 +323,8 @@ def test_value_crop_does_not_cut_the_first_glyph_nor_reach_the_label():
 def test_value_crop_never_begins_inside_a_glyph():
     # A photo's `313778` in Lato: OCR began its word at the `1`, a letter space and a hair after the
     # first `3`, which the crop's margin then cut in half; the half read as `1`, with confidence, and
-    # the account ID came out `113778`, not flagged. A glyph the margin crosses that is not taken as
-    # the value's first is left out whole.
+    # the account ID came out `113778`, not flagged. A glyph the margin crosses is never cut: here,
+    # nearer the word than any ink before it, it is taken whole as the value's first (it was).
     page = np.full((100, 900), 255, np.uint8)
     cv2.putText(page, "3", (40, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
     three_end = int(np.flatnonzero((page < 128).any(axis=0))[-1])
@@ -323,7 +338,7 @@ def test_value_crop_never_begins_inside_a_glyph():
     crop = crop_value(page, Box(first, 30, last, 62), 1.0)
     assert (crop[:, :2] > 128).all(), "the crop begins inside a glyph"
     rows = slice(int(30 - 0.22 * 32), int(62 + 0.22 * 32))
-    assert int((crop < 128).sum()) == int((page[rows, first:last + 1] < 128).sum())
+    assert int((crop < 128).sum()) == int((page[rows, :last + 1] < 128).sum()), "the `3` was cut or left out"
 
 
 def test_value_crop_does_not_begin_in_an_open_glyphs_counter():
@@ -348,6 +363,31 @@ def test_value_crop_does_not_begin_in_an_open_glyphs_counter():
     crop = crop_value(page, box, 1.0)
     assert (crop[:, :2] > 128).all(), "the crop begins inside a glyph"
     assert int((crop < 128).sum()) == int((page[y0:y1, u_first:last + 1] < 128).sum()), "the `U` was cut"
+
+
+def test_value_crop_keeps_a_narrow_first_glyph_of_a_monospaced_value():
+    # An independent letter's photo: `Pass phrase: Izsxruot?KlIwWW` in FreeMono. OCR read the `I`
+    # but boxed its word from the `z`: the `I`, narrow in its wide cell, ends further from the `z`
+    # than a letter space, was taken for the label's, and the key went out unflagged without it.
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeMono.ttf", 30)
+    img = Image.new("L", (700, 80), 255)
+    ImageDraw.Draw(img).text((20, 20), "phrase: Izsxruot", font=font, fill=0)
+    page = np.array(img)
+    inked = (page < 128).any(axis=0)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(int), [0]])))
+    starts, ends = runs[::2], runs[1::2]  # one ink run a glyph here (no kerning in a mono face)
+    label = len("phrase:")
+    colon_end, i_first, i_end, z_first = ends[label - 1], starts[label], ends[label], starts[label + 1]
+    ys = np.flatnonzero((page[:, z_first:] < 128).any(axis=1))
+    box = Box(z_first, int(ys[0]), int(ends[-1]), int(ys[-1]))
+    h = box.y1 - box.y0
+    assert z_first - i_end > 0.3 * h and z_first - i_end < i_first - colon_end, \
+        "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0, left_limit=colon_end)
+    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
+    assert int((crop < 128).sum()) == int((page[y0:y1, i_first:] < 128).sum()), "the `I` was left out"
 
 
 def test_value_crop_begins_after_the_label_before_it_on_its_line():
