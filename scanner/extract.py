@@ -24,7 +24,9 @@ from .validate import (
     ACCOUNT_RE,
     EDGE_PUNCT,
     FILLER_WORDS,
+    KEY_CHARS,
     KEY_MAX,
+    KEY_MIN,
     ODS_RE,
     PROSE_WORDS,
     check_account,
@@ -664,6 +666,27 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
     return tuple(strict), paragraph
 
 
+#: A key label's words.  One among the words right of a key label is the label itself, which OCR
+#: split: a scan's "Linkage Key" in a table was read `Linkage` on one line and `ge Ki Key` on
+#: another, and `geKiKey` passed for the key.
+_KEY_LABEL_WORDS = {t for syn in LABELS["linkage_key"] for t in syn.split()}
+
+
+def _past_the_label_split(lab: Label, vw: list[Word], words: list[Word], label_words: set[Word],
+                          slope: float) -> list[Word]:
+    """The value right of a key label, looked for again past its last word that is a word of a key
+    label (``_KEY_LABEL_WORDS``), when one is among ``vw``."""
+    k = max((i for i, w in enumerate(vw) if _bare_word(w.text) in _KEY_LABEL_WORDS), default=None)
+    if k is None:
+        return vw
+    rest = vw[:k + 1]
+    box = lab.box
+    for w in rest:
+        box = box.union(w.box)
+    whole = replace(lab, words=(*lab.words, *rest), box=box)
+    return _value_words(whole, words, label_words | set(rest), "right", slope)
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -674,6 +697,8 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             continue
         for where in ("right", "below"):
             vw = _value_words(lab, words, label_words, where, slope)
+            if where == "right" and lab.field == "linkage_key":
+                vw = _past_the_label_split(lab, vw, words, label_words, slope)
             if lab.in_prose and where == "right":
                 # "your Linkage Key, which is ...": the words between a sentence's label and its code.
                 lead = vw
@@ -869,6 +894,29 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
             # (within a few lines of them: a garbled label's own value) where just one is.
             if len(cands) > 1:
                 cands = [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
-            if len(cands) == 1:
+            if len(cands) == 1 and not _split_key_holds(chosen.get(f), cands[0]):
                 chosen[f] = cands[0]
     return chosen, labels
+
+
+#: The widest gap, in the words' heights, between the pieces of a key OCR split (FreeMono's `j`
+#: stands 0.38 of them from its neighbours).
+SPLIT_KEY_GAP = 0.6
+
+
+def _split_key_holds(own: Candidate | None, found: Candidate) -> bool:
+    """Whether a key label's value, though its reading fails the format, is a key OCR split into
+    words (a FreeMono `Xk j q5SK130UmAD5B1`: a narrow glyph's wide cell read as word spaces) and
+    the format-only match ``found`` only a piece of it: every word of ``found`` among its words,
+    and all of them together a key's length of a key's characters (a rule read `|` beside it is
+    not)."""
+    if own is None or own.field != "linkage_key" or not set(found.words) < set(own.words):
+        return False
+    joined = "".join(own.text.split())
+    words = sorted(own.words, key=lambda w: w.box.x0)
+    h = float(np.median([w.box.h for w in words]))
+    # The pieces a narrow glyph's cell apart, not a cell's padding (a rule read `1` a line height
+    # before a key in its cell).
+    close = all(b.box.x0 - a.box.x1 <= SPLIT_KEY_GAP * h for a, b in zip(words, words[1:]))
+    return close and KEY_MIN <= len(joined) <= KEY_MAX + 2 and all(ch in KEY_CHARS for ch in joined) \
+        and looks_random(joined)

@@ -741,3 +741,37 @@ def test_of_two_labels_claiming_one_value_the_one_on_its_row_keeps_it():
     merged = _merge({"linkage_key": key_on_ods}, {"linkage_key": key, "ods_code": ods})
     assert merged["ods_code"].text == "M53946"
     assert merged["linkage_key"].text == "JofZBIGmUGLsa"
+
+
+def test_a_key_ocr_split_into_words_is_read_whole_not_from_its_longest_piece():
+    # An independent letter's FreeMono `Third-party passphrase: Xkjq5Kl3oUmAD5B1`: OCR split the key
+    # at its narrow glyphs' wide cells (`Xk j q5SK130UmAD5B1`, one letter too many). Its longest
+    # piece alone passed as a key by its format, and the key came out without `Xkj`.
+    words = [_word("Third-party", 162, 1029, 309, 1057), _word("passphrase:", 319, 1030, 480, 1057),
+             _word("Xk", 508, 1026, 537, 1052), _word("j", 550, 1026, 556, 1060),
+             _word("q5SK130UmAD5B1", 563, 1026, 872, 1060),
+             _word("Account", 163, 1096, 270, 1138, line=1), _word("Id:", 281, 1104, 321, 1126, line=1),
+             _word("708714188", 340, 1100, 520, 1126, line=1)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.found_by == "label" and [w.text for w in key.words] == ["Xk", "j", "q5SK130UmAD5B1"]
+    assert key.box.x0 == 508
+    # A rule read `|` before the key is no part of it: there the key's own word stands alone.
+    ruled = [w if w.text != "Xk" else _word("|", 508, 1020, 512, 1062) for w in words if w.text != "j"]
+    assert best_candidates(ruled)[0]["linkage_key"].text == "q5SK130UmAD5B1"
+    # Nor is a rule read `1` a cell's padding (a line height) before it (an independent scan's
+    # `1 fy8fJiufqFTZiC 1`, the key's last `1` split off too).
+    ruled = [_word("Passphrase", 300, 770, 480, 800), _word("1", 764, 784, 766, 804),
+             _word("fy8fJiufqFTZiC", 801, 768, 1052, 804), _word("1", 1059, 769, 1070, 794)] + words[5:]
+    assert best_candidates(ruled)[0]["linkage_key"].text == "fy8fJiufqFTZiC"
+
+
+def test_a_key_label_split_by_ocr_is_no_value_and_the_key_after_it_is():
+    # A scan's table: "Linkage Key" read `Linkage` on one line and `ge Ki Key` on another, the key
+    # in the next column. `geKiKey` passed for the key beside the label `Linkage`.
+    words = [_word("Linkage", 140, 784, 199, 804, line=2), _word("Ki", 216, 785, 251, 804, line=2),
+             _word("ZlonwCI1lkg0V1", 640, 785, 882, 811, line=2), _word("ge", 201, 789, 214, 810, line=3),
+             _word("Key", 252, 790, 277, 810, line=3),
+             _word("Account", 139, 703, 222, 738, line=1), _word("Id", 237, 708, 261, 728, line=1),
+             _word("0139138383", 640, 710, 825, 731, line=1)]
+    chosen = best_candidates(words)[0]
+    assert chosen["linkage_key"].text == "ZlonwCI1lkg0V1" and chosen["linkage_key"].found_by == "label"
