@@ -142,10 +142,17 @@ def _brighter_than_surroundings(grey: np.ndarray, quad: np.ndarray) -> bool:
     return float(np.median(grey[inside > 0])) - float(np.median(grey[ring > 0])) > 40
 
 
-def _paper_mask(blur: np.ndarray) -> np.ndarray:
-    """Bright pixels (Otsu), with the text holes closed: the paper, and whatever else is as bright."""
-    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return cv2.morphologyEx(otsu, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+def _paper_mask(blur: np.ndarray, near_lightest: bool = False) -> np.ndarray:
+    """Bright pixels (Otsu), with the text holes closed: the paper, and whatever else is as bright.
+    ``near_lightest``: instead those within ``NEAR_PAPER`` grey levels of the lightest tenth (in
+    a neutralised picture, where a dark box on the sheet and a cloth's darkened squares make three
+    levels, and Otsu split the darkest from the rest)."""
+    if near_lightest:
+        level = float(np.percentile(blur, 90)) - NEAR_PAPER
+        bright = np.where(blur > level, 255, 0).astype(np.uint8)
+    else:
+        _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
 
 
 def _open_by_disc(mask: np.ndarray, radius: float) -> np.ndarray:
@@ -225,7 +232,7 @@ def find_page_quad(grey_small: np.ndarray) -> np.ndarray | None:
     return _quad_and_paper(grey_small)[0]
 
 
-def _quad_and_paper(grey_small: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+def _quad_and_paper(grey_small: np.ndarray, near_lightest: bool = False) -> tuple[np.ndarray | None, np.ndarray]:
     """Corners of the paper, or None, and the paper mask (``_paper_mask``) they were judged by.  The larger of the bright region's outline and the outer
     edge contour, when it is convincingly paper (``CONVINCING_PAPER``) and of a plausible shape.
     Otherwise (a patterned table's bright squares run into the sheet's outline) the bright region
@@ -237,7 +244,7 @@ def _quad_and_paper(grey_small: np.ndarray) -> tuple[np.ndarray | None, np.ndarr
     top edge.)"""
     h, w = grey_small.shape
     blur = cv2.GaussianBlur(grey_small, (5, 5), 0)
-    paper = _paper_mask(blur)
+    paper = _paper_mask(blur, near_lightest)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
     candidates = [_quad_from_mask(cv2.morphologyEx(paper, cv2.MORPH_OPEN, kernel))]
     edges = cv2.Canny(blur, 40, 120)
@@ -286,6 +293,8 @@ CHROMA_WEIGHT = 3.0
 #: picture) than of the outline found in grey, and at least ``COLOUR_MIN_PAPER`` of it is.
 COLOUR_GAIN = 0.05
 COLOUR_MIN_PAPER = 0.8
+#: In the neutralised picture, the paper is what is within this many grey levels of its lightest tenth.
+NEAR_PAPER = 40
 #: An outline found in grey is beyond doubt when this much of it is paper and it runs along at
 #: most one edge of the picture.  (A sheet on the sample generator's checked cloth, its outline
 #: run out 6-9 % of the picture into the cloth's light squares, is 97-99 % paper; of the photos
@@ -322,11 +331,18 @@ def page_quad(grey_small: np.ndarray, chroma: Callable[[], np.ndarray | None] | 
     neutral = None if colour is None else _neutralised(grey_small, colour)
     if neutral is None:
         return quad
-    found, neutral_paper = _quad_and_paper(neutral)
-    if found is None or _edges_touched(found, w, h, 0.02) > 1:
-        return quad
-    share = _paper_share(neutral_paper, found)
-    return found if share >= COLOUR_MIN_PAPER and share >= _paper_share(neutral_paper, quad) + COLOUR_GAIN else quad
+    for near_lightest in (False, True):
+        # Paper as the brighter of two levels first (Otsu: side light leaves the sheet's far side
+        # darker than its near side); where that finds no outline clear of the picture's edges,
+        # paper as what is near the lightest (a sheet with a navy code box on a green gingham
+        # whose white checks stay light when neutralised: Otsu split the box and the dark checks
+        # from the rest, sheet and cloth together).
+        found, neutral_paper = _quad_and_paper(neutral, near_lightest)
+        if found is not None and _edges_touched(found, w, h, 0.02) <= 1:
+            share = _paper_share(neutral_paper, found)
+            return found if share >= COLOUR_MIN_PAPER and share >= _paper_share(neutral_paper, quad) + COLOUR_GAIN \
+                else quad
+    return quad
 
 
 def _rectify(image: np.ndarray, quad: np.ndarray, max_width: int) -> tuple[np.ndarray, np.ndarray]:
