@@ -244,7 +244,7 @@ def scan_words(words: list[Word], kind: str, page_index: int = 0) -> ScanResult:
     fields, warnings = _choose(words)
     result = ScanResult(**{f: fields.get(f, CodeField()) for f in FIELD_NAMES},
                         source_kind=kind, page_index=page_index, warnings=warnings)  # type: ignore[arg-type]
-    result.status = _status(result)  # type: ignore[assignment]
+    result.status = result.status_from_fields()
     result.timings = StageTimings(extract=round(time.perf_counter() - t0, 4))
     return result
 
@@ -252,15 +252,6 @@ def scan_words(words: list[Word], kind: str, page_index: int = 0) -> ScanResult:
 def scan_text(text: str, kind: str = "text", page_index: int = 0) -> ScanResult:
     """Read the codes from plain text (an email body, a .txt file)."""
     return scan_words(words_from_lines(text.splitlines()), kind, page_index)
-
-
-def _status(result: ScanResult) -> str:
-    found = [result.field(f) for f in FIELD_NAMES]
-    if all(f.value is None for f in found):
-        return "not_found"
-    if any(f.value is None or f.needs_review for f in found):
-        return "needs_review"
-    return "ok"
 
 
 def _rank(result: ScanResult) -> tuple[int, int]:

@@ -163,6 +163,15 @@ class ScanResult(BaseModel):
     def field(self, name: FieldName) -> CodeField:
         return getattr(self, name)
 
+    def status_from_fields(self) -> Literal["ok", "needs_review", "not_found"]:
+        """What ``status`` says of these fields: no code found, some missing or to check, or all sure."""
+        found = [self.field(f) for f in FIELD_NAMES]
+        if all(f.value is None for f in found):
+            return "not_found"
+        if any(f.value is None or f.needs_review for f in found):
+            return "needs_review"
+        return "ok"
+
     def __repr_args__(self) -> Any:
         for name, val in super().__repr_args__():
             if name == "panel_png":

@@ -409,10 +409,36 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         if panels is not None and (missing or _found_within(result, panels, seen)):
             again = _scan_one(replace(seen, image=invert_within(seen.image, panels)), engine, recognizer, opts, clock,
                               reversed_out=(panels, seen.image))
-            if _more_codes(again) > _more_codes(result):
-                result = again
+            result = _field_by_field(again, result) if _more_codes(again) > _more_codes(result) else \
+                _field_by_field(result, again)
     result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
     return result
+
+
+def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:
+    """``kept`` with each code the ``other`` reading of the same picture read better (surer, by
+    ``_rank``), where both found it, and either read it alike or were both in doubt: a scan's value
+    cells, white on navy, read as they are gave the key right (every character flagged) and the
+    ODS code in doubt; read inverted, the ODS code surer and the key wrong; the whole reading with
+    more confidence in all kept the wrong key.  A sure reading never replaces another reading of
+    the code (a close-up's account ID read without its first figure, 0.998 sure, where the kept
+    reading had all of it, 0.998 sure too), nor a code only one reading found: where the codes
+    are and what to retake are the kept reading's."""
+    before = retake_advice(kept, kept.quality) if kept.quality else []
+    for f in FIELD_NAMES:
+        mine, theirs = kept.field(f), other.field(f)
+        if mine.value is None or theirs.value is None or _rank(theirs) <= _rank(mine):
+            continue
+        if theirs.value == mine.value or (mine.needs_review and theirs.needs_review):
+            setattr(kept, f, theirs.model_copy(deep=True))
+    if before and kept.quality:
+        kept.warnings = [w for w in kept.warnings if w not in before] + retake_advice(kept, kept.quality)
+    kept.status = kept.status_from_fields()
+    return kept
+
+
+def _rank(cf: CodeField) -> tuple[bool, float]:
+    return not cf.needs_review, cf.confidence
 
 
 def _inverted(loaded: LoadedImage) -> LoadedImage:
@@ -603,13 +629,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
         panel=polygon, warnings=warnings, quality=quality,
     )
     result.warnings += retake_advice(result, quality)
-    found = [result.field(f) for f in FIELD_NAMES]
-    if all(f.value is None for f in found):
-        result.status = "not_found"
-    elif any(f.value is None or f.needs_review for f in found):
-        result.status = "needs_review"
-    else:
-        result.status = "ok"
+    result.status = result.status_from_fields()
     if opts.crops:
         for fname, crop in crops.items():
             if crop.size:

@@ -275,3 +275,30 @@ def test_a_close_up_whose_outline_the_light_cut_short_reads_its_codes_whole(tmp_
     assert [r.field(f).value for f in FIELD_NAMES] == [truth[f] for f in FIELD_NAMES]
     monkeypatch.setattr(pipeline, "_runs_off_page", lambda read: False)
     assert scan(path).linkage_key.value != truth["linkage_key"]
+
+
+def test_of_two_readings_of_one_picture_each_code_comes_from_the_surer():
+    # A scan's value cells printed white on navy, read as they are and read inverted: the first
+    # read the key right (every character flagged) and the ODS code in doubt, the second the ODS
+    # code surer and the key wrong. Kept whole, the reading with more confidence in all gave the
+    # wrong key; each code now comes from the reading surer of it, where both found it.
+    from scanner.models import CodeField, Quality
+    from scanner.pipeline import _field_by_field
+
+    def reading(key: tuple[str, float], ods: tuple[str, float, bool], account: CodeField) -> ScanResult:
+        return ScanResult(linkage_key=CodeField(value=key[0], confidence=key[1], needs_review=True),
+                          ods_code=CodeField(value=ods[0], confidence=ods[1], needs_review=ods[2]),
+                          account_id=account, quality=Quality(), warnings=["kept's own note"])
+
+    plain = reading(("v2pSPezluPw0O", 0.029), ("E60471", 0.44, True), CodeField(value="2902215836", confidence=0.998))
+    inverted = reading(("v3pSPezIuPw0O", 0.007), ("E60471", 0.96, False), CodeField())
+    best = _field_by_field(inverted, plain)
+    assert best.linkage_key.value == "v2pSPezluPw0O" and best.linkage_key.confidence == 0.029
+    assert best.ods_code.confidence == 0.96 and not best.ods_code.needs_review
+    assert best.account_id.value is None, "a code only one reading found stays as the kept reading has it"
+    assert best.status == "needs_review" and "kept's own note" in best.warnings
+    # A sure reading never replaces another: a close-up's account ID read without its first figure,
+    # 0.998 sure, against the kept reading's whole one, as sure.
+    kept = reading(("goaAbN1LTrozxcFa", 0.95), ("Q75438", 0.99, False), CodeField(value="763308698", confidence=0.9982))
+    other = reading(("goaAbN1LTrozxcFa", 0.05), ("Q75438", 0.5, True), CodeField(value="63308698", confidence=0.9984))
+    assert _field_by_field(kept, other).account_id.value == "763308698"
