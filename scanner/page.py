@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .enhance import estimate_text_height
+from .enhance import estimate_text_height, percentile_u8
 
 DETECT_LONG_SIDE = 900
 #: A4 is 1:1.414; accept a range wide enough for US letter, curl and crops.
@@ -148,7 +148,7 @@ def _paper_mask(blur: np.ndarray, near_lightest: bool = False) -> np.ndarray:
     a neutralised picture, where a dark box on the sheet and a cloth's darkened squares make three
     levels, and Otsu split the darkest from the rest)."""
     if near_lightest:
-        level = float(np.percentile(blur, 90)) - NEAR_PAPER
+        level = percentile_u8(blur, 90) - NEAR_PAPER
         bright = np.where(blur > level, 255, 0).astype(np.uint8)
     else:
         _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

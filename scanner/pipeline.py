@@ -424,14 +424,14 @@ def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:
     the code (a close-up's account ID read without its first figure, 0.998 sure, where the kept
     reading had all of it, 0.998 sure too), nor a code only one reading found: where the codes
     are and what to retake are the kept reading's."""
-    before = retake_advice(kept, kept.quality) if kept.quality else []
+    before = retake_advice(kept, kept.quality)
     for f in FIELD_NAMES:
         mine, theirs = kept.field(f), other.field(f)
         if mine.value is None or theirs.value is None or _rank(theirs) <= _rank(mine):
             continue
         if theirs.value == mine.value or (mine.needs_review and theirs.needs_review):
-            setattr(kept, f, theirs.model_copy(deep=True))
-    if before and kept.quality:
+            setattr(kept, f, theirs)  # (``other`` is dropped: its field needs no copy)
+    if before:
         kept.warnings = [w for w in kept.warnings if w not in before] + retake_advice(kept, kept.quality)
     kept.status = kept.status_from_fields()
     return kept

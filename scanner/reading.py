@@ -224,12 +224,12 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     for k in crossing.tolist():
         bx, _, bw, bh, _ = stats[k]
         end = bx + bw
+        if not 0.5 * glyph_h <= bh <= 1.5 * glyph_h or bx <= 0:
+            continue
         # The value's own first glyph reaches to within a letter space of the word box, with
         # nothing between; the label's last letter ("Key:") stands a word space before it, and
         # often a colon between.
         between = (stats[1:, cv2.CC_STAT_LEFT] >= end) & (ends <= word)
-        if not 0.5 * glyph_h <= bh <= 1.5 * glyph_h or bx <= 0:
-            continue
         before = ends[ends <= bx]
         gap, gap_before = word - end, bx - (int(before.max()) if before.size else 0)
         # A narrow glyph in a monospaced face (FreeMono's `I` after "Pass phrase:") stands
