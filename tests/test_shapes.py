@@ -567,3 +567,20 @@ def test_a_labels_colon_at_the_crops_start_neither_stops_nor_shifts_the_verdicts
             assert not [i for i, v in verdicts.items() if key[i] in v.rules_out], (font, key, cap, verdicts)
             spoke += bool(verdicts)
     assert spoke >= 6
+
+
+def test_a_thin_stems_wavering_edge_is_no_ones_flag(monkeypatch):
+    # Independent seed 23's scan_011 (150 dpi, Roboto Condensed): an `l` two pixels wide whose left
+    # edge wavered out by one pixel a third of the way down was named `1`, and the key went out
+    # wrong, unflagged.  A flag reaches out a tenth of the height or more; a `1` of that size, its
+    # flag three pixels out, is still named.  (The `l`'s mask as the scan gave it.)
+    def mask(rows: list[str]) -> np.ndarray:
+        width = len(rows[0])
+        return np.array([[c == "#" for c in r] for r in ["." * width] * 6 + rows + ["." * width] * 5])
+
+    wavering = mask([".##"] * 2 + ["###"] * 4 + [".##"] * 5 + ["###"] * 3 + [".##"] * 4)
+    one = mask(["....##"] * 2 + ["..####"] * 2 + [".#####"] * 2 + ["....##"] * 12)
+    assert not shapes._flagged(wavering, 5.7, 23.3)
+    assert shapes._flagged(one, 5.7, 23.3)
+    monkeypatch.setattr(shapes, "FLAG_OUT", 0.0)
+    assert shapes._flagged(wavering, 5.7, 23.3), "the setting no longer tests what it says"
