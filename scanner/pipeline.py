@@ -308,11 +308,21 @@ def _erase_rules_in(img: np.ndarray, region: Box, text_h: float) -> None:
         img[y0:y1, x0:x1] = erase_rules(img[y0:y1, x0:x1], text_h)
 
 
-def _band_around(boxes: list[Box], text_h: float, width: int) -> Box | None:
-    """The full-width band from 5 text lines above the first box to 5 below the last."""
+#: The band read around labels reaches this many text lines beyond them, and MISSING_LINES more
+#: for each code whose label was not seen: a code panel's rows stand 2-3 lines apart, and a page
+#: read whole lost two of three (seed 23's photo_014: "Surgery ID" alone seen, the key's row 6
+#: lines below it).
+BAND_LINES = 5
+MISSING_LINES = 2
+
+
+def _band_around(boxes: list[Box], text_h: float, width: int, missing: int = 0) -> Box | None:
+    """The full-width band from BAND_LINES text lines above the first box to as many below the
+    last, and MISSING_LINES more each way for each of ``missing`` codes."""
     if not boxes:
         return None
-    return Box(0, min(b.y0 for b in boxes) - 5 * text_h, width, max(b.y1 for b in boxes) + 5 * text_h)
+    reach = (BAND_LINES + MISSING_LINES * missing) * text_h
+    return Box(0, min(b.y0 for b in boxes) - reach, width, max(b.y1 for b in boxes) + reach)
 
 
 def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=None) -> _PageRead:  # noqa: ANN001
@@ -354,7 +364,8 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         # and the samples: no candidate added, 0.3 s each) - unless the recogniser saw the labels
         # start their rows: then around those.
         seen = [w.box for lab in labels if lab.field != "other" for w in lab.words] or rows
-        band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1])
+        missing = len({f for f in FIELD_NAMES} - {lab.field for lab in labels})
+        band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1], missing)
         if band is None:
             break
     clock.lap("ocr")

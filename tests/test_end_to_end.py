@@ -302,3 +302,17 @@ def test_of_two_readings_of_one_picture_each_code_comes_from_the_surer():
     kept = reading(("goaAbN1LTrozxcFa", 0.95), ("Q75438", 0.99, False), CodeField(value="763308698", confidence=0.9982))
     other = reading(("goaAbN1LTrozxcFa", 0.05), ("Q75438", 0.5, True), CodeField(value="63308698", confidence=0.9984))
     assert _field_by_field(kept, other).account_id.value == "763308698"
+
+
+def test_the_band_read_around_labels_reaches_the_rows_of_codes_not_seen():
+    # Independent seed 23's photo_014: the page read whole saw only "Surgery ID"; the band read
+    # again around it ended 5 lines below it, and the key's row, 6 lines below, was never read.
+    # The band reaches 2 lines further each way for each code whose label was not seen.
+    from scanner.ocr import Box
+    from scanner.pipeline import _band_around
+
+    label, text_h = Box(160, 780, 290, 800), 23.0
+    key_row = Box(160, 800 + 6 * text_h, 300, 800 + 7 * text_h)
+    assert _band_around([label], text_h, 1700).y1 < key_row.y1, "the setting no longer tests what it says"
+    band = _band_around([label], text_h, 1700, missing=2)
+    assert band.y0 <= label.y0 - 9 * text_h and band.y1 >= key_row.y1 and (band.x0, band.x1) == (0, 1700)
