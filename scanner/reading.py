@@ -103,6 +103,11 @@ SLANT_GLYPHS = 4
 SLANT_PX = 32
 #: Real keys are 13-16 characters; a shorter one may have lost a part.
 KEY_USUAL_MIN = 10
+#: A value's ink ends at a gap this many line heights wide (a word space)...
+WORD_GAP = 0.8
+#: ... or, for a key OCR read short of KEY_USUAL_MIN, this wide: a key printed in groups (a
+#: JetBrains Mono key's groups stand 0.92 line heights apart, and OCR read only the first two).
+KEY_GROUP_GAP = 1.5
 
 
 @dataclass
@@ -116,11 +121,13 @@ class Reading:
     centers: list[float] = field(default_factory=list)  # each character's x in the crop, if known
 
 
-def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | None = None) -> np.ndarray:
+def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | None = None,
+               run_gap: float = WORD_GAP) -> np.ndarray:
     """Cut the value's line out of the full-resolution page with a small margin, carried on to
-    the right while the ink does (OCR may have cut the word short, e.g. at a panel's edge), and
-    begun no further left than ``left_limit`` (where the label before it on its line ends, in the
-    box's pixels: a `Key: value` line's margin would otherwise hold the label's `ey:`)."""
+    the right while the ink does, up to a gap of ``run_gap`` line heights (OCR may have cut the
+    word short, e.g. at a panel's edge), and begun no further left than ``left_limit`` (where the
+    label before it on its line ends, in the box's pixels: a `Key: value` line's margin would
+    otherwise hold the label's `ey:`)."""
     h = box.h / scale
     floor = int(left_limit / scale) + 1 if left_limit is not None else 0
     x0 = max(floor, int(max(0, box.x0 / scale - SIDE_MARGIN * h)))
@@ -128,7 +135,7 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
     y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
     y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
     x0 = max(floor, _glyph_cut_at(page, x0, y0, y1, h))  # (moving left for a cut glyph, not past the label)
-    x1 = _ink_runs_on(page, x0, x1, y0, y1, h)
+    x1 = _ink_runs_on(page, x0, x1, y0, y1, h, run_gap)
     return page[y0:y1, x0:x1]
 
 
@@ -246,8 +253,9 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     return lo + start - min(int(SIDE_MARGIN * h), max(0, blank - 1))
 
 
-def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float) -> int:
-    """Where the value's ink really ends: the first gap as wide as a word space to the right of
+def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float,
+                 run_gap: float = WORD_GAP) -> int:
+    """Where the value's ink really ends: the first gap of ``run_gap`` line heights to the right of
     ``x1`` (or a ruled line, or 8 glyph heights on, and at least 16 from the crop's start: OCR may
     box only the first characters of a 16-character key in a wide monospaced face as its word),
     keeping the usual margin after it."""
@@ -271,7 +279,7 @@ def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float)
     if tall.size:
         rule |= np.isin(labels, tall).any(axis=0)
     word_end = max(0, x1 - x0 - int(SIDE_MARGIN * h))  # where OCR's word box ended
-    gap = max(2, int(0.8 * h))
+    gap = max(2, int(run_gap * h))
     last_ink, blank, end = None, 0, x1
     for c in range(word_end, ink.shape[1]):
         if rule[c]:
@@ -338,12 +346,14 @@ def _read_looks(recognizer, crop: np.ndarray, which: str = "all") -> list[Readin
     return [_to_reading(lr, "model") for lr in recognizer.read_batch(views[1:] if which == "rest" else views)]
 
 
-def _vote_looks(reads: list[Reading], hint: str | None) -> list[Reading]:
-    """``_from_recognizer``'s vote over looks already read."""
+def _vote_looks(reads: list[Reading], hint: str | None, frame: str | None = None) -> list[Reading]:
+    """``_from_recognizer``'s vote over looks already read (``frame``: one look's text to align
+    to, instead of the most frequent)."""
     if not reads:
         return []
     texts = [r.text for r in reads]
-    frame = max(texts, key=lambda t: (texts.count(t), _likeness(t, hint), np.mean(reads[texts.index(t)].probs or [0])))
+    if frame not in texts:
+        frame = max(texts, key=lambda t: (texts.count(t), _likeness(t, hint), np.mean(reads[texts.index(t)].probs or [0])))
     mass: list[dict[str, float]] = [{} for _ in frame]
     for r in reads:
         sm = difflib.SequenceMatcher(a=frame, b=r.text, autojunk=False)
@@ -367,6 +377,25 @@ def _vote_looks(reads: list[Reading], hint: str | None) -> list[Reading]:
                     centers=reads[texts.index(frame)].centers)
     # Looks that read a different length stay in as second opinions for the aligned vote.
     return [voted] + [Reading("model-look", r.text, r.probs) for r in reads if len(r.text) != len(frame)]
+
+
+def _frame_by_glyphs(crop: np.ndarray, looks: list[Reading], model: list[Reading], hint: str | None) -> list[Reading]:
+    """The vote again, aligned to a look that read one character more than the vote's frame, where
+    the crop holds as many glyphs as that look read and not as many as the frame: most looks
+    dropped a glyph the others saw (a key's first `/` in Liberation Sans Bold, read by two looks
+    of five, was left out).  The glyph count is the shapes' evidence, not another vote.  Two looks
+    at least must have read it: one look's extra `s` before a Times `W` (a glyph count that a wide
+    `W` can fool) made a right key wrong."""
+    base = model[0].text
+    texts = [r.text for r in looks]
+    longer = [t for t in dict.fromkeys(texts) if texts.count(t) >= 2 and len(t) == len(base) + 1
+              and any(t[:i] + t[i + 1:] == base for i in range(len(t)))]
+    if not longer or glyphs_as_many_as(crop, base):
+        return model
+    for text in longer:
+        if glyphs_as_many_as(crop, text):
+            return _vote_looks(looks, hint, frame=text)
+    return model
 
 
 def _likeness(text: str, hint: str | None) -> float:
@@ -795,10 +824,16 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     onto the next line goes on; both lines are read as one (``stitched``).  ``left_limit``: where
     the label before the value on its line ends (``crop_value``)."""
     crop = crop_value(page, box, scale, left_limit)
+    page_text = "".join(ocr_text.split())
+    grown = False
+    if fname == "linkage_key" and rest is None and len(page_text) < KEY_USUAL_MIN:
+        # A short key may go on past a group space OCR stopped at: read it whole, for review.
+        wider = crop_value(page, box, scale, left_limit, KEY_GROUP_GAP)
+        grown = wider.shape[1] > crop.shape[1]
+        crop = wider
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
     crop = upright(crop)
-    page_text = "".join(ocr_text.split())
     settled = tesseract and fname != "linkage_key"
     # An ODS code or account ID the crop as cut reads surely as Tesseract's page reading has it
     # needs no more looks, nor Tesseract's line read: two readers already agree on a valid code.
@@ -818,13 +853,19 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     else:
         tess = _from_tesseract(engine, crop, fname) if tesseract or not looks else None
         model = _vote_looks(looks, tess.text if tess else None)
+        if fname == "linkage_key" and model:
+            model = _frame_by_glyphs(crop, looks, model, tess.text if tess else None)
     readings = model + ([tess] if tess else [])
     shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
     # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has an extra character.
     counted = functools.cache(lambda: glyphs_as_many_as(crop, model[0].text)) if model else None
-    return vote(fname, readings, shapes, counted), crop
+    field = vote(fname, readings, shapes, counted)
+    if grown and field.value:
+        # The characters past where OCR stopped were read by one reader only: the key is shown for review.
+        field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
+    return field, crop
 
 
 def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:

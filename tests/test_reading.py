@@ -526,3 +526,52 @@ def test_an_extra_character_tesseract_reads_is_no_dropped_one_when_the_glyphs_ar
     assert [(u.index, u.alternatives[:2]) for u in unsure.uncertain] == [(10, ["S", "5"])]
     sure = vote("linkage_key", [model("oQcB3PN8HYSyu", [0.999] * 13), tess("oQcB3PN8HYS5yu")], counted=lambda: True)
     assert not sure.needs_review
+
+
+def _mono_line(text: str, size: int = 30) -> tuple["np.ndarray", list[int], list[int]]:
+    """``text`` in DejaVu Sans Mono on a white page, and where each glyph's ink starts and ends
+    (one ink run a glyph: no kerning, no touching glyphs in a monospaced face at this size)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", size)
+    img = Image.new("L", (900, 80), 255)
+    ImageDraw.Draw(img).text((20, 20), text, font=font, fill=0)
+    page = np.array(img)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], (page < 128).any(axis=0).astype(int), [0]])))
+    return page, runs[::2].tolist(), runs[1::2].tolist()
+
+
+def test_a_key_read_short_goes_on_past_its_group_spaces_and_is_flagged():
+    # Independent seed 22's clean_005: a JetBrains Mono key printed in groups, `nl0k xSlp xm09 Z`,
+    # of which OCR read only the first two groups; the crop stopped at the next group space and
+    # the patient was shown eight characters.  A key read shorter than keys are goes on past
+    # spaces as wide as a group's, and is shown whole, for review.
+    page, starts, ends = _mono_line("nl0k  xSlp  xmO9  Z")
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    two_groups = Box(starts[0], int(ys[0]), ends[7], int(ys[-1]))
+    h = two_groups.y1 - two_groups.y0
+    assert 0.8 * h < starts[8] - ends[7] < 1.5 * h, "the setting no longer tests what it says"
+    assert crop_value(page, two_groups, 1.0).shape[1] < ends[8] - starts[0], "a value's crop runs on past word spaces"
+    f, crop = read_value("linkage_key", page, two_groups, 1.0, "nl0k xSlp", get_engine(), get_recognizer())
+    assert crop.shape[1] >= ends[-1] - starts[0]
+    assert f.value == "nl0kxSlpxmO9Z" and f.needs_review
+
+
+def test_a_glyph_most_looks_dropped_is_kept_when_the_crop_holds_it():
+    # Independent seed 22's scan_008: a Liberation Sans Bold key beginning with `/`, read with it
+    # by two looks of five and without it by three; the vote followed the three.  The crop holds
+    # as many glyphs as the longer reading has characters, not as the shorter: the longer frames
+    # the vote.  Where the crop holds no `/`, the shorter reading stands.
+    from scanner.reading import _frame_by_glyphs, _vote_looks
+
+    def looks(short: str, long: str) -> list[Reading]:
+        return [Reading("model", t, [0.99] * len(t), [[] for _ in t]) for t in (short, short, short, long, long)]
+
+    rng = random.Random(5)
+    with_slash = linegen.render_line("/TLnbUGG4q33NPLz", "LiberationSans-Bold.ttf", 30, rng, degrade=False)
+    without = linegen.render_line("TLnbUGG4q33NPLz", "LiberationSans-Bold.ttf", 30, rng, degrade=False)
+    reads = looks("TLnbUGG4q33NPLz", "/TLnbUGG4q33NPLz")
+    voted = _vote_looks(reads, None)
+    assert voted[0].text == "TLnbUGG4q33NPLz", "the setting no longer tests what it says"
+    assert _frame_by_glyphs(with_slash, reads, voted, None)[0].text == "/TLnbUGG4q33NPLz"
+    assert _frame_by_glyphs(without, reads, voted, None)[0].text == "TLnbUGG4q33NPLz"
