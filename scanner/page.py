@@ -131,6 +131,22 @@ def borders_touched(page: Page, width: int, height: int) -> int:
     return 0 if page.quad is None else _edges_touched(page.quad, width, height, 0.03)
 
 
+#: A whole sheet's outline is at most this many times as long as it is wide: A4 (1.41) seen at 40
+#: degrees of tilt is 1.84, at 60 degrees 2.8.  Longer is a card, a cell or a band on the sheet.
+SHEET_ASPECT = 3.0
+
+
+def band_like(page: Page) -> bool:
+    """Is the outline found longer than any sheet (``SHEET_ASPECT``)?  In a close-up such an
+    outline is a box on the sheet: the code panel (whose flattening serves well) or another."""
+    if page.quad is None:
+        return False
+    q = page.quad.astype(np.float64)
+    side = [float(np.linalg.norm(q[(k + 1) % 4] - q[k])) for k in range(4)]
+    along, across = side[0] + side[2], side[1] + side[3]
+    return max(along, across) > SHEET_ASPECT * max(1e-6, min(along, across))
+
+
 def _brighter_than_surroundings(grey: np.ndarray, quad: np.ndarray) -> bool:
     """Paper on a table is clearly brighter than a band just outside its edges."""
     inside = np.zeros(grey.shape, np.uint8)

@@ -36,6 +36,7 @@ from .page import (
     LIGHT_TEXT_SURE,
     REVERSED_DARK_LEVELS,
     Page,
+    band_like,
     borders_touched,
     invert_within,
     light_text_ratio,
@@ -562,14 +563,17 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
             # best on a strip of the page, then read the page that way.
             read = _turned_if_better(read, small, engine, clock, recognizer)
     cut_off = _runs_off_page(read)
-    if (cut_off or not _complete(read.chosen)) and read.page.found_outline and \
-            borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2:
+    complete = _complete(read.chosen)
+    if read.page.found_outline and ((cut_off or not complete) and
+                                    borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2
+                                    or not complete and band_like(read.page)):
         # A code missing on a "sheet" the frame cuts: in a close-up the outline found may be a
         # shaded part of it that leaves the labels out, or a corner of the sheet and the frame's
         # edges, whose flattening slants the lines every which way; or a code running on to that
         # "sheet's" edge, which may have cut it short (an independent letter's close-up: a darker
-        # right side of the picture left out, and the key's last four characters). Read the
-        # picture whole.
+        # right side of the picture left out, and the key's last four characters); or, longer than
+        # any sheet, a box on it (seed 24's close-up: a long "Password" card, and nothing read).
+        # Read the picture whole.
         whole = whole_image(loaded.image)
         clock.lap("page")
         again = _read_page(whole, engine, clock, recognizer)

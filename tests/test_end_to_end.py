@@ -7,6 +7,8 @@ without codes gives no code at all.  Over the set: the accuracy floors.
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
 import pytest
 
 from scanner import ScanResult, scan
@@ -316,3 +318,39 @@ def test_the_band_read_around_labels_reaches_the_rows_of_codes_not_seen():
     assert _band_around([label], text_h, 1700).y1 < key_row.y1, "the setting no longer tests what it says"
     band = _band_around([label], text_h, 1700, missing=2)
     assert band.y0 <= label.y0 - 9 * text_h and band.y1 >= key_row.y1 and (band.x0, band.x1) == (0, 1700)
+
+
+def test_a_close_up_whose_outline_found_is_a_long_card_is_read_whole():
+    # Independent seed 24's close-up: the sheet fills the frame, its codes in a row of outlined
+    # cards above a long "Password" card. The long card's outline was taken for the sheet, and
+    # nothing was found on it. An outline three times as long as wide is no sheet: where it gives
+    # no codes, the picture is read whole.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scanner.page import band_like, locate_page
+
+    fonts = "/usr/share/fonts/truetype/dejavu/"
+    im = Image.new("L", (3400, 1237), 228)
+    d = ImageDraw.Draw(im)
+    prose, label, value = (ImageFont.truetype(fonts + name, size) for name, size in
+                           (("DejaVuSans.ttf", 44), ("DejaVuSans.ttf", 34), ("DejaVuSans-Bold.ttf", 60)))
+    d.text((100, 30), "Thank you for asking to use online services. Below are the details you need", font=prose, fill=50)
+    d.text((100, 100), "The username and password are for SystmOnline; the pass phrase is for other apps.",
+           font=prose, fill=50)
+    codes = (("ACCOUNT ID NUMBER", "885073876"), ("ORGANISATION CODE", "K17339"), ("PASS PHRASE", "SxcwKSupHk?uXSmr"))
+    for k, (name, code) in enumerate(codes):
+        x0 = 200 + 1000 * k
+        d.rounded_rectangle((x0, 220, x0 + 940, 500), 20, outline=90, width=5)
+        d.text((x0 + 40, 260), name, font=label, fill=90)
+        d.text((x0 + 40, 315), code, font=value, fill=30)
+    d.rounded_rectangle((200, 560, 3140, 840), 20, outline=90, width=5, fill=236)
+    d.text((240, 600), "PASSWORD", font=label, fill=90)
+    d.text((240, 655), "p3EEWbISk", font=value, fill=30)
+    d.text((100, 900), "Valid until 20/10/2025. Keep this letter private.", font=prose, fill=50)
+    img = cv2.GaussianBlur(np.array(im), (5, 5), 0)
+    page = locate_page(img)
+    assert page.quad is not None and page.quad[:, 1].min() > 500 and band_like(page), \
+        "the setting no longer tests what it says"
+    result = scan(img)
+    assert (result.linkage_key.value, result.ods_code.value, result.account_id.value) == \
+        ("SxcwKSupHk?uXSmr", "K17339", "885073876")
