@@ -365,7 +365,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         # and the samples: no candidate added, 0.3 s each) - unless the recogniser saw the labels
         # start their rows: then around those.
         seen = [w.box for lab in labels if lab.field != "other" for w in lab.words] or rows
-        missing = len({f for f in FIELD_NAMES} - {lab.field for lab in labels})
+        missing = len(set(FIELD_NAMES) - {lab.field for lab in labels})
         band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1], missing)
         if band is None:
             break
@@ -564,9 +564,10 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
             read = _turned_if_better(read, small, engine, clock, recognizer)
     cut_off = _runs_off_page(read)
     complete = _complete(read.chosen)
-    if read.page.found_outline and ((cut_off or not complete) and
-                                    borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2
-                                    or not complete and band_like(read.page)):
+    outline = read.page.found_outline
+    cut_by_frame = outline and (cut_off or not complete) and \
+        borders_touched(read.page, loaded.image.shape[1], loaded.image.shape[0]) >= 2
+    if cut_by_frame or (outline and not complete and band_like(read.page)):
         # A code missing on a "sheet" the frame cuts: in a close-up the outline found may be a
         # shaded part of it that leaves the labels out, or a corner of the sheet and the frame's
         # edges, whose flattening slants the lines every which way; or a code running on to that

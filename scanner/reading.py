@@ -379,21 +379,23 @@ def _vote_looks(reads: list[Reading], hint: str | None, frame: str | None = None
     return [voted] + [Reading("model-look", r.text, r.probs) for r in reads if len(r.text) != len(frame)]
 
 
-def _frame_by_glyphs(crop: np.ndarray, looks: list[Reading], model: list[Reading], hint: str | None) -> list[Reading]:
+def _frame_by_glyphs(counts: Callable[[str], bool], looks: list[Reading], model: list[Reading],
+                     hint: str | None) -> list[Reading]:
     """The vote again, aligned to a look that read one character more than the vote's frame, where
     the crop holds as many glyphs as that look read and not as many as the frame: most looks
     dropped a glyph the others saw (a key's first `/` in Liberation Sans Bold, read by two looks
     of five, was left out).  The glyph count is the shapes' evidence, not another vote.  Two looks
     at least must have read it: one look's extra `s` before a Times `W` (a glyph count that a wide
-    `W` can fool) made a right key wrong."""
+    `W` can fool) made a right key wrong.  ``counts(text)``: whether the crop holds as many glyphs
+    as ``text`` has characters (``shapes.glyphs_as_many_as``, counted once a text)."""
     base = model[0].text
     texts = [r.text for r in looks]
     longer = [t for t in dict.fromkeys(texts) if texts.count(t) >= 2 and len(t) == len(base) + 1
               and any(t[:i] + t[i + 1:] == base for i in range(len(t)))]
-    if not longer or glyphs_as_many_as(crop, base):
+    if not longer or counts(base):
         return model
     for text in longer:
-        if glyphs_as_many_as(crop, text):
+        if counts(text):
             return _vote_looks(looks, hint, frame=text)
     return model
 
@@ -834,6 +836,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
     crop = upright(crop)
+    # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has a character more.
+    counts = functools.cache(lambda text: glyphs_as_many_as(crop, text))
     settled = tesseract and fname != "linkage_key"
     # An ODS code or account ID the crop as cut reads surely as Tesseract's page reading has it
     # needs no more looks, nor Tesseract's line read: two readers already agree on a valid code.
@@ -854,13 +858,12 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         tess = _from_tesseract(engine, crop, fname) if tesseract or not looks else None
         model = _vote_looks(looks, tess.text if tess else None)
         if fname == "linkage_key" and model:
-            model = _frame_by_glyphs(crop, looks, model, tess.text if tess else None)
+            model = _frame_by_glyphs(counts, looks, model, tess.text if tess else None)
     readings = model + ([tess] if tess else [])
     shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
-    # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has an extra character.
-    counted = functools.cache(lambda: glyphs_as_many_as(crop, model[0].text)) if model else None
+    counted = (lambda: counts(model[0].text)) if model else None
     field = vote(fname, readings, shapes, counted)
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the key is shown for review.

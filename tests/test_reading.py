@@ -563,6 +563,7 @@ def test_a_glyph_most_looks_dropped_is_kept_when_the_crop_holds_it():
     # as many glyphs as the longer reading has characters, not as the shorter: the longer frames
     # the vote.  Where the crop holds no `/`, the shorter reading stands.
     from scanner.reading import _frame_by_glyphs, _vote_looks
+    from scanner.shapes import glyphs_as_many_as
 
     def looks(short: str, long: str) -> list[Reading]:
         return [Reading("model", t, [0.99] * len(t), [[] for _ in t]) for t in (short, short, short, long, long)]
@@ -573,5 +574,8 @@ def test_a_glyph_most_looks_dropped_is_kept_when_the_crop_holds_it():
     reads = looks("TLnbUGG4q33NPLz", "/TLnbUGG4q33NPLz")
     voted = _vote_looks(reads, None)
     assert voted[0].text == "TLnbUGG4q33NPLz", "the setting no longer tests what it says"
-    assert _frame_by_glyphs(with_slash, reads, voted, None)[0].text == "/TLnbUGG4q33NPLz"
-    assert _frame_by_glyphs(without, reads, voted, None)[0].text == "TLnbUGG4q33NPLz"
+    def counts(crop):
+        return lambda text: glyphs_as_many_as(crop, text)
+
+    assert _frame_by_glyphs(counts(with_slash), reads, voted, None)[0].text == "/TLnbUGG4q33NPLz"
+    assert _frame_by_glyphs(counts(without), reads, voted, None)[0].text == "TLnbUGG4q33NPLz"
