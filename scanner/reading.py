@@ -92,6 +92,9 @@ SIDE_MARGIN = 0.45
 #: The widest gap, in line heights, between a value's first glyph and the next in a monospaced
 #: face (a narrow `I` centred in its cell; a word space there is a whole cell, ~0.85).
 MONO_LETTER_GAP = 0.6
+#: The widest gap, in line heights, between two letters of one word in a proportional face
+#: (a word space is 0.3 or more), and how far back a word begun before OCR's box is followed.
+LETTER_SPACE, LETTERS_BACK = 0.2, 16
 #: A blob as tall as a value's crop is a rule that ends the value when at most this wide for its
 #: height (a box's side leaning 15 degrees is 0.3) or filled this much (a region, not a glyph).
 RULE_THIN, RULE_SOLID = 0.5, 0.8
@@ -122,19 +125,25 @@ class Reading:
 
 
 def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | None = None,
-               run_gap: float = WORD_GAP) -> np.ndarray:
+               run_gap: float = WORD_GAP, from_label: bool = False) -> np.ndarray:
     """Cut the value's line out of the full-resolution page with a small margin, carried on to
     the right while the ink does, up to a gap of ``run_gap`` line heights (OCR may have cut the
     word short, e.g. at a panel's edge), and begun no further left than ``left_limit`` (where the
     label before it on its line ends, in the box's pixels: a `Key: value` line's margin would
-    otherwise hold the label's `ey:`)."""
+    otherwise hold the label's `ey:`), but not after letters standing a letter space before the
+    first one (OCR's box may begin inside the word).  ``from_label``: every glyph between the
+    label and the value, up to a word space apart, is the value's (OCR may have dropped one)."""
+    box = _to_glyphs(page, box, scale)
     h = box.h / scale
-    floor = int(left_limit / scale) + 1 if left_limit is not None else 0
-    x0 = max(floor, int(max(0, box.x0 / scale - SIDE_MARGIN * h)))
     x1 = int(min(page.shape[1], box.x1 / scale + SIDE_MARGIN * h))
     y0 = int(max(0, box.y0 / scale - CROP_MARGIN * h))
     y1 = int(min(page.shape[0], box.y1 / scale + CROP_MARGIN * h))
+    floor = 0
+    if left_limit is not None:
+        floor = _label_end(page, int(left_limit / scale) + 1, int(box.x0 / scale), y0, y1, h)
+    x0 = max(floor, int(max(0, box.x0 / scale - SIDE_MARGIN * h)))
     x0 = max(floor, _glyph_cut_at(page, x0, y0, y1, h))  # (moving left for a cut glyph, not past the label)
+    x0 = max(floor, _letters_run_back(page, x0, y0, y1, h, WORD_GAP if from_label else LETTER_SPACE, from_label))
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h, run_gap)
     return page[y0:y1, x0:x1]
 
@@ -251,6 +260,110 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     cols = ink[:, :start].any(axis=0)
     blank = int(np.argmax(cols[::-1])) if cols.any() else start  # blank columns just before the glyph
     return lo + start - min(int(SIDE_MARGIN * h), max(0, blank - 1))
+
+
+def _to_glyphs(page: np.ndarray, box: Box, scale: float) -> Box:
+    """``box`` cut down to the rows its glyphs fill, where OCR's word box took in much more (seed
+    26's photo_017: a key's box reached up into the noisy dark header above its row, three times
+    the glyphs' height, and the crop, its margins and its gaps all followed that height).  Glyphs
+    are dark blobs of a sixth to half the box's height, no wider than twice their height, inside
+    it (light ones are counters, or light type on a dark cell, whose box is taken as it is)."""
+    x0, x1 = int(max(0, box.x0 / scale)), int(min(page.shape[1], box.x1 / scale))
+    y0, y1 = int(max(0, box.y0 / scale)), int(min(page.shape[0], box.y1 / scale))
+    bh = y1 - y0
+    if bh < 12 or x1 - x0 < bh:
+        return box
+    region = page[y0:y1, x0:x1]
+    t, ink = cv2.threshold(region, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if float(np.median(page[::8, ::8])) <= t:
+        return box  # not dark print on light paper: light type on a dark page is left as boxed
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    top, hgt, wid = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    glyph = (hgt >= bh / 6) & (hgt <= bh / 2) & (wid <= 2 * hgt) & (top > 0) & (top + hgt < bh)
+    if glyph.sum() < 3 or ((wid <= 2 * hgt) & (hgt > bh / 2)).sum() >= 2:
+        return box  # (glyphs taller than half the box: it is their line's, the small blobs are bits)
+    # With the taller glyphs of the same line (a lower-case word's ascenders and descenders are no
+    # more than half outside its x-height band): the whole line's rows.
+    g0, g1 = top[glyph].min(), (top + hgt)[glyph].max()
+    inside = np.minimum(top + hgt, g1) - np.maximum(top, g0)
+    line = glyph | ((wid <= 2 * hgt) & (hgt < bh) & (2 * inside >= hgt))
+    r0, r1 = int(top[line].min()), int((top + hgt)[line].max())
+    if r1 - r0 > 0.55 * bh:
+        return box  # the glyphs fill the box (as they do, but where OCR boxed more)
+    if ((wid >= 0.9 * (x1 - x0)) & (hgt >= bh - 1)).any():
+        return box  # a dark ground the whole box long and high: light type's counters, not glyphs
+    return Box(box.x0, (y0 + r0) * scale, box.x1, (y0 + r1) * scale)
+
+
+def _label_end(page: np.ndarray, floor: int, word: int, y0: int, y1: int, h: float) -> int:
+    """Where the label before a value really ends: OCR's box of the label may reach into the
+    value's first glyph (seed 26's photo_006, `Code:C40420` set tight: the `C` cut in half and
+    its ODS code read `Y40420`).  A glyph-sized blob the label's box ends inside and the value's
+    box begins inside is the value's: the label ends before it."""
+    lo, hi = int(max(0, floor - h)), int(min(page.shape[1], word + h))
+    if not lo < floor < word < hi or y1 - y0 < 4:
+        return floor
+    ink = _line_ink(page, y0, y1, lo, hi, (word, hi))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return floor
+    left, height = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_HEIGHT]
+    end = left + stats[1:, cv2.CC_STAT_WIDTH]
+    tall = height[height >= 0.3 * ink.shape[0]]
+    if not tall.size:
+        return floor
+    glyph_h = float(np.median(tall))
+    cut = (left > 0) & (left < floor - lo) & (end > word - lo) & (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h)
+    return lo + int(left[cut].min()) - 1 if cut.any() else floor
+
+
+def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, gap: float = LETTER_SPACE,
+                      take_cut: bool = False) -> int:
+    """Where the crop must start so that it holds the letters of the value's word before the
+    first glyph it has: OCR's word box may begin inside a word (seed 26's scan_008, light type on
+    a dark cell: boxed from its fourth letter, the key went out three letters short).  Each
+    glyph-sized blob (or a key's `-`) ending within ``gap`` line heights of the first glyph, with
+    nothing between, is a letter of the same word, and so on leftwards; a word space, a colon, a
+    rule or anything else ends the walk, so a label before the value never joins it.  A glyph the
+    crop's edge cuts alone is ``_glyph_cut_at``'s to judge (a label's last letter may be one),
+    unless ``take_cut`` (the crop is bounded by the label's end)."""
+    lo = int(max(0, x0 - LETTERS_BACK * h))
+    hi = int(min(page.shape[1], x0 + 2 * h))
+    if x0 - lo < 2 or hi <= x0 or y1 - y0 < 4:
+        return x0
+    ink = _line_ink(page, y0, y1, lo, hi, (x0, hi))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return x0
+    left, width, height = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    end = left + width
+    tall = height[height >= 0.3 * ink.shape[0]]
+    if not tall.size:
+        return x0
+    glyph_h = float(np.median(tall))
+    glyph = (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h) & (left > 0)
+    # A key's `-` between two letters is one of its characters: a short bar across the middle.
+    top = stats[1:, cv2.CC_STAT_TOP]
+    mid = np.median(top[glyph] + height[glyph] - 0.35 * glyph_h) if glyph.any() else 0.0
+    dash = (width >= 1.5 * height) & (height <= 0.4 * glyph_h) & (np.abs(top + height / 2 - mid) <= 0.2 * glyph_h)
+    edge = x0 - lo
+    inside = np.flatnonzero(glyph & (end > edge))  # (the first may be cut by the crop's edge)
+    if not inside.size:
+        return x0
+    at = first = int(left[inside].min())
+    while True:
+        near = np.flatnonzero((glyph | dash) & (left > 0) & (end <= at) & (end >= at - gap * h))
+        if not near.size:
+            break
+        k = int(near[np.argmax(end[near])])
+        if ((left >= end[k]) & (left < at)).any():
+            break  # a colon, a rule, a speck between: not one word
+        at = int(left[k])
+    if at == first and (at >= edge or not take_cut):
+        return x0  # no letter before the first (nor one cut to be taken whole)
+    cols = ink[:, :at].any(axis=0)
+    blank = int(np.argmax(cols[::-1])) if cols.any() else at
+    return min(x0, lo + at - min(int(SIDE_MARGIN * h), max(0, blank - 1)))  # (only ever further left)
 
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float,
@@ -835,7 +948,25 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         crop = wider
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
-    crop = upright(crop)
+    field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract)
+    if fname != "linkage_key" and field.value is None and left_limit is not None and rest is None:
+        # An ODS code or account ID no reading fits may have lost a first glyph OCR dropped
+        # (seed 26's photo_023: `19223`, the `Y` a loose letter space before OCR's word): read
+        # from the label's end on, for review.
+        wider = crop_value(page, box, scale, left_limit, from_label=True)
+        if wider.shape[1] > crop.shape[1]:
+            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract)
+            if again.value is not None:
+                field, crop, grown = again, wider, True
+    if grown and field.value:
+        # The characters past where OCR stopped were read by one reader only: the value is shown for review.
+        field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
+    return field, crop
+
+
+def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
+               tesseract: bool) -> tuple[CodeField, np.ndarray]:
+    """The looks at one value crop, Tesseract's line read where needed, and the vote."""
     # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has a character more.
     counts = functools.cache(lambda text: glyphs_as_many_as(crop, text))
     settled = tesseract and fname != "linkage_key"
@@ -864,11 +995,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
     counted = (lambda: counts(model[0].text)) if model else None
-    field = vote(fname, readings, shapes, counted)
-    if grown and field.value:
-        # The characters past where OCR stopped were read by one reader only: the key is shown for review.
-        field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
-    return field, crop
+    return vote(fname, readings, shapes, counted), crop
 
 
 def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:

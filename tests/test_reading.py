@@ -579,3 +579,145 @@ def test_a_glyph_most_looks_dropped_is_kept_when_the_crop_holds_it():
 
     assert _frame_by_glyphs(counts(with_slash), reads, voted, None)[0].text == "/TLnbUGG4q33NPLz"
     assert _frame_by_glyphs(counts(without), reads, voted, None)[0].text == "TLnbUGG4q33NPLz"
+
+
+def _serif_line(parts: list[tuple[str, int]], size: int = 30) -> tuple["np.ndarray", list[tuple[int, int]]]:
+    """Each ``(text, gap before it in px)`` of ``parts`` in DejaVu Serif on a white page, and each
+    part's ink columns (first, last)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", size)
+    img = Image.new("L", (900, 80), 255)
+    draw = ImageDraw.Draw(img)
+    x, spans = 20, []
+    for text, gap in parts:
+        left, _, right, _ = draw.textbbox((0, 0), text, font=font)
+        x += gap - left
+        draw.text((x, 20), text, font=font, fill=0)
+        cols = np.flatnonzero((np.array(img)[:, x + left - 1:x + right + 1] < 128).any(axis=0)) + x + left - 1
+        spans.append((int(cols[0]), int(cols[-1])))
+        x += right
+    return np.array(img), spans
+
+
+def test_value_crop_holds_the_letters_before_a_word_box_begun_inside_the_word():
+    # Independent seed 26's scan_008: light type on a dark cell, `OkwXMWelQul!8` in C059; OCR boxed
+    # the key from its fourth letter, and the crop began there: the key went out three letters short.
+    page, spans = _serif_line([("Okw", 0), ("XMWelQul!8", 3)])
+    (first, _), (x_first, last) = spans
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    box = Box(x_first + 2, int(ys[0]), last, int(ys[-1]))
+    h = box.y1 - box.y0
+    assert first < x_first - h, "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0)
+    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
+    assert int((crop < 128).sum()) == int((page[y0:y1, first:] < 128).sum()), "the first letters were left out"
+    # A word a word space before it is another word (a label's): it stays out.
+    page, spans = _serif_line([("Key", 0), ("XMWelQul!8", 12)])
+    crop = crop_value(page, Box(spans[1][0] + 2, int(ys[0]), spans[1][1], int(ys[-1])), 1.0)
+    assert int((crop < 128).sum()) == int((page[y0:y1, spans[0][1] + 1:] < 128).sum()), "the label joined the value"
+
+
+def test_value_crop_begins_at_the_first_glyph_a_labels_box_reaches_into():
+    # Independent seed 26's photo_006: `ODS Code:C40420` set tight; OCR's box of `Code:` ended inside
+    # the `C`, the crop began there, and the half `C` read `Y`.
+    page, spans = _serif_line([("Code:", 0), ("C40420", 3)])
+    (_, colon_end), (c_first, last) = spans
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    box = Box(c_first + 6, int(ys[0]), last, int(ys[-1]))
+    h = box.y1 - box.y0
+    crop = crop_value(page, box, 1.0, left_limit=c_first + 3)
+    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
+    assert int((crop < 128).sum()) == int((page[y0:y1, c_first:] < 128).sum()), "the `C` was cut"
+    # A label's box ending short of the value still bounds the crop.
+    crop = crop_value(page, Box(c_first, int(ys[0]), last, int(ys[-1])), 1.0, left_limit=colon_end)
+    assert int((crop < 128).sum()) == int((page[y0:y1, colon_end + 1:] < 128).sum())
+
+
+def test_a_code_no_reading_fits_is_read_again_from_its_label_and_flagged():
+    # Independent seed 26's photo_023: `ODS code: Y19223` in Nimbus Roman, OCR's word `19223`, the
+    # `Y` standing a loose letter space before it; no reading fitted an ODS code and none was given.
+    page, spans = _serif_line([("Code:", 0), ("Y", 14), ("19223", 11)])
+    (_, colon_end), (y_first, y_end), (one, last) = spans
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    box = Box(one, int(ys[0]), last, int(ys[-1]))
+    h = box.y1 - box.y0
+    assert 0.2 * h < one - y_end < 0.8 * h, "the setting no longer tests what it says"
+    f, crop = read_value("ods_code", page, box, 1.0, "19223", get_engine(), get_recognizer(), left_limit=colon_end)
+    assert f.value == "Y19223" and f.needs_review
+    plain, _ = read_value("ods_code", page, box, 1.0, "19223", get_engine(), get_recognizer())
+    assert plain.value is None, "without the label's end the crop is not widened"
+
+
+def test_value_crop_keeps_to_its_glyphs_rows_where_ocrs_box_took_in_a_dark_bar():
+    # Independent seed 26's photo_017: a key's word box reached up into the noisy dark header
+    # above its row, three times the glyphs' height; the crop followed it and its first letters
+    # were lost.  The crop keeps to the rows the glyphs fill, and a lower-case word's ascenders
+    # and descenders are no reason to cut a box down.
+    page, spans = _serif_line([("TmJ-6x7TPIStGqI", 0)])
+    bar = np.random.default_rng(3).integers(0, 90, (50, page.shape[1])).astype(np.uint8)
+    barred = np.vstack([bar, page])
+    page = np.vstack([np.full_like(bar, 255), page])
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    top, bottom = int(ys[0]), int(ys[-1])
+    box = Box(spans[0][0], 30, spans[0][1], bottom)
+    assert box.h > 2.5 * (bottom - top), "the setting no longer tests what it says"
+    crop = crop_value(barred, box, 1.0)
+    assert crop.shape[0] < 2 * (bottom - top), "the crop took in the bar"
+    assert int((crop < 128).sum()) >= int((page[top:bottom + 1] < 128).sum()), "glyph ink lost"
+    # Nor is a tight box of figures or of letters with descenders.
+    for text in ("kpqoxwvlbd", "9408669806", "yygqjp"):
+        plain, spans = _serif_line([(text, 0)])
+        ys = np.flatnonzero((plain < 128).any(axis=1))
+        whole = Box(spans[0][0], int(ys[0]), spans[0][1], int(ys[-1]))
+        assert crop_value(plain, whole, 1.0).shape[0] >= whole.h, text
+    # Nor light type on a dark cell, whose counters are dark blobs of a third of its height (seed
+    # 15's photo_001, `sdX2l0lWcWU-K` white on a dark cell, was cut down to its counters so).
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
+    for text in ("sdX2l0lWcWU-K", "9408669806"):
+        img = Image.new("L", (600, 300), 255)  # a light page with one dark cell
+        draw = ImageDraw.Draw(img)
+        draw.rectangle((10, 10, 500, 70), fill=40)
+        draw.text((20, 22), text, font=font, fill=235)
+        cell = np.array(img)
+        ys = np.flatnonzero((cell[12:68, 12:498] > 128).any(axis=1)) + 12
+        xs = np.flatnonzero((cell[12:68, 12:498] > 128).any(axis=0)) + 12
+        boxed = Box(int(xs[0]), int(ys[0]) - 6, int(xs[-1]), int(ys[-1]) + 6)  # with a margin, as OCR's was
+        assert crop_value(cell, boxed, 1.0).shape[0] >= boxed.h, text
+
+
+def test_value_crop_on_a_dark_cell_never_begins_later_than_its_margin():
+    # Independent seed 21's scan_008: `v2pSPezluPw0O` white on a dark cell, OCR's word begun at a
+    # quote mark before the `v`; the walk back over letters ended right of where the crop began
+    # and the crop was moved past the `v`: the key went out without it.
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (700, 300), 255)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((100, 10, 650, 70), fill=40)
+    draw.text((106, 25), "\\u2018v2pSPezluPw0O", font=ImageFont.truetype("/usr/share/fonts/opentype/urw-base35/C059-Roman.otf", 20), fill=235)
+    page = np.array(img)
+    light = page[12:68, 101:648] > 128
+    ys = np.flatnonzero(light.any(axis=1)) + 12
+    cols = light.any(axis=0)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], cols.astype(int), [0]]))) + 101
+    quote, v_first = int(runs[0]), int(runs[2])
+    box = Box(quote, int(ys[0]), int(runs[-1]) - 1, int(ys[-1]))
+    crop = crop_value(page, box, 1.0)
+    y0, y1 = int(box.y0 - 0.22 * box.h), int(box.y1 + 0.22 * box.h)
+    assert int((crop > 128).sum()) >= int((page[y0:y1, v_first:648] > 128).sum()), "the `v` was cut off"
+
+
+def test_bits_among_glyphs_as_tall_as_their_box_do_not_cut_it_down():
+    # Independent seed 15's photo_008: a blurred key boxed tight, its glyphs reaching the box's top;
+    # Otsu broke off bits of serifs, small blobs a third of the box high, and the crop was cut
+    # down to them.  Glyphs taller than half the box say the box is their line's.
+    page, spans = _serif_line([("KVRWZUKEbSxV2V", 0)], 24)
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    box = Box(spans[0][0], int(ys[0]) + 2, spans[0][1], int(ys[-1]))
+    bits = page.copy()
+    for x in range(spans[0][0] + 10, spans[0][1] - 10, 40):
+        bits[int(ys[0]) + 6:int(ys[0]) + 11, x:x + 3] = 0
+    assert crop_value(bits, box, 1.0).shape[0] >= box.h
