@@ -949,10 +949,12 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
     field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract)
-    if fname != "linkage_key" and field.value is None and left_limit is not None and rest is None:
-        # An ODS code or account ID no reading fits may have lost a first glyph OCR dropped
-        # (seed 26's photo_023: `19223`, the `Y` a loose letter space before OCR's word): read
-        # from the label's end on, for review.
+    if (fname != "linkage_key" and field.value is None and left_limit is not None and rest is None
+            and len(page_text) >= 4 and page_text.isdigit()):
+        # An ODS code or account ID no reading fits, OCR's word all figures, may have lost a first
+        # glyph OCR dropped (seed 26's photo_023: `19223`, the `Y` a loose letter space before the
+        # word): read from the label's end on, for review.  (Not where OCR's word was no code at
+        # all: a reversed-out cell read as `45 ae annem` is for the inverted reading to read.)
         wider = crop_value(page, box, scale, left_limit, from_label=True)
         if wider.shape[1] > crop.shape[1]:
             again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract)
