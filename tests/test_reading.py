@@ -600,22 +600,31 @@ def _serif_line(parts: list[tuple[str, int]], size: int = 30) -> tuple["np.ndarr
     return np.array(img), spans
 
 
+def _line_box(page: "np.ndarray", x0: int, x1: int) -> Box:
+    """A word box from ``x0`` to ``x1`` as high as the line's ink."""
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    return Box(x0, int(ys[0]), x1, int(ys[-1]))
+
+
+def _ink_from(page: "np.ndarray", box: Box, x: int) -> int:
+    """The ink of ``page`` from column ``x`` on, in the rows a crop of ``box`` holds."""
+    h = box.y1 - box.y0
+    return int((page[int(box.y0 - 0.22 * h):int(box.y1 + 0.22 * h), x:] < 128).sum())
+
+
 def test_value_crop_holds_the_letters_before_a_word_box_begun_inside_the_word():
     # Independent seed 26's scan_008: light type on a dark cell, `OkwXMWelQul!8` in C059; OCR boxed
     # the key from its fourth letter, and the crop began there: the key went out three letters short.
     page, spans = _serif_line([("Okw", 0), ("XMWelQul!8", 3)])
     (first, _), (x_first, last) = spans
-    ys = np.flatnonzero((page < 128).any(axis=1))
-    box = Box(x_first + 2, int(ys[0]), last, int(ys[-1]))
-    h = box.y1 - box.y0
-    assert first < x_first - h, "the setting no longer tests what it says"
+    box = _line_box(page, x_first + 2, last)
+    assert first < x_first - box.h, "the setting no longer tests what it says"
     crop = crop_value(page, box, 1.0)
-    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
-    assert int((crop < 128).sum()) == int((page[y0:y1, first:] < 128).sum()), "the first letters were left out"
+    assert int((crop < 128).sum()) == _ink_from(page, box, first), "the first letters were left out"
     # A word a word space before it is another word (a label's): it stays out.
     page, spans = _serif_line([("Key", 0), ("XMWelQul!8", 12)])
-    crop = crop_value(page, Box(spans[1][0] + 2, int(ys[0]), spans[1][1], int(ys[-1])), 1.0)
-    assert int((crop < 128).sum()) == int((page[y0:y1, spans[0][1] + 1:] < 128).sum()), "the label joined the value"
+    crop = crop_value(page, _line_box(page, spans[1][0] + 2, spans[1][1]), 1.0)
+    assert int((crop < 128).sum()) == _ink_from(page, box, spans[0][1] + 1), "the label joined the value"
 
 
 def test_value_crop_begins_at_the_first_glyph_a_labels_box_reaches_into():
@@ -623,15 +632,12 @@ def test_value_crop_begins_at_the_first_glyph_a_labels_box_reaches_into():
     # the `C`, the crop began there, and the half `C` read `Y`.
     page, spans = _serif_line([("Code:", 0), ("C40420", 3)])
     (_, colon_end), (c_first, last) = spans
-    ys = np.flatnonzero((page < 128).any(axis=1))
-    box = Box(c_first + 6, int(ys[0]), last, int(ys[-1]))
-    h = box.y1 - box.y0
+    box = _line_box(page, c_first + 6, last)
     crop = crop_value(page, box, 1.0, left_limit=c_first + 3)
-    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
-    assert int((crop < 128).sum()) == int((page[y0:y1, c_first:] < 128).sum()), "the `C` was cut"
+    assert int((crop < 128).sum()) == _ink_from(page, box, c_first), "the `C` was cut"
     # A label's box ending short of the value still bounds the crop.
-    crop = crop_value(page, Box(c_first, int(ys[0]), last, int(ys[-1])), 1.0, left_limit=colon_end)
-    assert int((crop < 128).sum()) == int((page[y0:y1, colon_end + 1:] < 128).sum())
+    crop = crop_value(page, _line_box(page, c_first, last), 1.0, left_limit=colon_end)
+    assert int((crop < 128).sum()) == _ink_from(page, box, colon_end + 1)
 
 
 def test_a_code_no_reading_fits_is_read_again_from_its_label_and_flagged():
@@ -639,10 +645,8 @@ def test_a_code_no_reading_fits_is_read_again_from_its_label_and_flagged():
     # `Y` standing a loose letter space before it; no reading fitted an ODS code and none was given.
     page, spans = _serif_line([("Code:", 0), ("Y", 14), ("19223", 11)])
     (_, colon_end), (y_first, y_end), (one, last) = spans
-    ys = np.flatnonzero((page < 128).any(axis=1))
-    box = Box(one, int(ys[0]), last, int(ys[-1]))
-    h = box.y1 - box.y0
-    assert 0.2 * h < one - y_end < 0.8 * h, "the setting no longer tests what it says"
+    box = _line_box(page, one, last)
+    assert 0.2 * box.h < one - y_end < 0.8 * box.h, "the setting no longer tests what it says"
     f, crop = read_value("ods_code", page, box, 1.0, "19223", get_engine(), get_recognizer(), left_limit=colon_end)
     assert f.value == "Y19223" and f.needs_review
     plain, _ = read_value("ods_code", page, box, 1.0, "19223", get_engine(), get_recognizer())
