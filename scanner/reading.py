@@ -143,7 +143,7 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
         floor = _label_end(page, int(left_limit / scale) + 1, int(box.x0 / scale), y0, y1, h)
     x0 = max(floor, int(max(0, box.x0 / scale - SIDE_MARGIN * h)))
     x0 = max(floor, _glyph_cut_at(page, x0, y0, y1, h))  # (moving left for a cut glyph, not past the label)
-    x0 = max(floor, _letters_run_back(page, x0, y0, y1, h, WORD_GAP if from_label else LETTER_SPACE, from_label))
+    x0 = max(floor, _letters_run_back(page, x0, y0, y1, h, from_label))
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h, run_gap)
     return page[y0:y1, x0:x1]
 
@@ -295,6 +295,17 @@ def _to_glyphs(page: np.ndarray, box: Box, scale: float) -> Box:
     return Box(box.x0, (y0 + r0) * scale, box.x1, (y0 + r1) * scale)
 
 
+def _line_blobs(page: np.ndarray, y0: int, y1: int, xa: int, xb: int,
+                word: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """The ink of the band ``y0:y1`` from ``xa`` to ``xb`` (``_line_ink``), its blobs' stats
+    (connected components, the background's row dropped) and the line's glyph height (the median
+    height of the blobs a third of the band high or more); None where there is no such blob."""
+    ink = _line_ink(page, y0, y1, xa, xb, word)
+    stats = cv2.connectedComponentsWithStats(ink, connectivity=8)[2][1:]
+    tall = stats[stats[:, cv2.CC_STAT_HEIGHT] >= 0.3 * ink.shape[0], cv2.CC_STAT_HEIGHT]
+    return (ink, stats, float(np.median(tall))) if tall.size else None
+
+
 def _label_end(page: np.ndarray, floor: int, word: int, y0: int, y1: int, h: float) -> int:
     """Where the label before a value really ends: OCR's box of the label may reach into the
     value's first glyph (seed 26's photo_006, `Code:C40420` set tight: the `C` cut in half and
@@ -303,47 +314,40 @@ def _label_end(page: np.ndarray, floor: int, word: int, y0: int, y1: int, h: flo
     lo, hi = int(max(0, floor - h)), int(min(page.shape[1], word + h))
     if not lo < floor < word < hi or y1 - y0 < 4:
         return floor
-    ink = _line_ink(page, y0, y1, lo, hi, (word, hi))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n < 2:
+    blobs = _line_blobs(page, y0, y1, lo, hi, (word, hi))
+    if blobs is None:
         return floor
-    left, height = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_HEIGHT]
-    end = left + stats[1:, cv2.CC_STAT_WIDTH]
-    tall = height[height >= 0.3 * ink.shape[0]]
-    if not tall.size:
-        return floor
-    glyph_h = float(np.median(tall))
+    _, stats, glyph_h = blobs
+    left, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_HEIGHT]
+    end = left + stats[:, cv2.CC_STAT_WIDTH]
     cut = (left > 0) & (left < floor - lo) & (end > word - lo) & (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h)
     return lo + int(left[cut].min()) - 1 if cut.any() else floor
 
 
-def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, gap: float = LETTER_SPACE,
-                      take_cut: bool = False) -> int:
+def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, from_label: bool = False) -> int:
     """Where the crop must start so that it holds the letters of the value's word before the
     first glyph it has: OCR's word box may begin inside a word (seed 26's scan_008, light type on
     a dark cell: boxed from its fourth letter, the key went out three letters short).  Each
-    glyph-sized blob (or a key's `-`) ending within ``gap`` line heights of the first glyph, with
-    nothing between, is a letter of the same word, and so on leftwards; a word space, a colon, a
-    rule or anything else ends the walk, so a label before the value never joins it.  A glyph the
-    crop's edge cuts alone is ``_glyph_cut_at``'s to judge (a label's last letter may be one),
-    unless ``take_cut`` (the crop is bounded by the label's end)."""
+    glyph-sized blob (or a key's `-`) ending within ``LETTER_SPACE`` line heights of the first
+    glyph, with nothing between, is a letter of the same word, and so on leftwards; a word space,
+    a colon, a rule or anything else ends the walk, so a label before the value never joins it.
+    A glyph the crop's edge cuts alone is ``_glyph_cut_at``'s to judge (a label's last letter may
+    be one).  ``from_label`` (the crop is bounded by the label's end): gaps up to a word space
+    (``WORD_GAP``) are walked, and a glyph the edge cuts is taken whole."""
     lo = int(max(0, x0 - LETTERS_BACK * h))
     hi = int(min(page.shape[1], x0 + 2 * h))
     if x0 - lo < 2 or hi <= x0 or y1 - y0 < 4:
         return x0
-    ink = _line_ink(page, y0, y1, lo, hi, (x0, hi))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n < 2:
+    blobs = _line_blobs(page, y0, y1, lo, hi, (x0, hi))
+    if blobs is None:
         return x0
-    left, width, height = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    ink, stats, glyph_h = blobs
+    left, width, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     end = left + width
-    tall = height[height >= 0.3 * ink.shape[0]]
-    if not tall.size:
-        return x0
-    glyph_h = float(np.median(tall))
+    gap = WORD_GAP if from_label else LETTER_SPACE
     glyph = (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h) & (left > 0)
     # A key's `-` between two letters is one of its characters: a short bar across the middle.
-    top = stats[1:, cv2.CC_STAT_TOP]
+    top = stats[:, cv2.CC_STAT_TOP]
     mid = np.median(top[glyph] + height[glyph] - 0.35 * glyph_h) if glyph.any() else 0.0
     dash = (width >= 1.5 * height) & (height <= 0.4 * glyph_h) & (np.abs(top + height / 2 - mid) <= 0.2 * glyph_h)
     edge = x0 - lo
@@ -359,7 +363,7 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, gap
         if ((left >= end[k]) & (left < at)).any():
             break  # a colon, a rule, a speck between: not one word
         at = int(left[k])
-    if at == first and (at >= edge or not take_cut):
+    if at == first and (at >= edge or not from_label):
         return x0  # no letter before the first (nor one cut to be taken whole)
     cols = ink[:, :at].any(axis=0)
     blank = int(np.argmax(cols[::-1])) if cols.any() else at
