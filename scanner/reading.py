@@ -220,23 +220,18 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
     if x0 - lo < 2 or y1 - y0 < 4:
         return x0
     reach = int(min(page.shape[1], x0 + 4 * h))
-    ink = _line_ink(page, y0, y1, lo, reach, (x0, reach))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n < 2:
+    blobs = _line_blobs(page, y0, y1, lo, reach, (x0, reach))
+    if blobs is None:
         return x0
+    ink, stats, glyph_h = blobs
     edge = x0 - lo
+    left = stats[:, cv2.CC_STAT_LEFT]
+    ends = left + stats[:, cv2.CC_STAT_WIDTH]
     # The blobs the edge crosses: not only at the line's middle, where it may pass through a `U`'s
     # open counter (a clean render's ODS code `U20121` was read `J20121`, sure, from its right half).
-    crossing = 1 + np.flatnonzero((stats[1:, cv2.CC_STAT_LEFT] < edge)
-                                  & (stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH] > edge))
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    tall = heights[heights >= 0.3 * ink.shape[0]]
-    if not tall.size:
-        return x0
-    glyph_h = float(np.median(tall))
+    crossing = np.flatnonzero((left < edge) & (ends > edge))
     start = after = edge
     word = edge + SIDE_MARGIN * h  # where OCR's word box began
-    ends = stats[1:, cv2.CC_STAT_LEFT] + stats[1:, cv2.CC_STAT_WIDTH]
     for k in crossing.tolist():
         bx, _, bw, bh, _ = stats[k]
         end = bx + bw
@@ -245,7 +240,7 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
         # The value's own first glyph reaches to within a letter space of the word box, with
         # nothing between; the label's last letter ("Key:") stands a word space before it, and
         # often a colon between.
-        between = (stats[1:, cv2.CC_STAT_LEFT] >= end) & (ends <= word)
+        between = (left >= end) & (ends <= word)
         before = ends[ends <= bx]
         gap, gap_before = word - end, bx - (int(before.max()) if before.size else 0)
         # A narrow glyph in a monospaced face (FreeMono's `I` after "Pass phrase:") stands
@@ -257,9 +252,15 @@ def _glyph_cut_at(page: np.ndarray, x0: int, y0: int, y1: int, h: float) -> int:
             after = max(after, int(end))  # a glyph not the value's: the crop starts past it, never inside
     if start == edge:
         return lo + after if after > edge else x0
-    cols = ink[:, :start].any(axis=0)
-    blank = int(np.argmax(cols[::-1])) if cols.any() else start  # blank columns just before the glyph
-    return lo + start - min(int(SIDE_MARGIN * h), max(0, blank - 1))
+    return lo + _margin_before(ink, start, h)
+
+
+def _margin_before(ink: np.ndarray, at: int, h: float) -> int:
+    """Where a crop starts whose first glyph begins at column ``at`` of ``ink``: the usual side
+    margin before it, but no further back than the blank columns before it reach."""
+    cols = ink[:, :at].any(axis=0)
+    blank = int(np.argmax(cols[::-1])) if cols.any() else at
+    return at - min(int(SIDE_MARGIN * h), max(0, blank - 1))
 
 
 def _to_glyphs(page: np.ndarray, box: Box, scale: float) -> Box:
@@ -365,9 +366,7 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
         at = int(left[k])
     if at == first and (at >= edge or not from_label):
         return x0  # no letter before the first (nor one cut to be taken whole)
-    cols = ink[:, :at].any(axis=0)
-    blank = int(np.argmax(cols[::-1])) if cols.any() else at
-    return min(x0, lo + at - min(int(SIDE_MARGIN * h), max(0, blank - 1)))  # (only ever further left)
+    return min(x0, lo + _margin_before(ink, at, h))  # (only ever further left)
 
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float,
