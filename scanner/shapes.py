@@ -112,6 +112,10 @@ FLAG_DEEP = (0.14, 0.40)
 #: On 1,200 renders of held-out and training fonts (seeds 701-702, clean and degraded, every `l I 1`
 #: read as `l`) the `1`s named stay 259 of 259 verdicts (0.12: 258; 0.15: 253), none wrong.
 FLAG_OUT = 0.1
+#: A bare stem (``_plain_stem``): at least this tall, nothing out beyond its edges as far as this
+#: share of its width or these pixels.
+PLAIN_MIN_PX = 20
+PLAIN_OUT, PLAIN_OUT_PX = 0.2, 0.75
 
 
 @dataclass(frozen=True)
@@ -301,6 +305,27 @@ def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     return ""
 
 
+def _plain_stem(mask: np.ndarray, top: float, bottom: float) -> bool:
+    """Is the glyph a bare stem: nothing out beyond its edges at its top or its foot, on either
+    side (no serif, no `I`'s bar, no `l`'s wedge or a PT Sans or JetBrains Mono `l`'s tail)?
+    That is an `I` in a sans face, and an `l` only where the face draws the two alike.  Said only
+    of a stem at least ``PLAIN_MIN_PX`` tall, and only where nothing reaches out ``PLAIN_OUT`` of
+    the stem's width (or ``PLAIN_OUT_PX``): below that a serifed `l`'s serifs thin to a pixel or
+    vanish (a Times `l` at 16 px, a blurred Caladea `l` at 21 px stood out by one pixel)."""
+    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
+    h = b - t
+    if h < PLAIN_MIN_PX:
+        return False
+    fit = _stem_edges(mask, range(t + h // 4, b - h // 4 + 1))
+    if fit is None:
+        return False
+    left_edge, right_edge, stem = fit
+    band = _serif_band(h)
+    out = max(*_overhang(mask, range(t, t + band), left_edge, right_edge),
+              *_overhang(mask, range(b - band + 1, b + 1), left_edge, right_edge))
+    return bool(out < max(PLAIN_OUT_PX, PLAIN_OUT * stem))
+
+
 class _Stem(NamedTuple):
     """A stem's rows (``t``..``b``), its edges fitted through its rows from 40 % to 80 % of its
     height (below any flag or serif at the top, above any foot), its width, and how far each row of
@@ -417,6 +442,7 @@ class _Glyphs(NamedTuple):
     dot_over: np.ndarray  # an `l`/`I`/`1` with a dot over its stem, apart or joined by blur: an `i`
     flagged: np.ndarray   # an `l`/`I` with a `1`'s flag (``_flagged``)
     serif_top: np.ndarray  # an `l`/`I`/`1` with a thin serif out left at its very top (``_serif_topped``)
+    plain: np.ndarray     # an `l`/`I` drawn as a bare stem: no serif, bar, wedge or tail (``_plain_stem``)
     serifs: list[str]     # an `l`/`I`'s serifs say which it is ("l", "I"; "" where they do not)
 
 
@@ -430,8 +456,8 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
     if glyphs is None:
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
-    xs, tops, bottoms, cut, widths, stacked, dotted, barred, crossed, dot_over, flagged, ringed, serif_top = \
-        ([] for _ in range(13))
+    xs, tops, bottoms, cut, widths, stacked, dotted, barred, crossed, dot_over, flagged, ringed, serif_top, plain = \
+        ([] for _ in range(14))
     serifs: list[str] = []
     for ch, glyph in zip(value, glyphs):
         if glyph is None:
@@ -446,6 +472,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
             dot_over.append(False)
             flagged.append(False)
             serif_top.append(False)
+            plain.append(False)
             serifs.append("")
             continue
         x0, x1, mask, pieces = glyph
@@ -465,10 +492,11 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         serifs.append(_serif_sides(mask, tops[-1], bottoms[-1]) if ch in "lI" and pieces == 1 else "")
         flagged.append(ch in "lI" and pieces == 1 and _flagged(mask, tops[-1], bottoms[-1]))
         serif_top.append(ch in "lI1" and pieces == 1 and not flagged[-1] and _serif_topped(mask, tops[-1], bottoms[-1]))
+        plain.append(ch in "lI" and pieces == 1 and _plain_stem(mask, tops[-1], bottoms[-1]))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
                    np.array(stacked), np.array(dotted), np.array(barred), np.array(ringed), np.array(crossed),
-                   np.array(dot_over), np.array(flagged), np.array(serif_top), serifs)
+                   np.array(dot_over), np.array(flagged), np.array(serif_top), np.array(plain), serifs)
 
 
 def _evened(crop: np.ndarray) -> tuple[np.ndarray, float] | None:
@@ -566,7 +594,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     if not any(c in "lI0O" for c in value):
         return js
     verdicts = {**(_case(value, heights, g.cut) if g.in_order else {}),
-                **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs), **js,
+                **_l_or_I(value, heights, g.cut | g.stacked, g.barred, g.serifs, g.plain), **js,
                 **_sitting(g.dot_over & ~g.cut, drops, scale, Verdict("i", "lI1|", LOOK_ALIKE_ERROR)),
                 **_sitting(g.flagged & ~g.cut & ~_above_figures(value, heights, g.cut), drops, scale,
                            Verdict("1", "lI|", LOOK_ALIKE_ERROR))}
@@ -698,7 +726,7 @@ def _above_figures(value: str, heights: np.ndarray, cut: np.ndarray) -> np.ndarr
 
 
 def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray,
-            serifs: list[str]) -> dict[int, Verdict]:
+            serifs: list[str], plain: np.ndarray) -> dict[int, Verdict]:
     """`l` reaches the ascender line, `I` the cap height: only a clear difference speaks.  A
     candidate whose top is a bar (a serifed `I`) is measured against bar-topped capitals only; on a
     line with fewer than two flat capitals, the round ones and the figures give the cap height.
@@ -724,7 +752,7 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
             level[i] = (cap, taller)
     ascs = [heights[k] for k, c in enumerate(value) if (c in ASC_REFS and not cut[k]) or k in out]
     if not ascs:
-        return _by_serifs(out, idx, serifs)
+        return _level_l_doubted(_by_serifs(out, idx, serifs), value, heights, level, plain)
     asc = float(np.median(ascs))
     one = len(ascs) == 1
     for i, (cap, taller) in level.items():
@@ -733,7 +761,19 @@ def _l_or_I(value: str, heights: np.ndarray, cut: np.ndarray, barred: np.ndarray
             z = (float(heights[i]) - cap) / (asc - cap)
             if abs(z) <= (Z_SURE / 2 if one else Z_SURE):
                 out[i] = Verdict("I", "l", LOOK_ALIKE_ERROR)
-    return _by_serifs(out, idx, serifs)
+    return _level_l_doubted(_by_serifs(out, idx, serifs), value, heights, level, plain)
+
+
+def _level_l_doubted(out: dict[int, Verdict], value: str, heights: np.ndarray,
+                     level: dict[int, tuple[float, float]], plain: np.ndarray) -> dict[int, Verdict]:
+    """An `l` read on a bare stem (``_plain_stem``) standing nearer the capitals' height than
+    clearly above it, where nothing else settled it, is in doubt: in faces whose `l` reaches above
+    the capitals such a stem is an `I`, and in the Helvetica-likes the two are drawn alike (a PT
+    Sans `I` was read `l` with 0.99 certainty, seed 28; that face's `l` has a tail)."""
+    for i, (cap, taller) in level.items():
+        if value[i] == "l" and i not in out and plain[i] and heights[i] - cap < 0.5 * taller:
+            out[i] = Verdict("l", "", 0.0, doubtful=True)
+    return out
 
 
 def _j_or_J(value: str, heights: np.ndarray, drops: np.ndarray, cut: np.ndarray,

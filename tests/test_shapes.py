@@ -189,6 +189,27 @@ def test_an_l_proven_by_its_height_names_the_level_candidates_I():
     assert not any("l" in v.rules_out for v in look_alikes(img, level).values())
 
 
+@pytest.mark.parametrize("font", ["Carlito-Regular.ttf", "OpenSans-Regular.ttf", "NimbusSans-Regular.otf"])
+def test_an_l_read_on_a_stem_level_with_the_capitals_is_doubted(font):
+    """No `b d h k` on the line: a plain stem as tall as the capitals is an `I` where the face's `l`
+    stands higher (Carlito, Open Sans) and either where it does not (Nimbus Sans), so a reader's `l`
+    there stays in doubt; an `l` standing above the capitals is named without doubt."""
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    key = "EIxTZINoPzIF"
+    img = linegen.render_line(key, font, 36, random.Random(0), degrade=False)
+    read = key.replace("I", "l")
+    verdicts = look_alikes(img, read)
+    doubted = [i for i, v in verdicts.items() if v.char == "l" and v.doubtful and not v.rules_out]
+    assert doubted == [i for i, c in enumerate(key) if c == "I"], verdicts
+    assert not any(v.char == "l" and not v.doubtful for v in verdicts.values()), verdicts
+    if font in TALL_L:
+        tall = "ElxTZlNoPzlF"
+        verdicts = look_alikes(linegen.render_line(tall, font, 36, random.Random(0), degrade=False), tall)
+        assert {i: (v.char, v.doubtful) for i, v in verdicts.items() if tall[i] == "l"} == \
+            {i: ("l", False) for i, c in enumerate(tall) if c == "l"}, verdicts
+
+
 # Serifed faces whose `l` carries a serif on the left of its top only and whose `I` a bar across
 # it, and whose `l` stands too near the capitals for the heights to speak (0-2 verdicts each on
 # these keys without the serifs); keys without `b d h k`, so no ascender yardstick helps either.
@@ -225,6 +246,19 @@ def test_serif_sides_of_a_stem(head, foot, said):
     assert shapes._serif_sides(_stem(head, foot), 4.0, 43.0) == said
 
 
+@pytest.mark.parametrize("head, foot, plain", [
+    ((0, 0), (0, 0), True),    # a sans `I`, or a Helvetica-like `l`
+    ((0, 0), (0, 4), False),   # a tail out to the right at the foot: a PT Sans or Fira `l`
+    ((5, 0), (0, 0), False),   # a wedge or serif out left at the top
+    ((4, 4), (4, 4), False),   # a serifed `I`
+    ((1, 0), (0, 1), False),   # a serif blurred to a pixel is not proof of a bare stem
+])
+def test_a_bare_stem_is_told_from_one_with_serifs_or_a_tail(head, foot, plain):
+    assert shapes._plain_stem(_stem(head, foot), 4.0, 43.0) is plain
+    # Too short to show a serif: nothing said.
+    assert shapes._plain_stem(_stem(head, foot)[::3], 2.0, 14.0) is False
+
+
 CROSSED_ZERO = ["DejaVuSansMono.ttf", "Hack-Regular.ttf", "JetBrainsMono-Regular.ttf", "FiraCode-Regular.ttf"]
 ZERO_KEYS = ["0bOVTKpMahOoT", "xO0kWO0zp0Ov", "H0Oq0wOe0OsR"]
 
@@ -258,7 +292,7 @@ def test_a_split_of_closed_rings_speaks_where_the_glyphs_paired_only_in_part():
 
     def glyphs(ringed: np.ndarray) -> shapes._Glyphs:
         return shapes._Glyphs(np.arange(n, dtype=float), np.zeros(n), np.ones(n), np.isnan(widths), widths, False,
-                              flags, flags, flags, ringed, flags, flags, flags, flags, [""] * n)
+                              flags, flags, flags, ringed, flags, flags, flags, flags, flags, [""] * n)
 
     heights = np.full(n, 20.0)
     rings = np.array([c in "0O" for c in value])
