@@ -528,6 +528,28 @@ def test_an_extra_character_tesseract_reads_is_no_dropped_one_when_the_glyphs_ar
     assert not sure.needs_review
 
 
+def test_an_extra_character_two_readings_have_is_flagged_however_the_glyphs_count():
+    # Independent seed 29's close-up: a Lato `AJ` whose glyphs touch, so the crop counts as many
+    # glyphs as the recogniser's vote read characters without the `J`; Tesseract and two of the
+    # five looks read the `J`.  One reading with the extra character is one glyph read twice, as
+    # above; two are a character perhaps dropped: the spot is flagged, the `J` offered.
+    from scanner.shapes import glyphs_as_many_as
+
+    if not linegen.available(["Lato-Bold.ttf"]):
+        pytest.skip("Lato-Bold.ttf not installed")
+    crop = linegen.render_line("PQFSBhl9rDcQAJ", "Lato-Bold.ttf", 60, random.Random(0), degrade=False)
+    short = "PQFSBhl9rDcQA"
+    assert glyphs_as_many_as(crop, short)  # the `AJ` touch: one glyph fewer counted
+    voted = model(short, [0.999] * 13)
+    look = Reading("model-look", short + "J", [0.99] * 14)
+    counted = lambda: glyphs_as_many_as(crop, short)  # noqa: E731
+    one = vote("linkage_key", [voted, tess(short + "J")], counted=lambda: True)
+    assert not one.needs_review
+    two = vote("linkage_key", [voted, tess(short + "J"), look], counted=counted)
+    assert two.needs_review
+    assert any(u.index == 12 and "AJ" in u.alternatives for u in two.uncertain), two.uncertain
+
+
 def _mono_line(text: str, size: int = 30) -> tuple["np.ndarray", list[int], list[int]]:
     """``text`` in DejaVu Sans Mono on a white page, and where each glyph's ink starts and ends
     (one ink run a glyph: no kerning, no touching glyphs in a monospaced face at this size)."""
