@@ -176,6 +176,11 @@ def test_a_figure_the_readers_read_apart_is_flagged_however_sure_the_recogniser(
     # A reading that fails the format (a photo's account ID read `S76`) says nothing of one figure.
     garbled = vote("account_id", [model("5760384628", [0.999] * 10), tess("S76")])
     assert garbled.uncertain == []
+    # Unless only the letter's place fails it (seed 29's close-up, bold Times: `H87929` read
+    # `H81929` by the recogniser and `187929` by Tesseract); a letter in a figure's place still fails.
+    letter_lost = vote("ods_code", [model("H81929", [0.999] * 6), tess("187929")])
+    assert [(u.index, u.alternatives) for u in letter_lost.uncertain] == [(2, ["1", "7"])]
+    assert vote("ods_code", [model("H81929", [0.999] * 6), tess("1B7929")]).uncertain == []
 
 
 def test_no_valid_reading_gives_no_value():
