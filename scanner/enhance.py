@@ -44,66 +44,6 @@ def flatten_light(grey: np.ndarray) -> np.ndarray:
     return cv2.convertScaleAbs(flat, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
 
 
-#: Text height the blur is measured at: the edge width then reads in shares of the text height.
-_BLUR_TEXT_PX = 24.0
-_BLUR_WINDOW = 1200
-
-
-def edge_blur(grey: np.ndarray | None, text_h: float | None) -> float | None:
-    """How soft the text's edges are, in shares of the text height: sharp print about 0.1-0.15,
-    text smeared by a third of its height 0.2-0.35.
-
-    The text is scaled to a fixed height first, so the measure follows the blur against the
-    letters, not the camera's resolution.  An edge blurred over ``w`` pixels rises by the ink's
-    contrast over ``w``: the contrast over the steepest rises (99th percentile of the grey
-    differences between neighbours) gives ``w``, in four directions.  Motion blur softens the
-    edges across its path only, so the widest counts twice, less the narrowest: a shake
-    shows as much as a defocus twice as wide."""
-    if grey is None or grey.size == 0 or not text_h:
-        return None
-    f = _BLUR_TEXT_PX / text_h
-    # A panel or page is measured on a window about its middle, at most _BLUR_WINDOW px a side once
-    # scaled: blur is much the same across a picture, and a whole page scaled up to 24 px text
-    # would take a gigabyte.
-    side = max(1, int(_BLUR_WINDOW / f))
-    h, w = grey.shape[:2]
-    y0, x0 = max(0, (h - side) // 2), max(0, (w - side) // 2)
-    grey = grey[y0:y0 + side, x0:x0 + side]
-    size = (max(2, round(grey.shape[1] * f)), max(2, round(grey.shape[0] * f)))
-    g = cv2.resize(grey, size, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC).astype(np.float32)
-    contrast = float(np.percentile(g, 98) - np.percentile(g, 2))
-    if contrast < 20:
-        return None  # no text to speak of
-    # One direction at a time: four window-sized float images at once would be 45 MB on a page.
-    widths = [contrast / max(1e-3, float(np.percentile(np.abs(a - b) / k, 99)))
-              for a, b, k in ((g[:, 1:], g[:, :-1], 1.0), (g[1:, :], g[:-1, :], 1.0),
-                              (g[1:, 1:], g[:-1, :-1], np.sqrt(2)), (g[1:, :-1], g[:-1, 1:], np.sqrt(2)))]
-    return (2 * max(widths) - min(widths)) / _BLUR_TEXT_PX
-
-
-#: Text this soft (``edge_blur``) is unsharp-masked before Tesseract reads the page (``sharpened``).
-#: On 24 sets of letters (the samples, generator seeds 1001/4242, independent seeds 5, 11-28, 77;
-#: 1,422 pictures) it gave 6 more right codes (from photos whose labels Tesseract had read as
-#: "Untage tey" and "court ©", the blur a third of the text height), one fewer on a photo read badly
-#: either way, none newly wrong unflagged.  Sharp scans measure 0.12-0.16, a sharp enough phone
-#: photo 0.25.
-SOFT_TEXT = 0.28
-#: The unsharp mask: the blur subtracted, as a share of the text height, and how strongly.
-SHARPEN_SIGMA, SHARPEN_AMOUNT = 0.12, 1.5
-
-
-def sharpened(flat: np.ndarray, text_h: float | None) -> np.ndarray:
-    """The page as Tesseract should read it: unsharp-masked where its text is soft (a defocused or
-    shaken photo), as it is otherwise.  ``text_h``: the text height in ``flat``'s pixels."""
-    if not text_h:
-        return flat
-    blur = edge_blur(flat, text_h)
-    if blur is None or blur < SOFT_TEXT:
-        return flat
-    soft = cv2.GaussianBlur(flat, (0, 0), SHARPEN_SIGMA * text_h)
-    return cv2.addWeighted(flat, 1.0 + SHARPEN_AMOUNT, soft, -SHARPEN_AMOUNT, 0)
-
-
 def estimate_text_height(grey: np.ndarray) -> float | None:
     """Median height of character-sized dark blobs, in pixels (None if no text)."""
     h, w = grey.shape

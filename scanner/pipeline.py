@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
-from .enhance import erase_rules, estimate_text_height, flatten_light, scale_for_ocr, sharpened
+from .enhance import erase_rules, estimate_text_height, flatten_light, scale_for_ocr
 from .errors import ScanTimeout
 from .extract import Candidate, best_candidates
 from .label_lines import label_regions
@@ -277,7 +277,6 @@ def _read_panels(page: Page, engine: OcrEngine, clock: _Clock, text_h: float | N
     clock.lap("enhance")
     panels = find_panels(flat, (text_h or 20.0) * f)
     clock.lap("panel")
-    flat = sharpened(flat, text_h * f if text_h else None)
     words: list[Word] = []
     chosen: dict[str, Candidate] = {}
     pad = 6

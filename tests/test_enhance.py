@@ -38,34 +38,3 @@ def test_erase_rules_paints_a_tables_rules_white_and_keeps_the_text():
     plain = np.full((200, 600), 245, np.uint8)
     cv2.putText(plain, "no rules here", (40, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2, cv2.LINE_AA)
     assert np.array_equal(erase_rules(plain, 20.0), plain)
-
-
-def _labels_read(engine, page: np.ndarray) -> int:
-    from scanner.extract import find_labels
-    from scanner.ocr import PSM_AUTO
-
-    return sum(lab.field != "other" for lab in find_labels(engine.words(page, PSM_AUTO)))
-
-
-def test_soft_text_is_sharpened_so_that_tesseract_reads_its_labels(labels):
-    """Six of the samples' letters defocused by 0.18 of their text height (a shaken or unfocused
-    photo): Tesseract finds more of the code labels on the sharpened page, on none fewer; a
-    sharp page is left as it is."""
-    from scanner.enhance import SOFT_TEXT, edge_blur, estimate_text_height, flatten_light, scale_for_ocr, sharpened
-    from scanner.ocr import get_engine
-
-    from .conftest import SAMPLES
-
-    engine = get_engine()
-    found = []
-    for sample in labels[5:11]:
-        grey = cv2.imread(str(SAMPLES / sample["file"]), cv2.IMREAD_GRAYSCALE)
-        img, f = scale_for_ocr(grey, estimate_text_height(grey))
-        text_h = estimate_text_height(grey) * f
-        sharp = flatten_light(img)
-        assert sharpened(sharp, text_h) is sharp, sample["file"]  # sharp print: not touched
-        soft = flatten_light(cv2.GaussianBlur(img, (0, 0), 0.18 * text_h))
-        assert edge_blur(soft, text_h) >= SOFT_TEXT
-        found.append((_labels_read(engine, soft), _labels_read(engine, sharpened(soft, text_h))))
-    assert all(after >= before for before, after in found), found
-    assert sum(after for _, after in found) >= sum(before for before, _ in found) + 5, found

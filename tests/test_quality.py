@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from scanner import scan
-from scanner.enhance import edge_blur, estimate_text_height
+from scanner.enhance import estimate_text_height
 from scanner.models import CodeField, Quality, ScanResult
-from scanner.quality import BLUR_LIMIT, SHADOW_LIMIT, retake_advice, shadow_depth
+from scanner.quality import BLUR_LIMIT, SHADOW_LIMIT, edge_blur, retake_advice, shadow_depth
 
 from .conftest import SAMPLES
 
