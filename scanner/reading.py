@@ -565,14 +565,14 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
     gaps: set[int] = set()
     said: dict[int, list[str]] = {}
     texts = [_as_code(fname, other.text) or "".join(other.text.split()) for other in others]
+    aligned = [(t, difflib.SequenceMatcher(a=value, b=t, autojunk=False).get_opcodes()) for t in texts]
     inserts: dict[tuple[int, str], int] = {}
-    for other_text in texts:
-        for tag, i1, _, j1, j2 in difflib.SequenceMatcher(a=value, b=other_text, autojunk=False).get_opcodes():
+    for other_text, ops in aligned:
+        for tag, i1, _, j1, j2 in ops:
             if tag == "insert":
                 inserts[(i1, other_text[j1:j2])] = inserts.get((i1, other_text[j1:j2]), 0) + 1
-    for other_text in texts:
-        sm = difflib.SequenceMatcher(a=value, b=other_text, autojunk=False)
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for other_text, ops in aligned:
+        for tag, i1, i2, j1, j2 in ops:
             if tag == "equal":
                 continue
             if tag == "insert":

@@ -281,22 +281,34 @@ def _on_foot(mask: np.ndarray, b: int, h: int, left_edge: np.ndarray, right_edge
     return min(foot_l, foot_r) >= max(1.0, SERIF_SHARE * stem)
 
 
+def _stem_ends(mask: np.ndarray, top: float, bottom: float,
+               min_height: int) -> tuple[tuple[float, float], tuple[float, float], float] | None:
+    """How far a stem's top and its foot reach beyond its edges (left, right; the edges fitted
+    through its middle half, so a slanted stem is measured along its slant) and its width; None
+    where it is shorter than ``min_height`` rows or not one stem."""
+    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
+    h = b - t
+    if h < min_height:
+        return None
+    fit = _stem_edges(mask, range(t + h // 4, b - h // 4 + 1))
+    if fit is None:
+        return None
+    left_edge, right_edge, stem = fit
+    band = _serif_band(h)
+    return (_overhang(mask, range(t, t + band), left_edge, right_edge),
+            _overhang(mask, range(b - band + 1, b + 1), left_edge, right_edge), stem)
+
+
 def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     """Which of `l`/`I` a serifed stem's top says: a serifed `I` has a bar across the top, out on
     both sides of the stem; a serifed `l` (Times, Century, Courier, Cambria ...) has a serif on the
-    left only.  Both stand on a foot serif, which proves the face has serifs at all (a sans
-    stem has none: nothing is said).  The stem's edges are fitted through its middle rows, so a
-    slanted stem is measured along its slant.  '' where the sides are unclear."""
-    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
-    h = b - t
-    if h < 12:
+    left only.  Both stand on a foot serif, out on both sides, which proves the face has serifs at
+    all (a sans stem has none: nothing is said).  '' where the sides are unclear."""
+    ends = _stem_ends(mask, top, bottom, 12)
+    if ends is None:
         return ""
-    fit = _stem_edges(mask, range(t + h // 4, b - h // 4 + 1))
-    if fit is None:
-        return ""
-    left_edge, right_edge, stem = fit
-    head_l, head_r = _overhang(mask, range(t, t + _serif_band(h)), left_edge, right_edge)
-    if not _on_foot(mask, b, h, left_edge, right_edge, stem):
+    (head_l, head_r), (foot_l, foot_r), stem = ends
+    if min(foot_l, foot_r) < max(1.0, SERIF_SHARE * stem):
         return ""
     if min(head_l, head_r) >= max(1.0, SERIF_SHARE * stem) and min(head_l, head_r) >= 0.5 * max(head_l, head_r):
         return "I"
@@ -312,18 +324,11 @@ def _plain_stem(mask: np.ndarray, top: float, bottom: float) -> bool:
     of a stem at least ``PLAIN_MIN_PX`` tall, and only where nothing reaches out ``PLAIN_OUT`` of
     the stem's width (or ``PLAIN_OUT_PX``): below that a serifed `l`'s serifs thin to a pixel or
     vanish (a Times `l` at 16 px, a blurred Caladea `l` at 21 px stood out by one pixel)."""
-    t, b = max(0, int(np.ceil(top))), min(mask.shape[0] - 1, int(bottom))
-    h = b - t
-    if h < PLAIN_MIN_PX:
+    ends = _stem_ends(mask, top, bottom, PLAIN_MIN_PX)
+    if ends is None:
         return False
-    fit = _stem_edges(mask, range(t + h // 4, b - h // 4 + 1))
-    if fit is None:
-        return False
-    left_edge, right_edge, stem = fit
-    band = _serif_band(h)
-    out = max(*_overhang(mask, range(t, t + band), left_edge, right_edge),
-              *_overhang(mask, range(b - band + 1, b + 1), left_edge, right_edge))
-    return bool(out < max(PLAIN_OUT_PX, PLAIN_OUT * stem))
+    head, foot, stem = ends
+    return bool(max(*head, *foot) < max(PLAIN_OUT_PX, PLAIN_OUT * stem))
 
 
 class _Stem(NamedTuple):
