@@ -60,6 +60,14 @@ ROUND_TOPS = set("CGQ")
 ROUND_REFS = set("CDGQHNU")
 #: An `O` narrower than this many figures' widths, or a `0` wider, is in doubt (``_zero_or_O_doubts``).
 O_OVER_FIGURES = 1.12
+#: On a line without figures to measure against, an `O` narrower than the line's flat capitals
+#: (their median width) by this share, and at least by this many pixels, is in doubt
+#: (``_zero_or_O_doubts``): an `O` is 0.92-1.4 times as wide as all 15 of them in the 410 upright
+#: faces installed, a zero 0.57-1.17 (Courier Prime 0.77, DejaVu Sans 0.8: on seed 30's photos a `0`
+#: read `O` by both readers, unflagged).  The few flat capitals of a key make a loose yardstick:
+#: simulated on those faces with 2-6 of them, 1.5 % of keys with an `O` are doubted wrongly (Century
+#: faces 10-15 %) and half of the zeros read `O` are caught.
+O_UNDER_FLATS, O_UNDER_FLATS_PX = 0.06, 1.5
 #: The capitals as round as an `O` (``H N U`` are as wide, in some faces wider).
 TRUE_ROUNDS = set("CGQD")
 #: The round capitals must be this much wider than the figures for width to tell `0` from `O`.
@@ -589,7 +597,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     # the capitals' height); measured against the median height, an x-height on a line of mostly
     # lower case, a wide `O` or `D` looked like two glyphs and the whole line went unmeasured.
     tall = float(np.percentile(heights[on_base], 90))
-    if any(w > 1.3 * tall for w, c in zip(g.widths, value) if c not in "WMmw" and np.isfinite(w)) or \
+    if any(w > _widest(c, g.in_order) * tall for w, c in zip(g.widths, value) if np.isfinite(w)) or \
             any(w < 0.2 * scale for w, c in zip(g.widths, value) if c not in _NARROW and np.isfinite(w)):
         return {}  # two glyphs taken for one (and another split in two, or a sliver paired): the mapping is off
     # Case calls from a partial pairing were wrong 17 times in 2,660 on held-out renders (3 in
@@ -622,6 +630,22 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     return verdicts
 
 
+#: A glyph wider than this many of the line's tall glyphs' heights is two glyphs taken for one ...
+MERGED_WIDTH = 1.3
+#: ... or, paired in order (as many glyphs as characters), a wide round capital this many: a
+#: Bookman `O` stands 1.07 as wide as high, and a photo's blur spreads it to 1.35 (seed 30's
+#: TeX Gyre Bonum photo, where the line went unmeasured and a `0` read `O` went unflagged).
+MERGED_WIDTH_WIDE = 1.5
+_WIDE_CAPITALS = set("OQCGDVAXYHNUK")
+
+
+def _widest(c: str, in_order: bool) -> float:
+    """How wide (in tall glyphs' heights) a glyph read as ``c`` may be and still be one glyph."""
+    if c in "WMmw":
+        return float("inf")
+    return MERGED_WIDTH_WIDE if in_order and c in _WIDE_CAPITALS else MERGED_WIDTH
+
+
 def _zero_or_O_doubts(value: str, widths: np.ndarray, cut: np.ndarray, settled: set[int]) -> list[int]:
     """The `0`s and `O`s the widths leave in doubt, where no yardstick settled them: an `O` less
     than ``O_OVER_FIGURES`` times as wide as the line's figures, or a `0` wider.  A `0` is as wide as the figures in
@@ -634,14 +658,18 @@ def _zero_or_O_doubts(value: str, widths: np.ndarray, cut: np.ndarray, settled: 
     posterior 0.98-0.99: a sure reading that was wrong, and unflagged."""
     figures = [widths[k] for k, c in enumerate(value) if c in FIGURE_REFS and not cut[k]]
     rounds = [widths[k] for k, c in enumerate(value) if c in TRUE_ROUNDS and not cut[k]]
+    flats = [widths[k] for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]
     fig = float(np.median(figures)) if figures else 0.0
     rnd = float(np.median(rounds)) if rounds else 0.0
+    flat = float(np.median(flats)) if len(flats) >= 2 else 0.0
     out = []
     for i, c in enumerate(value):
         if i in settled or cut[i] or c not in "0O":
             continue
         by_figures = fig >= MIN_FIGURE_PX and (widths[i] < O_OVER_FIGURES * fig if c == "O" else widths[i] > O_OVER_FIGURES * fig)
-        if by_figures or (c == "O" and rnd >= MIN_FIGURE_PX and widths[i] < rnd - 0.5):
+        by_rounds = c == "O" and rnd >= MIN_FIGURE_PX and widths[i] < rnd - 0.5
+        by_flats = c == "O" and fig < MIN_FIGURE_PX and flat >= MIN_FIGURE_PX and widths[i] < flat - max(O_UNDER_FLATS_PX, O_UNDER_FLATS * flat)
+        if by_figures or by_rounds or by_flats:
             out.append(i)
     return out
 
