@@ -671,3 +671,17 @@ def test_a_wide_round_capital_paired_in_order_is_measured_as_one_glyph(font):
         verdicts = look_alikes(_spaced(key, font, size, 1.25), key.replace("0", "O"))
         assert verdicts.get(5) is not None and verdicts[5].char == "0", (size, verdicts.get(5))
         assert verdicts.get(0) is not None and verdicts[0].char == "O", (size, verdicts.get(0))
+
+
+def test_width_names_an_O_only_wider_than_any_zero_and_a_zero_only_narrower_than_any_O():
+    # Cabin's zero is 1.30 times its figures' width and as wide as its `C`; Karla's `O` only 1.18
+    # times.  Against a line's figures (20 px) and round capitals, each is in the band where either
+    # could be: no verdict, however near the round capitals' width (or the figures') it stands.
+    # Clearly wider or narrower glyphs are still named.
+    value = "C0G5Q7D8O3"
+    cut = np.zeros(len(value), bool)
+    for rnd, w0, w8, said in [(27.0, 26.0, 29.0, {8: "O"}), (32.0, 21.0, 23.5, {1: "0"}),
+                              (27.0, 21.0, 28.0, {1: "0", 8: "O"})]:
+        widths = np.array([rnd, w0, rnd, 20.0, rnd, 20.0, rnd, 20.0, w8, 20.0])
+        verdicts = shapes._zero_or_O(value, widths, cut, whole=True)
+        assert {i: v.char for i, v in verdicts.items()} == said, (rnd, w0, w8, verdicts)
