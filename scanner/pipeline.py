@@ -50,6 +50,7 @@ from .page import (
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import read_value
+from .shapes import zero_aspect
 
 
 @dataclass
@@ -591,7 +592,8 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     fields: dict[str, CodeField] = {}
     crops: dict[str, np.ndarray] = {}
     total_scale = f  # OCR image px per page px
-    for fname in FIELD_NAMES:
+    zero: float | None = None  # the letter's zeros' width for their height, from the figures' codes
+    for fname in ("account_id", "ods_code", "linkage_key"):  # (the key's `0`s and `O`s are held to those zeros)
         cand = chosen.get(fname)
         if cand is None:
             fields[fname] = CodeField()
@@ -606,7 +608,9 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
                               cand.text.removesuffix("-") + rest if joined else cand.text, engine,
                               recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
                               rest=cand.tail_box() if joined else None, drop_hyphen=hyphen,
-                              left_limit=left)
+                              left_limit=left, zero=zero if fname == "linkage_key" else None)
+        if fname != "linkage_key" and zero is None and cf.value is not None:
+            zero = zero_aspect(crop, cf.value)
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":

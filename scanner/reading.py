@@ -949,11 +949,12 @@ def stitched(head: np.ndarray, tail: np.ndarray, drop_hyphen: bool) -> np.ndarra
 def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
                engine: OcrEngine, recognizer, tesseract: bool = True,  # noqa: ANN001
                rest: Box | None = None, drop_hyphen: bool = False,
-               left_limit: float | None = None) -> tuple[CodeField, np.ndarray]:
+               left_limit: float | None = None, zero: float | None = None) -> tuple[CodeField, np.ndarray]:
     """Read one value crop with every reader available and vote (``tesseract=False``: the
     recogniser's reading alone, for the benchmark's comparison).  ``rest``: where a key wrapped
     onto the next line goes on; both lines are read as one (``stitched``).  ``left_limit``: where
-    the label before the value on its line ends (``crop_value``)."""
+    the label before the value on its line ends (``crop_value``).  ``zero``: the letter's zeros'
+    width for their height, measured on its other codes (``shapes.zero_aspect``)."""
     crop = crop_value(page, box, scale, left_limit)
     page_text = "".join(ocr_text.split())
     grown = False
@@ -964,7 +965,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         crop = wider
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
-    field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract)
+    field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract, zero)
     if (fname != "linkage_key" and field.value is None and left_limit is not None and rest is None
             and len(page_text) >= 4 and page_text.isdigit()):
         # An ODS code or account ID no reading fits, OCR's word all figures, may have lost a first
@@ -973,7 +974,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         # all: a reversed-out cell read as `45 ae annem` is for the inverted reading to read.)
         wider = crop_value(page, box, scale, left_limit, from_label=True)
         if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract)
+            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
             if again.value is not None:
                 field, crop, grown = again, wider, True
     if grown and field.value:
@@ -983,7 +984,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
 
 
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
-               tesseract: bool) -> tuple[CodeField, np.ndarray]:
+               tesseract: bool, zero: float | None = None) -> tuple[CodeField, np.ndarray]:
     """The looks at one value crop, Tesseract's line read where needed, and the vote."""
     # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has a character more.
     counts = functools.cache(lambda text: glyphs_as_many_as(crop, text))
@@ -1009,7 +1010,7 @@ def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEn
         if fname == "linkage_key" and model:
             model = _frame_by_glyphs(counts, looks, model, tess.text if tess else None)
     readings = model + ([tess] if tess else [])
-    shapes = look_alikes(crop, model[0].text, model[0].centers) if model and fname == "linkage_key" else None
+    shapes = look_alikes(crop, model[0].text, model[0].centers, zero) if model and fname == "linkage_key" else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
     counted = (lambda: counts(model[0].text)) if model else None

@@ -555,13 +555,64 @@ def glyphs_as_many_as(crop: np.ndarray, value: str) -> bool:
     return all(x1 - x0 <= 1.3 * tall or c in "WMmw" for (x0, x1, _, _), c in zip(boxes, value))
 
 
-def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None) -> dict[int, Verdict]:
+def _level_measure(crop: np.ndarray, value: str,
+                   centers: list[float] | None) -> tuple[_Glyphs, np.ndarray, list[int]] | None:
+    """The crop's glyphs measured (``_measure``) once the line is sheared level, the baseline
+    fitted through the glyphs that sit on it, and their indices; None when too few glyphs pair."""
+    prepared = _evened(crop)
+    if prepared is None:
+        return None
+    even, f = prepared
+    centers = [c * f for c in centers] if centers is not None else None
+    g = _measure(even, value, centers)
+    if g is None:
+        return None
+    on_base = [k for k, c in enumerate(value) if c not in _DESCENDERS and c.isalnum() and np.isfinite(g.tops[k])]
+    if len(on_base) < 4:
+        return None
+    base = _robust_line(g.xs[on_base], g.bottoms[on_base])
+    if base is None:
+        return None
+    if abs(base[0]) * even.shape[1] > 0.5:
+        level = np.float32([[1, 0, 0], [-base[0], 1, base[0] * even.shape[1] / 2]])
+        even = cv2.warpAffine(even, level, (even.shape[1], even.shape[0]), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_REPLICATE)
+        g = _measure(even, value, centers)
+        if g is None or any(not np.isfinite(g.tops[k]) for k in on_base):
+            return None
+        base = _robust_line(g.xs[on_base], g.bottoms[on_base])
+        if base is None:
+            return None
+    return g, base, on_base
+
+
+def zero_aspect(crop: np.ndarray, value: str) -> float | None:
+    """How wide this letter's own zeros are for their height (median width / height), measured on
+    a code read with figures only where it matters (an account ID, an ODS code): the yardstick
+    ``look_alikes`` holds a key's `0`/`O` candidates to, the codes being printed alike.  None
+    without a zero measured clear of the crop's edges."""
+    if "0" not in value:
+        return None
+    measured = _level_measure(crop, value, None)
+    if measured is None or not measured[0].in_order:
+        return None
+    g, base, on_base = measured
+    heights = np.polyval(base, g.xs) - g.tops
+    zeros = [k for k in on_base if value[k] == "0" and not g.cut[k] and heights[k] >= MIN_FIGURE_PX]
+    if not zeros or g.crossed[zeros].any():
+        return None  # (a dotted or slashed zero: ``_zero_or_O_all`` names the key's zeros by their ink)
+    return float(np.median([g.widths[k] / heights[k] for k in zeros]))
+
+
+def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None,
+                zero: float | None = None) -> dict[int, Verdict]:
     """What the shapes of the look-alike characters in ``value`` (as read from ``crop``) rule
     out, by index: case twins by height (``_case``), `l`/`I` by height (``_l_or_I``), `j`/`J` by
     the dot and the baseline (``_j_or_J``), an `i` or `1` read as `l` by its dot or flag (``_sitting``), `0`/`O` by
     width (``_zero_or_O``) and, where the figures stand above the capitals, by height
     (``_zero_or_O_by_height``; where the two disagree, neither speaks).  ``centers``: where the recogniser placed each character, to pair
-    glyphs with characters when some glyphs touch.
+    glyphs with characters when some glyphs touch.  ``zero``: the letter's own zeros' width for their
+    height (``zero_aspect``), where its other codes showed them (``_unlike_own_zeros``).
 
     Heights are measured from a baseline fitted through the glyphs that sit on it, after the
     crop is sheared level (on a line running uphill a wide glyph's corner would otherwise stand
@@ -573,30 +624,10 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     # but wrong 2 -> 8, and the vote's silent-wrong keys 1 -> 2 of 1,600; not taken.
     if not any(c in "lI0OjJ" for c in value):
         return {}
-    prepared = _evened(crop)
-    if prepared is None:
+    measured = _level_measure(crop, value, centers)
+    if measured is None:
         return {}
-    even, f = prepared
-    centers = [c * f for c in centers] if centers is not None else None
-    g = _measure(even, value, centers)
-    if g is None:
-        return {}
-    on_base = [k for k, c in enumerate(value) if c not in _DESCENDERS and c.isalnum() and np.isfinite(g.tops[k])]
-    if len(on_base) < 4:
-        return {}
-    base = _robust_line(g.xs[on_base], g.bottoms[on_base])
-    if base is None:
-        return {}
-    if abs(base[0]) * even.shape[1] > 0.5:
-        level = np.float32([[1, 0, 0], [-base[0], 1, base[0] * even.shape[1] / 2]])
-        even = cv2.warpAffine(even, level, (even.shape[1], even.shape[0]), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_REPLICATE)
-        g = _measure(even, value, centers)
-        if g is None or any(not np.isfinite(g.tops[k]) for k in on_base):
-            return {}
-        base = _robust_line(g.xs[on_base], g.bottoms[on_base])
-        if base is None:
-            return {}
+    g, base, on_base = measured
     heights = np.polyval(base, g.xs) - g.tops
     scale = float(np.median(heights[on_base]))
     # Two glyphs taken for one are wider than the tallest glyphs are high (an `O` is not: 0.8-1.0 of
@@ -633,7 +664,37 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
         for i in _zero_or_O_doubts(value, g.widths, g.cut, set(zeros)):
             v = verdicts.get(i, Verdict(value[i], "", 0.0))
             verdicts[i] = Verdict(v.char, v.rules_out, v.error, doubtful=True)
+    if zero is not None:
+        for i in _unlike_own_zeros(value, g, heights, zero, verdicts):
+            v = verdicts.get(i, Verdict(value[i], "", 0.0))
+            verdicts[i] = Verdict(value[i], "".join(c for c in v.rules_out if c not in "0O"), v.error, doubtful=True)
     return verdicts
+
+
+#: A glyph taken for an `O` whose width for its height is within this share of the letter's own
+#: zeros' (``zero_aspect``) may be a zero; one taken for a `0` this much wider than they are may be
+#: an `O`.  An `O` is 1.1-1.5 times as wide as the zero of its face, in the 410 upright faces
+#: installed (Karla 1.10, Courier Prime 1.25, Helvetica 1.47).
+ZERO_LIKE, ZERO_UNLIKE = 0.06, 0.15
+
+
+def _unlike_own_zeros(value: str, g: _Glyphs, heights: np.ndarray, zero: float,
+                      verdicts: dict[int, Verdict]) -> list[int]:
+    """The `0`/`O` candidates that the letter's own zeros, measured on its other codes, put in
+    doubt: taken for an `O` (by the readers, or by a width verdict) yet as wide for their height as
+    those zeros, or taken for a `0` yet clearly wider.  Where a face's zero is as wide as another
+    face's `O` (Cabin's: 1.30 times its figures, as wide as its `C`), the widths against the key's
+    own figures and capitals name it `O`, and the recogniser and Tesseract read it so, sure and
+    wrong (independent seeds 11, 16, 25); the letter's account ID shows how wide its zeros are."""
+    out = []
+    for i, c in enumerate(value):
+        if c not in "0O" or g.cut[i] or not np.isfinite(g.widths[i]) or heights[i] < MIN_FIGURE_PX:
+            continue
+        claimed = verdicts[i].char if i in verdicts and verdicts[i].char in "0O" else c
+        ratio = float(g.widths[i] / heights[i]) / zero
+        if (claimed == "O" and abs(ratio - 1.0) <= ZERO_LIKE) or (claimed == "0" and ratio >= 1.0 + ZERO_UNLIKE):
+            out.append(i)
+    return out
 
 
 #: A glyph wider than this many of the line's tall glyphs' heights is two glyphs taken for one ...

@@ -685,3 +685,41 @@ def test_width_names_an_O_only_wider_than_any_zero_and_a_zero_only_narrower_than
         widths = np.array([rnd, w0, rnd, 20.0, rnd, 20.0, rnd, 20.0, w8, 20.0])
         verdicts = shapes._zero_or_O(value, widths, cut, whole=True)
         assert {i: v.char for i, v in verdicts.items()} == said, (rnd, w0, w8, verdicts)
+
+
+@pytest.mark.parametrize("font", ["LiberationSans-Regular.ttf", "DejaVuSerif.ttf"])
+def test_a_letters_own_zeros_are_measured_on_its_account_id(font):
+    # The zeros' width for their height, as the face draws them (its ink drawn at 200 px).
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    from PIL import Image, ImageDraw, ImageFont
+
+    big = Image.new("L", (400, 400), 0)
+    ImageDraw.Draw(big).text((100, 50), "0", font=ImageFont.truetype(linegen.font_path(font), 200), fill=255)
+    ink = np.asarray(big) > 127
+    cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
+    truth = (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
+    for seed, (cap, degrade) in enumerate([(20, False), (32, False), (24, True)]):
+        img = linegen.render_line("7108347705", font, cap, random.Random(seed), degrade=degrade)
+        measured = shapes.zero_aspect(img, "7108347705")
+        assert measured is not None and abs(measured / truth - 1) < 0.12, (cap, degrade, measured, truth)
+    assert shapes.zero_aspect(img, "718347795") is None  # no zero, no yardstick
+
+
+def test_a_glyph_read_as_O_as_wide_as_the_letters_own_zeros_is_doubted():
+    # Where a face's zero is as wide as another face's O (Cabin's), the key's own figures and capitals
+    # name it `O`; the letter's account ID shows how wide its zeros are.  Here a real `O`, held to a
+    # zero as wide as itself, is doubted (its width verdict taken back), and held to the face's own
+    # zero, not.
+    font = "LiberationSans-Regular.ttf"
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    key = "HkO5VxD3TpR"
+    img = linegen.render_line(key, font, 28, random.Random(1), degrade=False)
+    own = shapes.zero_aspect(linegen.render_line("7108347705", font, 28, random.Random(2), degrade=False), "7108347705")
+    as_wide = shapes.zero_aspect(img, key.replace("O", "0"))  # the O measured as if it were a zero
+    plain = look_alikes(img, key)
+    assert plain[2].char == "O" and not plain[2].doubtful
+    assert not look_alikes(img, key, zero=own)[2].doubtful
+    doubted = look_alikes(img, key, zero=as_wide)[2]
+    assert doubted.doubtful and "0" not in doubted.rules_out
