@@ -84,9 +84,9 @@ SHAPE_OVERRULES_BELOW = 0.99
 #: A `0` or `O` whose width leaves it in doubt (``shapes.Verdict.doubtful``) is at least this likely wrong.
 WIDTH_DOUBT = 0.05
 #: A key with this share of its characters in doubt was poorly read: every look-alike in it is flagged;
-#: with the second share, every character (seed 30's close-up of a faux-bold PT Mono key: 11 of 13
-#: characters flagged, and the two `4`s the recogniser read `A`, sure, were not).
-POOR_READ_SHARE, UNREAD_SHARE = 0.4, 0.7
+#: with the second share, every character (seed 30's close-up of a faux-bold PT Mono key: 9 of 13
+#: characters in doubt, 11 with the look-alikes, and the two `4`s the recogniser read `A`, sure, were not).
+POOR_READ_SHARE, UNREAD_SHARE = 0.4, 0.6
 #: A value crop's margin above and below its line, as a share of the line's height.
 CROP_MARGIN = 0.22
 #: Its margin before and after the value's ink, as a share of the line's height.
@@ -712,7 +712,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         # So many doubts mean a poor picture of the key: its look-alike characters read with
         # confidence are no safer than the rest, and flagging them costs nothing more (the key is
         # for review already).
-        every = len(uncertain) >= UNREAD_SHARE * len(value)
+        every = len(uncertain) >= UNREAD_SHARE * len(value)  # most of it in doubt: a sure character is no safer
         for i, ch in enumerate(value):
             if i not in uncertain and (every or _confusable(fname, i, ch)):
                 uncertain[i] = UncertainChar(index=i, alternatives=[ch] + _look_alikes(ch)[:3], reason="hard to read")
