@@ -62,8 +62,8 @@ ROUND_REFS = set("CDGQHNU")
 O_OVER_FIGURES = 1.12
 #: On a line without figures to measure against, an `O` narrower than the line's flat capitals
 #: (their median width) by this share, and at least by this many pixels, is in doubt
-#: (``_zero_or_O_doubts``): an `O` is 0.92-1.4 times as wide as all 15 of them in the 410 upright
-#: faces installed, a zero 0.57-1.17 (Courier Prime 0.77, DejaVu Sans 0.8: on seed 30's photos a `0`
+#: (``_zero_or_O_doubts``): an `O` is 0.92-1.4 times as wide as all 15 of them in the 229 upright
+#: font files installed here, a zero 0.57-1.17 (Courier Prime 0.77, DejaVu Sans 0.8: on seed 30's photos a `0`
 #: read `O` by both readers, unflagged).  The few flat capitals of a key make a loose yardstick:
 #: simulated on those faces with 2-6 of them, 1.5 % of keys with an `O` are doubted wrongly (Century
 #: faces 10-15 %) and half of the zeros read `O` are caught.
@@ -673,8 +673,10 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
 
 #: A glyph taken for an `O` whose width for its height is within this share of the letter's own
 #: zeros' (``zero_aspect``) may be a zero; one taken for a `0` this much wider than they are may be
-#: an `O`.  An `O` is 1.1-1.5 times as wide as the zero of its face, in the 410 upright faces
-#: installed (Karla 1.10, Courier Prime 1.25, Helvetica 1.47).
+#: an `O`.  For its height an `O` is 1.13-1.45 times as wide as its face's zero in most of the 195
+#: upright faces installed here (Karla and Courier Prime 1.13, Cabin 1.17, DejaVu Sans 1.29, Liberation
+#: Sans 1.42); in monospaced faces with a plain zero about as wide (Liberation Mono 1.05, PT Mono 1.0),
+#: where width cannot tell them and an `O` is flagged too.  A dotted or slashed zero is not measured.
 ZERO_LIKE, ZERO_UNLIKE = 0.06, 0.15
 
 
