@@ -687,7 +687,7 @@ def _unlike_own_zeros(value: str, g: _Glyphs, heights: np.ndarray, zero: float,
     those zeros, or taken for a `0` yet clearly wider.  Where a face's zero is as wide as another
     face's `O` (Cabin's: 1.30 times its figures, as wide as its `C`), the widths against the key's
     own figures and capitals name it `O`, and the recogniser and Tesseract read it so, sure and
-    wrong (independent seeds 11, 16, 25); the letter's account ID shows how wide its zeros are."""
+    wrong (independent seeds 16, 25, 31); the letter's account ID shows how wide its zeros are."""
     out = []
     for i, c in enumerate(value):
         if c not in "0O" or g.cut[i] or not np.isfinite(g.widths[i]) or heights[i] < MIN_FIGURE_PX:
