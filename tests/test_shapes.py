@@ -172,20 +172,24 @@ def test_figure_heights_say_nothing_of_zero_and_O_in_faces_with_lining_figures(f
             assert not {i: v for i, v in {**as_zero, **as_o}.items() if key[i] in v.rules_out}
 
 
-def test_an_l_proven_by_its_height_names_the_level_candidates_I():
-    """No `b d h k` on the line: the one `l` standing above the capitals is the ascender yardstick."""
-    font = "Carlito-Regular.ttf"
+def _clean_render(text: str, font: str, cap: float, seed: int) -> np.ndarray:
+    """``text`` rendered clean in ``font`` (the test skipped where the font is not installed)."""
     if not linegen.available([font]):
         pytest.skip(f"{font} not installed")
+    return linegen.render_line(text, font, cap, random.Random(seed), degrade=False)
+
+
+def test_an_l_proven_by_its_height_names_the_level_candidates_I():
+    """No `b d h k` on the line: the one `l` standing above the capitals is the ascender yardstick."""
     key = "EIlTZINlPzIF"
-    img = linegen.render_line(key, font, 36, random.Random(0), degrade=False)
+    img = _clean_render(key, "Carlito-Regular.ttf", 36, 0)
     for read in (key, key.replace("I", "l"), key.replace("l", "I")):
         verdicts = look_alikes(img, read)
         assert [verdicts[i].char for i in (1, 2, 5, 10) if i in verdicts] == ["I", "l", "I", "I"], (read, verdicts)
     # Without the tall `l`, capitals alone cannot say whether a level stem is an `I` or a
     # Helvetica-like `l`.
     level = "EIxTZINoPzIF"
-    img = linegen.render_line(level, font, 36, random.Random(0), degrade=False)
+    img = _clean_render(level, "Carlito-Regular.ttf", 36, 0)
     assert not any("l" in v.rules_out for v in look_alikes(img, level).values())
 
 
@@ -712,11 +716,9 @@ def test_a_glyph_read_as_O_as_wide_as_the_letters_own_zeros_is_doubted():
     # zero as wide as itself, is doubted (its width verdict taken back), and held to the face's own
     # zero, not.
     font = "LiberationSans-Regular.ttf"
-    if not linegen.available([font]):
-        pytest.skip(f"{font} not installed")
     key = "HkO5VxD3TpR"
-    img = linegen.render_line(key, font, 28, random.Random(1), degrade=False)
-    own = shapes.zero_aspect(linegen.render_line("7108347705", font, 28, random.Random(2), degrade=False), "7108347705")
+    img = _clean_render(key, font, 28, 1)
+    own = shapes.zero_aspect(_clean_render("7108347705", font, 28, 2), "7108347705")
     as_wide = shapes.zero_aspect(img, key.replace("O", "0"))  # the O measured as if it were a zero
     plain = look_alikes(img, key)
     assert plain[2].char == "O" and not plain[2].doubtful
