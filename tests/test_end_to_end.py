@@ -354,3 +354,22 @@ def test_a_close_up_whose_outline_found_is_a_long_card_is_read_whole():
     result = scan(img)
     assert (result.linkage_key.value, result.ods_code.value, result.account_id.value) == \
         ("SxcwKSupHk?uXSmr", "K17339", "885073876")
+
+
+def test_the_keys_zeros_are_held_to_the_zeros_of_the_letters_account_id(monkeypatch):
+    """The figures' codes are read before the key, and the zeros measured on them (``zero_aspect``)
+    reach the key's glyph check: clean_006 (Liberation Sans) has a `0` in its key and its account ID."""
+    import scanner.reading as reading
+
+    seen: list[float | None] = []
+    real = reading.look_alikes
+
+    def look_alikes(crop, value, centers=None, zero=None):  # noqa: ANN001, ANN202
+        seen.append(zero)
+        return real(crop, value, centers, zero)
+
+    monkeypatch.setattr(reading, "look_alikes", look_alikes)
+    result = scan(SAMPLES / "images" / "clean_006.png")
+    assert result.account_id.value == "430136517" and result.linkage_key.value == "YZ-=vW0WWtSVu"
+    # A Liberation Sans zero is 0.7-0.8 times as wide as it is high (ink at 200 px: 0.78).
+    assert seen and all(z is not None and 0.6 < z < 0.9 for z in seen), seen
