@@ -62,8 +62,8 @@ ROUND_REFS = set("CDGQHNU")
 O_OVER_FIGURES = 1.12
 #: On a line without figures to measure against, an `O` narrower than the line's flat capitals
 #: (their median width) by this share, and at least by this many pixels, is in doubt
-#: (``_zero_or_O_doubts``): an `O` is 0.92-1.4 times as wide as all 15 of them in the 229 upright
-#: font files installed here, a zero 0.57-1.17 (Courier Prime 0.77, DejaVu Sans 0.8: on seed 30's photos a `0`
+#: (``_zero_or_O_doubts``): an `O` is 0.92-1.53 times as wide as all 15 of them in the 229 upright
+#: font files installed here, a zero 0.64-1.17 (Courier Prime 0.77, DejaVu Sans 0.8: on seed 30's photos a `0`
 #: read `O` by both readers, unflagged).  The few flat capitals of a key make a loose yardstick:
 #: simulated on those faces with 2-6 of them, 1.5 % of keys with an `O` are doubted wrongly (Century
 #: faces 10-15 %) and half of the zeros read `O` are caught.
