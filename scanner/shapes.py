@@ -724,7 +724,11 @@ def _zero_or_O_doubts(value: str, widths: np.ndarray, cut: np.ndarray, settled: 
     it is at least as wide as they are in every face measured (0.98-1.27 of a `C` in 46 families),
     a `0` may be 0.6-1.0 of it.  On letters from a second generator (Chromium renders, fonts
     such as Karla, Cantarell and Lato) the recogniser and Tesseract both read such a `0` as `O`,
-    posterior 0.98-0.99: a sure reading that was wrong, and unflagged."""
+    posterior 0.98-0.99: a sure reading that was wrong, and unflagged.  Where no figure measures
+    them, a `0` as wide as the `C G Q D` (within half a pixel) is in doubt too (seed 32's FreeSerif
+    `O`s read `0`; on renders of such keys, Os read `0` questioned 0 -> 30-43 of 45 in 15 of 16 faces, 12 in Caladea; real
+    zeros doubted in Cabin 18, Karla 11, Caladea 8, DejaVu Sans Mono 1, others none), and so is an
+    `O` narrower than the flat capitals (``O_UNDER_FLATS``)."""
     figures = [widths[k] for k, c in enumerate(value) if c in FIGURE_REFS and not cut[k]]
     rounds = [widths[k] for k, c in enumerate(value) if c in TRUE_ROUNDS and not cut[k]]
     flats = [widths[k] for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]
@@ -736,7 +740,8 @@ def _zero_or_O_doubts(value: str, widths: np.ndarray, cut: np.ndarray, settled: 
         if i in settled or cut[i] or c not in "0O":
             continue
         by_figures = fig >= MIN_FIGURE_PX and (widths[i] < O_OVER_FIGURES * fig if c == "O" else widths[i] > O_OVER_FIGURES * fig)
-        by_rounds = c == "O" and rnd >= MIN_FIGURE_PX and widths[i] < rnd - 0.5
+        by_rounds = rnd >= MIN_FIGURE_PX and (widths[i] < rnd - 0.5 if c == "O" else
+                                              fig < MIN_FIGURE_PX and widths[i] >= rnd - 0.5)
         by_flats = c == "O" and fig < MIN_FIGURE_PX and flat >= MIN_FIGURE_PX and widths[i] < flat - max(O_UNDER_FLATS_PX, O_UNDER_FLATS * flat)
         if by_figures or by_rounds or by_flats:
             out.append(i)
@@ -757,7 +762,8 @@ def _zero_or_O_all(value: str, g: _Glyphs, heights: np.ndarray) -> dict[int, Ver
             del out[i]
         elif i not in out:
             out[i] = v
-    for i, v in _zero_by_narrowness(value, g.widths, heights, g.cut).items():
+    broken = ~g.ringed if not g.in_order else np.zeros_like(g.cut)  # paired by centres: perhaps half a glyph
+    for i, v in _zero_by_narrowness(value, g.widths, heights, g.cut | broken).items():
         out.setdefault(i, v)
     return out
 
@@ -767,7 +773,9 @@ def _zero_by_narrowness(value: str, widths: np.ndarray, heights: np.ndarray, cut
     `O` that stands as tall as they do but is clearly narrower is a `0` (Courier's zero is 0.7
     of its capitals' width, a proportional face's 0.75-0.85; an `O` is as wide as the capitals or
     wider in every face, a short `o` is ruled out by its height).  One-sided: a zero as wide as the
-    capitals (DejaVu Sans Mono's) says nothing."""
+    capitals (DejaVu Sans Mono's) says nothing.  Where the glyphs were paired by the recogniser's
+    centres, the caller passes only closed rings: half of an `O` whose thin sides broke in a blurred
+    photo is as narrow as a zero (seed 32's FreeSerif `O`s, paired with their left halves, were named `0`)."""
     idx = [i for i, c in enumerate(value) if c in "0O" and not cut[i]]
     caps = [k for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]  # (M, W: wider than an O)
     if not idx or len(caps) < 2:

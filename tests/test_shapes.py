@@ -725,3 +725,42 @@ def test_a_glyph_read_as_O_as_wide_as_the_letters_own_zeros_is_doubted():
     assert not look_alikes(img, key, zero=own)[2].doubtful
     doubted = look_alikes(img, key, zero=as_wide)[2]
     assert doubted.doubtful and "0" not in doubted.rules_out
+
+
+# Keys with round capitals but no figure 2-9, their `O`s read `0` (seed 32's FreeSerif photo: two `O`s
+# given as `0`, unflagged).  Before a `0` as wide as the line's `C G Q D` was doubted, none of these 45
+# `O`s per face was questioned.
+ROUND_NO_FIGURE_KEYS = ["pQwlqeaObRCpvzVO", "xGOkvCeOTuz", "DsOwQhbOknE", "CvOpxGeLsO", "uQxOKsCvRe"]
+
+
+@pytest.mark.parametrize("font", ["LiberationSerif-Regular.ttf", "LiberationSans-Regular.ttf", "DejaVuSans.ttf"])
+def test_a_zero_as_wide_as_the_round_capitals_is_doubted_where_no_figure_measures_it(font):
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    questioned = 0
+    for seed, (cap, degrade) in enumerate([(16, False), (22, False), (28, False), (20, True), (26, True)]):
+        for key in ROUND_NO_FIGURE_KEYS:
+            zeros = key.replace("O", "0")
+            read_o_as_zero = look_alikes(linegen.render_line(key, font, cap, random.Random(seed), degrade=degrade), zeros)
+            questioned += sum(1 for i, c in enumerate(key) if c == "O" and i in read_o_as_zero
+                              and (read_o_as_zero[i].doubtful or read_o_as_zero[i].char == "O"))
+            # Real zeros in the same keys, read right: never doubted in these faces.
+            real = look_alikes(linegen.render_line(zeros, font, cap, random.Random(seed), degrade=degrade), zeros)
+            assert not [i for i, v in real.items() if zeros[i] == "0" and (v.doubtful or v.char == "O")], (zeros, cap)
+    assert questioned >= 30, f"only {questioned} of 45 Os read as zeros questioned in {font}"
+
+
+def test_half_of_a_broken_O_paired_by_the_recognisers_centres_is_not_named_zero():
+    # Seed 32's blurred FreeSerif photo: each `O`'s thin sides broke, the recogniser's centre fell on
+    # its left half, and that half, as narrow as a zero, was named `0` (the recogniser had read `O`, right).
+    key = "HEOKTPROBZ"
+    img = _clean_render(key, "LiberationSerif-Regular.ttf", 28, 0)
+    assert img.shape[0] <= shapes.MAX_HEIGHT_PX  # (centres in the crop's own pixels)
+    g, _, _ = shapes._level_measure(img, key, None)
+    centers = [float(x) for x in g.xs]
+    broken = img.copy()
+    for i in (2, 7):
+        x = int(round(g.xs[i]))
+        broken[:, x + 2:x + 4] = 255  # the ring cut just right of its middle, top and bottom
+    verdicts = look_alikes(broken, key, centers)
+    assert not [i for i in (2, 7) if i in verdicts and verdicts[i].char == "0"], verdicts
