@@ -762,21 +762,22 @@ def _zero_or_O_all(value: str, g: _Glyphs, heights: np.ndarray) -> dict[int, Ver
             del out[i]
         elif i not in out:
             out[i] = v
-    broken = ~g.ringed if not g.in_order else np.zeros_like(g.cut)  # paired by centres: perhaps half a glyph
-    for i, v in _zero_by_narrowness(value, g.widths, heights, g.cut | broken).items():
+    for i, v in _zero_by_narrowness(value, g.widths, heights, g.cut, None if g.in_order else g.ringed).items():
         out.setdefault(i, v)
     return out
 
 
-def _zero_by_narrowness(value: str, widths: np.ndarray, heights: np.ndarray, cut: np.ndarray) -> dict[int, Verdict]:
+def _zero_by_narrowness(value: str, widths: np.ndarray, heights: np.ndarray, cut: np.ndarray,
+                        ringed: np.ndarray | None = None) -> dict[int, Verdict]:
     """With no figure on the line to measure against, the flat capitals: a glyph read as `0` or
     `O` that stands as tall as they do but is clearly narrower is a `0` (Courier's zero is 0.7
     of its capitals' width, a proportional face's 0.75-0.85; an `O` is as wide as the capitals or
     wider in every face, a short `o` is ruled out by its height).  One-sided: a zero as wide as the
-    capitals (DejaVu Sans Mono's) says nothing.  Where the glyphs were paired by the recogniser's
-    centres, the caller passes only closed rings: half of an `O` whose thin sides broke in a blurred
-    photo is as narrow as a zero (seed 32's FreeSerif `O`s, paired with their left halves, were named `0`)."""
-    idx = [i for i, c in enumerate(value) if c in "0O" and not cut[i]]
+    capitals (DejaVu Sans Mono's) says nothing.  ``ringed``, where the glyphs were paired by the
+    recogniser's centres: only a closed ring is a candidate, as half of an `O` whose thin sides broke
+    in a blurred photo is as narrow as a zero (seed 32's FreeSerif `O`s, paired with their left
+    halves, were named `0`)."""
+    idx = [i for i, c in enumerate(value) if c in "0O" and not cut[i] and (ringed is None or ringed[i])]
     caps = [k for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]  # (M, W: wider than an O)
     if not idx or len(caps) < 2:
         return {}
