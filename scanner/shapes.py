@@ -291,8 +291,12 @@ def _overhang(mask: np.ndarray, rows: range, left_edge: np.ndarray, right_edge: 
 def _on_foot(mask: np.ndarray, b: int, h: int, left_edge: np.ndarray, right_edge: np.ndarray, stem: float) -> bool:
     """Does a stem (bottom row ``b``, ``h`` rows tall) stand on a foot serif out on both sides,
     which proves the face has serifs at all?"""
-    foot_l, foot_r = _overhang(mask, range(b - _serif_band(h) + 1, b + 1), left_edge, right_edge)
-    return min(foot_l, foot_r) >= max(1.0, SERIF_SHARE * stem)
+    return _out_both_sides(_overhang(mask, range(b - _serif_band(h) + 1, b + 1), left_edge, right_edge), stem)
+
+
+def _out_both_sides(overhang: tuple[float, float], stem: float) -> bool:
+    """Whether a stem's top or foot reaches out (``_overhang``) on both sides as a serif does."""
+    return min(overhang) >= max(1.0, SERIF_SHARE * stem)
 
 
 def _stem_ends(mask: np.ndarray, top: float, bottom: float,
@@ -321,10 +325,10 @@ def _serif_sides(mask: np.ndarray, top: float, bottom: float) -> str:
     ends = _stem_ends(mask, top, bottom, 12)
     if ends is None:
         return ""
-    (head_l, head_r), (foot_l, foot_r), stem = ends
-    if min(foot_l, foot_r) < max(1.0, SERIF_SHARE * stem):
+    (head_l, head_r), foot, stem = ends
+    if not _out_both_sides(foot, stem):
         return ""
-    if min(head_l, head_r) >= max(1.0, SERIF_SHARE * stem) and min(head_l, head_r) >= 0.5 * max(head_l, head_r):
+    if _out_both_sides((head_l, head_r), stem) and min(head_l, head_r) >= 0.5 * max(head_l, head_r):
         return "I"
     if head_l >= max(1.5, SERIF_SHARE * stem) and head_r <= 0.25:
         return "l"
@@ -552,7 +556,7 @@ def glyphs_as_many_as(crop: np.ndarray, value: str) -> bool:
         return False
     heights = [int(np.ptp(np.flatnonzero(mask.any(axis=1)))) + 1 for _, _, mask, _ in boxes if mask.any()]
     tall = float(np.percentile(heights, 90)) if heights else 0.0
-    return all(x1 - x0 <= 1.3 * tall or c in "WMmw" for (x0, x1, _, _), c in zip(boxes, value))
+    return all(x1 - x0 <= MERGED_WIDTH * tall or c in "WMmw" for (x0, x1, _, _), c in zip(boxes, value))
 
 
 def _level_measure(crop: np.ndarray, value: str,
@@ -709,7 +713,8 @@ _WIDE_CAPITALS = set("OQCGDVAXYHNUK")
 
 
 def _widest(c: str, in_order: bool) -> float:
-    """How wide (in tall glyphs' heights) a glyph read as ``c`` may be and still be one glyph."""
+    """How wide (in tall glyphs' heights) a glyph read as ``c`` may be and still be one glyph
+    (``glyphs_as_many_as`` counts with ``MERGED_WIDTH`` alone: its glyphs are not yet paired)."""
     if c in "WMmw":
         return float("inf")
     return MERGED_WIDTH_WIDE if in_order and c in _WIDE_CAPITALS else MERGED_WIDTH
