@@ -147,11 +147,26 @@ class Verdict:
 
 def _glyph_boxes(ink: np.ndarray, n_expected: int,
                  centers: list[float] | None = None) -> list[tuple[int, int, np.ndarray, int] | None] | None:
-    """The line's glyphs as (x0, x1, mask, pieces), one per character expected - pieces stacked in one
-    column (the dot of an `i`) joined.  With as many glyphs as characters they pair up in order;
-    otherwise (glyphs touching, a glyph in pieces) each glyph goes to the one character whose
-    centre, as the recogniser placed it, lies on it, and a character sharing its glyph with
-    another, or on none, gets None.  None when nothing pairs up."""
+    """The line's glyphs (``_glyphs``), one per character expected.  With as many glyphs as
+    characters they pair up in order; otherwise (glyphs touching, a glyph in pieces) each glyph
+    goes to the one character whose centre, as the recogniser placed it, lies on it, and a
+    character sharing its glyph with another, or on none, gets None.  None when nothing pairs up."""
+    boxes = _glyphs(ink)
+    if len(boxes) == n_expected:
+        return list(boxes)
+    if centers is None or len(centers) != n_expected:
+        return None
+    paired: list[tuple[int, int, np.ndarray, int] | None] = [None] * n_expected
+    for box in boxes:
+        on = [k for k, c in enumerate(centers) if box[0] <= c < box[1]]
+        if len(on) == 1:
+            paired[on[0]] = box
+    return paired if any(b is not None for b in paired) else None
+
+
+def _glyphs(ink: np.ndarray) -> list[tuple[int, int, np.ndarray, int]]:
+    """The line's glyphs left to right as (x0, x1, mask, pieces), pieces stacked in one column (the
+    dot of an `i`) joined; rules, cell borders, specks and a label's colon left out."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     h, w = ink.shape
     parts = []
@@ -179,17 +194,7 @@ def _glyph_boxes(ink: np.ndarray, n_expected: int,
     if len(glyphs) > 1 and len(glyphs[0][2]) >= 2 and all(
             stats[i, cv2.CC_STAT_HEIGHT] < 0.3 * big and stats[i, cv2.CC_STAT_WIDTH] < 0.3 * big for i in glyphs[0][2]):
         glyphs = glyphs[1:]
-    boxes = [(g[0], g[1], np.isin(labels[:, g[0]:g[1]], g[2]), len(g[2])) for g in glyphs]
-    if len(glyphs) == n_expected:
-        return list(boxes)
-    if centers is None or len(centers) != n_expected:
-        return None
-    paired: list[tuple[int, int, np.ndarray, int] | None] = [None] * n_expected
-    for box in boxes:
-        on = [k for k, c in enumerate(centers) if box[0] <= c < box[1]]
-        if len(on) == 1:
-            paired[on[0]] = box
-    return paired if any(b is not None for b in paired) else None
+    return [(g[0], g[1], np.isin(labels[:, g[0]:g[1]], g[2]), len(g[2])) for g in glyphs]
 
 
 def _halves(rows: np.ndarray, top: float, bottom: float) -> tuple[np.ndarray, np.ndarray] | None:
@@ -642,18 +647,49 @@ def _size_trend(value: str, xs: np.ndarray, heights: np.ndarray, cut: np.ndarray
 def zero_aspect(crop: np.ndarray, value: str) -> float | None:
     """How wide this letter's own zeros are for their height (median width / height), measured on
     a code read with figures only where it matters (an account ID, an ODS code): the yardstick
-    ``look_alikes`` holds a key's `0`/`O` candidates to, the codes being printed alike.  None
-    without a zero measured clear of the crop's edges."""
+    ``look_alikes`` holds a key's `0`/`O` candidates to, the codes being printed alike.  Where
+    glyphs touch (a bold `77`), each run of them is given as many characters as its width holds
+    (``_run_centers``).  None without a zero measured clear of the crop's edges."""
     if "0" not in value:
         return None
     measured = _level_measure(crop, value, None)
     if measured is None or not measured[0].in_order:
+        centers = _run_centers(crop, value)
+        measured = _level_measure(crop, value, centers) if centers is not None else None
+    if measured is None:
         return None
     g, _, on_base, heights = measured
     zeros = [k for k in on_base if value[k] == "0" and not g.cut[k] and heights[k] >= MIN_FIGURE_PX]
     if not zeros or g.crossed[zeros].any():
         return None  # (a dotted or slashed zero: ``_zero_or_O_all`` names the key's zeros by their ink)
     return float(np.median([g.widths[k] / heights[k] for k in zeros]))
+
+
+def _run_centers(crop: np.ndarray, value: str) -> list[float] | None:
+    """Where each character of a code of figures stands, in the crop's pixels, where some glyphs
+    touch: each glyph (a run of touching ones) holds as many characters as its width is figures'
+    widths (the median glyph's; at least one), the characters spread evenly over it.  None unless
+    the runs hold exactly as many characters as ``value`` has, so a miscounted run (a narrow `11`
+    taken for one figure) gives no pairing rather than a shifted one."""
+    prepared = _evened(crop)
+    if prepared is None:
+        return None
+    even, f = prepared
+    _, ink = cv2.threshold(even, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    boxes = _glyphs(ink)
+    if not boxes:
+        return None
+    widths = np.array([x1 - x0 for x0, x1, _, _ in boxes], float)
+    one = float(np.median(widths))
+    if one <= 0:
+        return None
+    counts = [max(1, round(w / one)) for w in widths]
+    if sum(counts) != len(value):
+        return None
+    centers: list[float] = []
+    for (x0, x1, _, _), k in zip(boxes, counts):
+        centers += [(x0 + (j + 0.5) * (x1 - x0) / k) / f for j in range(k)]
+    return centers
 
 
 def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None,

@@ -710,6 +710,26 @@ def test_a_letters_own_zeros_are_measured_on_its_account_id(font):
     assert shapes.zero_aspect(img, "718347795") is None  # no zero, no yardstick
 
 
+def test_a_letters_own_zeros_are_measured_where_its_figures_touch():
+    # Seed 11's Karla photo: a bold ODS code's `77` ran together, the glyphs no longer paired with the
+    # characters in order, the letter's zeros went unmeasured, and a key's first `0`, read `O` by both
+    # readers on a line without figures, was left unflagged.  Each run of touching glyphs now holds as
+    # many figures as its width does.
+    code = "7108347705"
+    img = _clean_render(code, "LiberationSans-Regular.ttf", 28, 0)
+    alone = shapes.zero_aspect(img, code)
+    g, _, _, _ = shapes._level_measure(img, code, None)
+    touching = img.copy()
+    mid = int(round(np.nanmedian(g.tops + g.bottoms) / 2))
+    touching[mid - 1:mid + 2, int(g.xs[3]):int(g.xs[4]) + 1] = 0  # `8` and `3` joined by a bar of ink
+    assert shapes._measure(shapes._evened(touching)[0], code, None) is None or \
+        not shapes._measure(shapes._evened(touching)[0], code, None).in_order
+    joined = shapes.zero_aspect(touching, code)
+    assert alone is not None and joined is not None and abs(joined / alone - 1) < 0.03, (alone, joined)
+    # A run that holds a different number of figures than the reading has gives no measure at all.
+    assert shapes.zero_aspect(touching, code + "5") is None
+
+
 def test_a_glyph_read_as_O_as_wide_as_the_letters_own_zeros_is_doubted():
     # Where a face's zero is as wide as another face's O (Cabin's), the key's own figures and capitals
     # name it `O`; the letter's account ID shows how wide its zeros are.  Here a real `O`, held to a
