@@ -436,11 +436,20 @@ def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:
     more confidence in all kept the wrong key.  A sure reading never replaces another reading of
     the code (a close-up's account ID read without its first figure, 0.998 sure, where the kept
     reading had all of it, 0.998 sure too), nor a code only one reading found: where the codes
-    are and what to retake are the kept reading's."""
+    are and what to retake are the kept reading's.  Where both readings were sure of a code and
+    read it differently, one of them is wrong: the code is flagged, and where one value holds the
+    other, the longer is given (the other's crop was cut short: seed 34's account ID in a navy
+    cell, read as it was from `9543096`, OCR's box for it cut after `941`, and inverted whole)."""
     before = retake_advice(kept, kept.quality)
     for f in FIELD_NAMES:
         mine, theirs = kept.field(f), other.field(f)
-        if mine.value is None or theirs.value is None or _rank(theirs) <= _rank(mine):
+        if mine.value is None or theirs.value is None:
+            continue
+        if mine.value != theirs.value and not mine.needs_review and not theirs.needs_review:
+            whole = theirs if mine.value in theirs.value else mine
+            setattr(kept, f, whole.model_copy(update={"needs_review": True, "confidence": min(whole.confidence, 0.5)}))
+            continue
+        if _rank(theirs) <= _rank(mine):
             continue
         if theirs.value == mine.value or (mine.needs_review and theirs.needs_review):
             setattr(kept, f, theirs)  # (``other`` is dropped: its field needs no copy)

@@ -299,11 +299,21 @@ def test_of_two_readings_of_one_picture_each_code_comes_from_the_surer():
     assert best.ods_code.confidence == 0.96 and not best.ods_code.needs_review
     assert best.account_id.value is None, "a code only one reading found stays as the kept reading has it"
     assert best.status == "needs_review" and "kept's own note" in best.warnings
-    # A sure reading never replaces another: a close-up's account ID read without its first figure,
-    # 0.998 sure, against the kept reading's whole one, as sure.
-    kept = reading(("goaAbN1LTrozxcFa", 0.95), ("Q75438", 0.99, False), CodeField(value="763308698", confidence=0.9982))
-    other = reading(("goaAbN1LTrozxcFa", 0.05), ("Q75438", 0.5, True), CodeField(value="63308698", confidence=0.9984))
-    assert _field_by_field(kept, other).account_id.value == "763308698"
+    # Two sure readings that differ are never passed off as certain: a close-up's account ID read
+    # without its first figure, 0.998 sure, against the kept reading's whole one, as sure; and seed
+    # 34's scan the other way round (the kept reading's crop cut short).  The whole one is given, flagged.
+    for whole, cut in (("763308698", "63308698"), ("9419543096", "9543096")):
+        for mine, theirs in ((whole, cut), (cut, whole)):
+            kept = reading(("goaAbN1LTrozxcFa", 0.95), ("Q75438", 0.99, False), CodeField(value=mine, confidence=0.9982))
+            other = reading(("goaAbN1LTrozxcFa", 0.05), ("Q75438", 0.5, True), CodeField(value=theirs, confidence=0.9984))
+            best = _field_by_field(kept, other)
+            assert best.account_id.value == whole and best.account_id.needs_review and best.account_id.confidence <= 0.5
+            assert best.ods_code.value == "Q75438" and not best.ods_code.needs_review  # read alike: kept as it was
+    # Sure of different codes, neither holding the other: the kept reading's, flagged.
+    kept = reading(("goaAbN1LTrozxcFa", 0.95), ("Q75438", 0.99, False), CodeField())
+    other = reading(("goaAbN1LTrozxcFa", 0.97), ("Q75488", 0.99, False), CodeField())
+    best = _field_by_field(kept, other)
+    assert best.ods_code.value == "Q75438" and best.ods_code.needs_review and best.status == "needs_review"
 
 
 def test_the_band_read_around_labels_reaches_the_rows_of_codes_not_seen():
