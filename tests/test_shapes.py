@@ -745,6 +745,9 @@ def test_a_glyph_read_as_O_as_wide_as_the_letters_own_zeros_is_doubted():
     assert not look_alikes(img, key, zero=own)[2].doubtful
     doubted = look_alikes(img, key, zero=as_wide)[2]
     assert doubted.doubtful and "0" not in doubted.rules_out
+    # Held to zeros wider than itself (seed 35's clean Cabin key: its `0`, read `O`, 7 % narrower than
+    # the ODS code's zero), it is doubted all the more.
+    assert look_alikes(img, key, zero=as_wide * 1.15)[2].doubtful
 
 
 # Keys with round capitals but no figure 2-9, their `O`s read `0` (seed 32's FreeSerif photo: two `O`s
@@ -805,8 +808,6 @@ def test_a_line_photographed_at_a_slant_is_measured_against_its_growing_size(fon
     # keys of capitals, figures, x-height and ascender letters with an `l` or `I`, growing 8 % or
     # shrinking 8 % along the line, no verdict rules out the truth and most candidates are named (before,
     # the heights were compared with the line's median and almost none was).
-    if not linegen.available([font]):
-        pytest.skip(f"{font} not installed")
     rng = random.Random(5)
     named = 0
     for n in range(16):
