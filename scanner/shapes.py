@@ -619,6 +619,8 @@ def _size_trend(value: str, xs: np.ndarray, heights: np.ndarray, cut: np.ndarray
     ok = np.isfinite(heights) & ~cut & (heights > 0)
     dx: list[float] = []
     dy: list[float] = []
+    used: list[int] = []
+    groups = 0
     for group in _SIZE_GROUPS:
         members = [k for k, c in enumerate(value) if c in group and ok[k]]
         if len(members) < 2:
@@ -626,18 +628,17 @@ def _size_trend(value: str, xs: np.ndarray, heights: np.ndarray, cut: np.ndarray
         x, y = xs[members], np.log(heights[members])
         dx += list(x - x.mean())
         dy += list(y - y.mean())
-    if len(dx) < SIZE_TREND_MIN:
+        used += members
+        groups += 1
+    dof = len(dx) - groups - 1
+    if len(dx) < SIZE_TREND_MIN or dof < 2:
         return None
     vx, vy = np.array(dx), np.array(dy)
     span = float(np.nanmax(xs) - np.nanmin(xs))
     sxx = float(vx @ vx)
-    if span <= 0 or np.ptp(vx) < SIZE_TREND_SPREAD * span or sxx <= 0:
+    if span <= 0 or np.ptp(xs[used]) < SIZE_TREND_SPREAD * span or sxx <= 0:
         return None
     slope = float(vx @ vy) / sxx
-    groups = sum(1 for group in _SIZE_GROUPS if sum(c in group and ok[k] for k, c in enumerate(value)) >= 2)
-    dof = len(vx) - groups - 1
-    if dof < 2:
-        return None
     se = float(np.sqrt(float(np.sum((vy - slope * vx) ** 2)) / dof / sxx))
     if abs(slope) < SIZE_TREND_SE * se or abs(slope) * span > SIZE_TREND_MOST:
         return None
@@ -758,7 +759,7 @@ def look_alikes(crop: np.ndarray, value: str, centers: list[float] | None = None
     return verdicts
 
 
-#: A glyph taken for an `O` whose width for its height is within this share of the letter's own
+#: A glyph taken for an `O` whose width for its height is at most this share above the letter's own
 #: zeros' (``zero_aspect``) may be a zero; one taken for a `0` this much wider than they are may be
 #: an `O`.  For its height an `O` is 1.13-1.45 times as wide as its face's zero in most of the 195
 #: upright faces installed here (Karla and Courier Prime 1.13, Cabin 1.17, DejaVu Sans 1.29, Liberation
