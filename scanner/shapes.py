@@ -24,6 +24,8 @@ from .enhance import even_line_light
 
 #: Capitals with a flat top at the cap height (round and pointed tops overshoot it).
 CAP_REFS = set("BDEFHKLMNPRTUVWXZ")
+#: Those no wider than an `O` (``M`` and ``W`` are wider): the yardstick for an `O`'s or a zero's width.
+NARROW_CAPS = CAP_REFS - set("MW")
 #: Those whose top is a horizontal bar, as a serifed `I`'s is: blur lowers the tip of a lone stem
 #: or diagonal more than a bar (a Courier `I` measured 4 % above `H N X` on a photo), so a
 #: bar-topped candidate is only measured against these.
@@ -561,7 +563,7 @@ def glyphs_as_many_as(crop: np.ndarray, value: str) -> bool:
         return False
     heights = [int(np.ptp(np.flatnonzero(mask.any(axis=1)))) + 1 for _, _, mask, _ in boxes if mask.any()]
     tall = float(np.percentile(heights, 90)) if heights else 0.0
-    return all(x1 - x0 <= MERGED_WIDTH * tall or c in "WMmw" for (x0, x1, _, _), c in zip(boxes, value))
+    return all(x1 - x0 <= _widest(c, in_order=False) * tall for (x0, x1, _, _), c in zip(boxes, value))
 
 
 def _level_measure(crop: np.ndarray, value: str,
@@ -799,8 +801,8 @@ _WIDE_CAPITALS = set("OQCGDVAXYHNUK")
 
 
 def _widest(c: str, in_order: bool) -> float:
-    """How wide (in tall glyphs' heights) a glyph read as ``c`` may be and still be one glyph
-    (``glyphs_as_many_as`` counts with ``MERGED_WIDTH`` alone: its glyphs are not yet paired)."""
+    """How wide (in tall glyphs' heights) a glyph read as ``c`` may be and still be one glyph; a wide
+    round capital is given more room only where the glyphs paired with the characters in order."""
     if c in "WMmw":
         return float("inf")
     return MERGED_WIDTH_WIDE if in_order and c in _WIDE_CAPITALS else MERGED_WIDTH
@@ -822,7 +824,7 @@ def _zero_or_O_doubts(value: str, widths: np.ndarray, cut: np.ndarray, settled: 
     `O` narrower than the flat capitals (``O_UNDER_FLATS``)."""
     figures = [widths[k] for k, c in enumerate(value) if c in FIGURE_REFS and not cut[k]]
     rounds = [widths[k] for k, c in enumerate(value) if c in TRUE_ROUNDS and not cut[k]]
-    flats = [widths[k] for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]
+    flats = [widths[k] for k, c in enumerate(value) if c in NARROW_CAPS and not cut[k]]
     fig = float(np.median(figures)) if figures else 0.0
     rnd = float(np.median(rounds)) if rounds else 0.0
     flat = float(np.median(flats)) if len(flats) >= 2 else 0.0
@@ -869,7 +871,7 @@ def _zero_by_narrowness(value: str, widths: np.ndarray, heights: np.ndarray, cut
     in a blurred photo is as narrow as a zero (seed 32's FreeSerif `O`s, paired with their left
     halves, were named `0`)."""
     idx = [i for i, c in enumerate(value) if c in "0O" and not cut[i] and (ringed is None or ringed[i])]
-    caps = [k for k, c in enumerate(value) if c in CAP_REFS - set("MW") and not cut[k]]  # (M, W: wider than an O)
+    caps = [k for k, c in enumerate(value) if c in NARROW_CAPS and not cut[k]]
     if not idx or len(caps) < 2:
         return {}
     cap_w, cap_h = float(np.median(widths[caps])), float(np.median(heights[caps]))
