@@ -308,3 +308,31 @@ def test_in_a_neutralised_picture_paper_near_the_lightest_leaves_pale_checks_out
     near_lightest, _ = _quad_and_paper(neutral, near_lightest=True)
     assert two_levels is not None and off(two_levels) > 0.03, "the setting no longer tests what it says"
     assert near_lightest is not None and off(near_lightest) < 0.01
+
+
+def test_dark_value_cells_on_a_sheet_small_in_the_frame_are_found_when_codes_are_missing():
+    # An independent letter's photo: the sheet a third of the frame's width on a table, its codes in a
+    # column of three navy cells a thin light line apart. The ground's median window (set by the
+    # frame) was wider than the cells and rounded them into a pill no panel is shaped like: no box
+    # found, and the ODS code and account ID, white on navy, went unread. A caller still missing codes
+    # asks again with a window half as wide (``fine``), which finds the cells and not their labels.
+    from scanner.page import reversed_panels
+
+    h, w = 2000, 1500
+    img = cv2.add(np.full((h, w), 120, np.uint8), np.random.default_rng(0).integers(0, 20, (h, w), dtype=np.uint8))
+    sheet = np.full((560, 420), 228, np.uint8)
+    for y in range(30, 540, 14):
+        cv2.putText(sheet, "Please keep this letter safe", (20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.35, 60, 1)
+    for k in range(3):
+        y0 = 220 + 34 * k
+        cv2.rectangle(sheet, (40, y0), (200, y0 + 32), 210, -1)
+        cv2.putText(sheet, "Account Id", (46, y0 + 22), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 40, 1)
+        cv2.rectangle(sheet, (202, y0), (380, y0 + 32), 45, -1)
+        cv2.putText(sheet, "HUoXcu0OvQoUS", (208, y0 + 22), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 230, 1)
+    img[700:1260, 500:920] = sheet
+    img = cv2.GaussianBlur(img, (3, 3), 0)
+    assert reversed_panels(img) is None
+    mask = reversed_panels(img, fine=True)
+    assert mask is not None
+    assert mask[930:1020, 710:870].mean() > 0.95  # the three value cells
+    assert not mask[935, 600] and mask.mean() < 0.01  # not their labels, nor the table around
