@@ -62,8 +62,12 @@ def _print_table(name: str, res: dict, verbose: bool) -> None:
     for f in FIELD_NAMES:
         fld = res[f]
         print(f"  {field_title(f):<12} {_show_value(fld):<34} confidence {fld['confidence']:.2f}")
+        said = ""
         for u in fld.get("uncertain", []):
-            print(f"  {'':<12} check character {u['index'] + 1}: {' or '.join(u['alternatives'])}")
+            # A flag with no other reading says why (once for a run of them).
+            why = f" ({u['reason']})" if len(u["alternatives"]) == 1 and u.get("reason") not in ("", said) else ""
+            said = u.get("reason", "") if len(u["alternatives"]) == 1 else ""
+            print(f"  {'':<12} check character {u['index'] + 1}: {' or '.join(u['alternatives'])}{why}")
     if verbose or res["status"] != "ok":
         for w in res.get("warnings", []):
             print(f"  note: {w}")

@@ -983,7 +983,39 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.
         field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
+    if fname == "linkage_key" and rest is None and (short := short_group(ocr_text, field.value)):
+        field = _flag_short_group(field, short)
     return field, crop
+
+
+def short_group(printed: str, value: str | None) -> range | None:
+    """Where a key printed in groups (``printed``, OCR's page reading with its spaces) has one group
+    a character shorter than the others before the last, when ``value`` has as many characters as
+    that reading: a character may have gone unread there (seed 39's blurred `FUD7 z2EW Ty/6 y`,
+    read `FUD7 z2EW Ty6 y` by both readers).  Letters group a key evenly, the last group holding
+    the rest; two full groups at least make the size known.  The short group's places in
+    ``value``, or None."""
+    groups = printed.split()
+    if value is None or len(groups) < 4 or sum(map(len, groups)) != len(value):
+        return None
+    sizes = [len(g) for g in groups[:-1]]
+    full = max(sizes)
+    short = [i for i, n in enumerate(sizes) if n != full]
+    if full < 3 or len(short) != 1 or sizes[short[0]] != full - 1 or len(groups[-1]) > full:
+        return None
+    start = sum(sizes[:short[0]])
+    return range(start, start + full - 1)
+
+
+def _flag_short_group(field: CodeField, places: range) -> CodeField:
+    """``field`` for review, the characters of a group read a character short (``short_group``) flagged."""
+    value = field.value or ""
+    have = {u.index: u for u in field.uncertain}
+    reason = "its group is a character shorter than the others: one may be missing here"
+    for i in places:
+        have.setdefault(i, UncertainChar(index=i, alternatives=[value[i]], reason=reason))
+    return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
+                                    "uncertain": sorted(have.values(), key=lambda u: u.index)})
 
 
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001

@@ -76,3 +76,20 @@ def test_output_piped_into_a_reader_that_stops_ends_quietly():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) == 1
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_a_flag_without_another_reading_says_why_once(capsys):
+    # A character flagged with no other reading to offer (a key group read a character short) says
+    # why, once for the run of them; a flag that offers others needs no reason.
+    from scanner.cli import _print_table
+
+    short = "its group is a character shorter than the others: one may be missing here"
+    field = {"value": "FUD7z2EWTy6y", "confidence": 0.5, "needs_review": True, "uncertain": [
+        {"index": 2, "alternatives": ["D", "O"], "reason": "less sure"},
+        *({"index": i, "alternatives": [c], "reason": short} for i, c in ((8, "T"), (9, "y"), (10, "6")))]}
+    none = {"value": None, "confidence": 0.0, "needs_review": False, "uncertain": []}
+    _print_table("x.jpg", {"status": "needs_review", "linkage_key": field, "ods_code": none, "account_id": none,
+                           "warnings": []}, verbose=False)
+    lines = [ln.strip() for ln in capsys.readouterr().out.splitlines() if "check character" in ln]
+    assert lines == ["check character 3: D or O", f"check character 9: T ({short})",
+                     "check character 10: y", "check character 11: 6"]

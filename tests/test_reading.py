@@ -764,3 +764,33 @@ def test_bits_among_glyphs_as_tall_as_their_box_do_not_cut_it_down():
     for x in range(spans[0][0] + 10, spans[0][1] - 10, 40):
         bits[int(ys[0]) + 6:int(ys[0]) + 11, x:x + 3] = 0
     assert crop_value(bits, box, 1.0).shape[0] >= box.h
+
+
+@pytest.mark.parametrize(("printed", "value", "places"), [
+    ("FUD7 z2EW Ty6 y", "FUD7z2EWTy6y", range(8, 11)),  # seed 39's blurred `Ty/6`: the slash unread
+    ("FUD7 z2W Ty/6 y", "FUD7z2WTy/6y", range(4, 7)),
+    ("FUD7 z2EW Ty/6 y", "FUD7z2EWTy/6y", None),  # every group before the last full
+    ("FUD7 z2EW Ty6 y", "FUD7z2EWTy/6y", None),  # the value has the character the page reading lacks
+    ("FUD z2E Ty/6 y", "FUDz2ETy/6y", None),  # one full group only: its size is not known
+    ("FUD z2EW Ty/6 y", "FUDz2EWTy/6y", range(0, 3)),
+    ("FUD7 z2EW Ty/6y", "FUD7z2EWTy/6y", None),  # three groups: the last is the rest
+    ("FUD7z2EWTy6y", "FUD7z2EWTy6y", None),  # not printed in groups
+    ("FUD7 z2EW T y6y", "FUD7z2EWTy6y", None),  # a group two short: a split, not a lost character
+])
+def test_a_group_of_a_grouped_key_read_a_character_short_is_found(printed, value, places):
+    from scanner.reading import short_group
+
+    assert short_group(printed, value) == places
+
+
+def test_a_key_group_read_short_is_flagged_with_its_reason():
+    from scanner.models import CodeField, UncertainChar
+    from scanner.reading import _flag_short_group
+
+    sure = CodeField(value="FUD7z2EWTy6y", confidence=0.99,
+                     uncertain=[UncertainChar(index=9, alternatives=["y", "Y"], reason="less sure")])
+    flagged = _flag_short_group(sure, range(8, 11))
+    assert flagged.needs_review and flagged.confidence <= 0.5 and flagged.value == sure.value
+    assert [u.index for u in flagged.uncertain] == [8, 9, 10]
+    assert flagged.uncertain[1].alternatives == ["y", "Y"]  # an earlier doubt kept as it was
+    assert "shorter" in flagged.uncertain[0].reason and flagged.uncertain[2].alternatives == ["6"]
