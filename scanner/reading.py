@@ -968,7 +968,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         crop = wider
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
-    field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract, zero)
+    field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract, zero,
+                             ocr_text if rest is None and not grown else None)
     if (fname != "linkage_key" and field.value is None and left_limit is not None and rest is None
             and len(page_text) >= 4 and page_text.isdigit()):
         # An ODS code or account ID no reading fits, OCR's word all figures, may have lost a first
@@ -1019,8 +1020,9 @@ def _flag_short_group(field: CodeField, places: range) -> CodeField:
 
 
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
-               tesseract: bool, zero: float | None = None) -> tuple[CodeField, np.ndarray]:
-    """The looks at one value crop, Tesseract's line read where needed, and the vote."""
+               tesseract: bool, zero: float | None = None, printed: str | None = None) -> tuple[CodeField, np.ndarray]:
+    """The looks at one value crop, Tesseract's line read where needed, and the vote.  ``printed``:
+    OCR's page reading of a key with its spaces (``_printed_length``)."""
     # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has a character more.
     counts = functools.cache(lambda text: glyphs_as_many_as(crop, text))
     settled = tesseract and fname != "linkage_key"
@@ -1044,12 +1046,37 @@ def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEn
         model = _vote_looks(looks, tess.text if tess else None)
         if fname == "linkage_key" and model:
             model = _frame_by_glyphs(counts, looks, model, tess.text if tess else None)
-    readings = model + ([tess] if tess else [])
-    shapes = look_alikes(crop, model[0].text, model[0].centers, zero) if model and fname == "linkage_key" else None
+    if fname == "linkage_key" and tess is not None and _tesseract_frames(printed, tess, model):
+        readings = [tess, *model]
+        shapes = look_alikes(crop, tess.text, None, zero)
+        counted = None
+    else:
+        readings = model + ([tess] if tess else [])
+        shapes = look_alikes(crop, model[0].text, model[0].centers, zero) if model and fname == "linkage_key" else None
+        counted = (lambda: counts(model[0].text)) if model else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
-    counted = (lambda: counts(model[0].text)) if model else None
     return vote(fname, readings, shapes, counted), crop
+
+
+def _tesseract_frames(printed: str | None, tess: Reading, model: list[Reading]) -> bool:
+    """Whether Tesseract's reading of a key's crop (``tess``) is the vote's frame, not the
+    recogniser's: the key printed in even groups (``_printed_length``), Tesseract's two readings
+    (the page's, ``printed``, and the crop's) as long as those groups, and the recogniser's shorter,
+    so it dropped characters (an independent letter's blurred italic Liberation Serif close-up,
+    `bVm0 YVt- zW2S Z1*`, read `V0YVt-zW2SZ1*`).  The recogniser's disagreement still flags it."""
+    return bool(model) and _printed_length(printed) == len(tess.text) > len(model[0].text)
+
+
+def _printed_length(printed: str | None) -> int | None:
+    """A key's length as its printed groups show it (``printed``: OCR's page reading with its
+    spaces): groups of one size, three characters or more, the last holding the rest; None when
+    the key was not printed so, or the groups were not read evenly."""
+    groups = (printed or "").split()
+    if len(groups) < 3 or len({len(g) for g in groups[:-1]}) != 1 or len(groups[0]) < 3 \
+            or len(groups[-1]) > len(groups[0]):
+        return None
+    return sum(map(len, groups))
 
 
 def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:

@@ -794,3 +794,35 @@ def test_a_key_group_read_short_is_flagged_with_its_reason():
     assert [u.index for u in flagged.uncertain] == [8, 9, 10]
     assert flagged.uncertain[1].alternatives == ["y", "Y"]  # an earlier doubt kept as it was
     assert "shorter" in flagged.uncertain[0].reason and flagged.uncertain[2].alternatives == ["6"]
+
+
+@pytest.mark.parametrize(("printed", "length"), [
+    ("bVm0 YVt- zW2S Z1*", 15), ("kWq7 vPz2 Hc4x M", 13), ("SO4W IxIc IItz P", 13), ("abcde fghij klm", 13),
+    ("bVm0YVt-zW2SZ1*", None),  # not printed in groups
+    ("bVm0 YVt-", None),  # two groups: no size to go by
+    ("bVm0 YV zW2S Z1*", None),  # groups read unevenly
+    ("ab cd ef", None),  # groups too short to be a key's
+    ("bVm0 YVt- zW2S Z1*xy", None),  # the last group longer than the others
+])
+def test_a_key_printed_in_even_groups_shows_its_length(printed, length):
+    from scanner.reading import _printed_length
+
+    assert _printed_length(printed) == length
+
+
+def test_tesseracts_reading_frames_the_vote_where_the_recogniser_dropped_characters_of_a_grouped_key():
+    # An independent letter's blurred italic Liberation Serif close-up: `bVm0 YVt- zW2S Z1*`, read so
+    # by Tesseract on the page and in the crop, and `V0YVt-zW2SZ1*` by the recogniser, two characters
+    # short of the printed groups. The recogniser was the frame, and the key came out short; now
+    # Tesseract's reading is, and the recogniser's disagreement flags it.
+    from scanner.reading import _tesseract_frames
+
+    printed, full, short = "bVm0 YVt- zW2S Z1*", "bVm0YVt-zW2SZ1*", "V0YVt-zW2SZ1*"
+    recogniser = [model(short, [0.99] * len(short))]
+    assert _tesseract_frames(printed, tess(full), recogniser)
+    assert not _tesseract_frames(full, tess(full), recogniser)  # not printed in groups
+    assert not _tesseract_frames(printed, tess(short), recogniser)  # Tesseract's crop reading short too
+    assert not _tesseract_frames(printed, tess(full), [model(full, [0.99] * len(full))])
+    f = vote("linkage_key", [tess(full), *recogniser])
+    assert f.value == full and f.needs_review
+    assert {0, 1, 2} <= {u.index for u in f.uncertain}  # where the recogniser read nothing
