@@ -785,7 +785,9 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
         elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and _figures_and_both_cases(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
-    return out + _grouped_keys_after_labels(words, labels, near_other)
+    after = _grouped_keys_after_labels(words, labels, near_other)
+    taken = {w for c in after for w in c.words}
+    return out + after + [c for c in _grouped_keys_alone(words, near_other) if not taken & set(c.words)]
 
 
 def _figures_and_both_cases(text: str) -> bool:
@@ -824,6 +826,41 @@ def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_othe
         if 10 <= len(joined) <= KEY_MAX and _validate("linkage_key", text) and _figures_and_both_cases(joined):
             out.append(Candidate("linkage_key", text, _value_box(vw), tuple(vw), "pattern", "right", 0.5,
                                  label_box=w.box))
+    return out
+
+
+def _grouped_keys_alone(words: list[Word], near_other: Callable[[Word], bool]) -> list[Candidate]:
+    """Keys printed in groups of one length (three characters or more, the last no longer) that
+    make up all of a line, or all of it a column's gap away from other words: the format-only
+    search's match for a key in groups, whose label OCR garbled past knowing and which stands under
+    it, not beside it (an independent letter's sideways photo: "Passphrase" read `Pasipre ave`,
+    `0CXI cokf PVAp whP` below).  Together the groups must be a key with both cases that
+    looks random and holds no word of the letters' prose."""
+    out: list[Candidate] = []
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    for line in lines.values():
+        line.sort(key=lambda w: w.box.x0)
+        runs: list[list[Word]] = [[line[0]]]
+        for a, b in zip(line, line[1:]):
+            if _word_space(b.box.x0 - a.box.x1, min(a.box.h, b.box.h), [a, b]):
+                runs[-1].append(b)
+            else:
+                runs.append([b])
+        for run in runs:
+            sizes = [key_group_length(w.text) for w in run]
+            if len(run) < 3 or len(set(sizes[:-1])) > 1 or sizes[0] < 3 or sizes[-1] > sizes[0] \
+                    or any(map(near_other, run)):
+                continue
+            text = " ".join(w.text for w in run)
+            joined = "".join(text.split())
+            # A figure, or a capital after a small letter within a group (where OCR read the only
+            # figure as a letter: `OCXI`), as no line of words has; and no word of the letters' prose.
+            mixed = _figures_and_both_cases(joined) or any(regex.search(r"\p{Ll}\p{Lu}", w.text) for w in run)
+            if 10 <= len(joined) <= KEY_MAX and mixed and _validate("linkage_key", text) \
+                    and looks_random(joined) and not reads_like_prose([w.text for w in run]):
+                out.append(Candidate("linkage_key", text, _value_box(run), tuple(run), "pattern", "anywhere", 0.5))
     return out
 
 

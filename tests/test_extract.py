@@ -775,3 +775,25 @@ def test_a_key_label_split_by_ocr_is_no_value_and_the_key_after_it_is():
              _word("0139138383", 640, 710, 825, 731, line=1)]
     chosen = best_candidates(words)[0]
     assert chosen["linkage_key"].text == "ZlonwCI1lkg0V1" and chosen["linkage_key"].found_by == "label"
+
+
+def test_a_key_in_even_groups_under_a_label_ocr_garbled_is_given_for_review():
+    # Seed 40's sideways photo_004 (an independent letter): "Passphrase" read `Pasipre ave`, its key
+    # `0CXI cokf PVAp whP` on the line below, its one figure read `O`. The ODS code and account ID
+    # found under their labels, the line of even groups is the key, found by its format only, so it
+    # goes out for review.
+    words = (_line(100, 0, (100, "Practice"), (230, "code")) + _line(140, 1, (100, "A07473"))
+             + _line(200, 2, (100, "Account"), (220, "id")) + _line(240, 3, (100, "039429935"))
+             + _line(300, 4, (100, "Pasipre"), (205, "ave"))
+             + _line(340, 5, (100, "OCXI"), (170, "cokf"), (240, "PVAp"), (310, "whP")))
+    key = best_candidates(words)[0]["linkage_key"]
+    assert (key.text, key.found_by) == ("OCXI cokf PVAp whP", "pattern")
+    codes = [w for w in words if w.line < 4]
+    # Not a line of words: title case, or a word of the letters' sentences, or groups of uneven length.
+    for line in [((100, "Your"), (170, "Name"), (240, "Here"), (310, "Now")),
+                 ((100, "Keep"), (170, "this"), (240, "safe"), (310, "aNd")),
+                 ((100, "OCXI"), (170, "cokf"), (240, "PVAph"), (330, "whP"))]:
+        assert "linkage_key" not in best_candidates(codes + _line(340, 5, *line))[0], line
+    # Nor groups a column's gap from other words on their line (a sentence's words run on).
+    run_on = codes + _line(340, 5, (100, "OCXI"), (170, "cokf"), (240, "PVAp"), (310, "whP"), (365, "today"))
+    assert "linkage_key" not in best_candidates(run_on)[0]
