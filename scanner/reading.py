@@ -124,6 +124,7 @@ class Reading:
     probs: list[float]
     alternatives: list[list[tuple[str, float]]] = field(default_factory=list)
     centers: list[float] = field(default_factory=list)  # each character's x in the crop, if known
+    spaced: str = ""  # the recogniser's reading with the spaces it read between groups
 
 
 def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | None = None,
@@ -438,6 +439,7 @@ def _to_reading(lr, source: str) -> Reading:  # noqa: ANN001
         probs=[float(c.prob) for c in chars],
         alternatives=[[(a, float(p)) for a, p in c.alternatives] for c in chars],
         centers=[0.5 * (c.x0 + c.x1) for c in chars],
+        spaced=" ".join("".join(c.char for c in lr.chars).split()),
     )
 
 
@@ -491,8 +493,9 @@ def _vote_looks(reads: list[Reading], hint: str | None, frame: str | None = None
         probs.append(float(m.get(pick, 0.0) / len(reads)))
         alts.append(sorted(((a, q / len(reads)) for a, q in m.items() if a != pick and q >= 0.01 * len(reads)),
                            key=lambda t: -t[1]))
-    voted = Reading(source="model", text="".join(chars), probs=probs, alternatives=alts,
-                    centers=reads[texts.index(frame)].centers)
+    framed = reads[texts.index(frame)]
+    voted = Reading(source="model", text="".join(chars), probs=probs, alternatives=alts, centers=framed.centers,
+                    spaced=framed.spaced)
     # Looks that read a different length stay in as second opinions for the aligned vote.
     return [voted] + [Reading("model-look", r.text, r.probs) for r in reads if len(r.text) != len(frame)]
 
@@ -984,35 +987,34 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.
         field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
-    if fname == "linkage_key" and rest is None and (short := short_group(ocr_text, field.value)):
-        field = _flag_short_group(field, short)
     return field, crop
 
 
-def short_group(printed: str, value: str | None) -> range | None:
-    """Where a key printed in groups (``printed``, OCR's page reading with its spaces) has one group
-    a character shorter than the others before the last, when ``value`` has as many characters as
-    that reading: a character may have gone unread there (seed 39's blurred `FUD7 z2EW Ty/6 y`,
-    read `FUD7 z2EW Ty6 y` by both readers).  Letters group a key evenly, the last group holding
-    the rest; two full groups at least make the size known.  The short group's places in
-    ``value``, or None."""
-    groups = printed.split()
+def short_group(printed: str | None, value: str | None) -> range | None:
+    """Where a key printed in groups (``printed``: a reading with its spaces, OCR's of the page or the
+    recogniser's) has one group one or two characters shorter than the others before the last,
+    when ``value`` has as many characters as that reading: characters may have gone unread there
+    (seed 39's blurred `FUD7 z2EW Ty/6 y`, read `FUD7 z2EW Ty6 y` by both readers; seed 41's italic
+    `jNFs AJ0v eCq9 atjw`, its crop cut after `jN`, read `Fs AJ0y eCq9 atjw`).  Letters group a key
+    evenly, the last group holding the rest; two full groups at least make the size known.  The
+    short group's places in ``value``, or None."""
+    groups = (printed or "").split()
     if value is None or len(groups) < 4 or sum(map(len, groups)) != len(value):
         return None
     sizes = [len(g) for g in groups[:-1]]
     full = max(sizes)
     short = [i for i, n in enumerate(sizes) if n != full]
-    if full < 3 or len(short) != 1 or sizes[short[0]] != full - 1 or len(groups[-1]) > full:
+    if full < 3 or len(short) != 1 or sizes[short[0]] < full - 2 or len(groups[-1]) > full:
         return None
     start = sum(sizes[:short[0]])
-    return range(start, start + full - 1)
+    return range(start, start + sizes[short[0]])
 
 
 def _flag_short_group(field: CodeField, places: range) -> CodeField:
     """``field`` for review, the characters of a group read a character short (``short_group``) flagged."""
     value = field.value or ""
     have = {u.index: u for u in field.uncertain}
-    reason = "its group is a character shorter than the others: one may be missing here"
+    reason = "its group is shorter than the others: a character may be missing here"
     for i in places:
         have.setdefault(i, UncertainChar(index=i, alternatives=[value[i]], reason=reason))
     return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
@@ -1056,7 +1058,13 @@ def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEn
         counted = (lambda: counts(model[0].text)) if model else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
-    return vote(fname, readings, shapes, counted), crop
+    voted = vote(fname, readings, shapes, counted)
+    if fname == "linkage_key":
+        # A group read short, on the page or by the recogniser (when its reading is the value's frame).
+        own = model[0].spaced if model and readings[0] is model[0] else None
+        if short := short_group(printed, voted.value) or short_group(own, voted.value):
+            voted = _flag_short_group(voted, short)
+    return voted, crop
 
 
 def _tesseract_frames(printed: str | None, tess: Reading, model: list[Reading]) -> bool:

@@ -83,7 +83,7 @@ def test_a_flag_without_another_reading_says_why_once(capsys):
     # why, once for the run of them; a flag that offers others needs no reason.
     from scanner.cli import _print_table
 
-    short = "its group is a character shorter than the others: one may be missing here"
+    short = "its group is shorter than the others: a character may be missing here"
     field = {"value": "FUD7z2EWTy6y", "confidence": 0.5, "needs_review": True, "uncertain": [
         {"index": 2, "alternatives": ["D", "O"], "reason": "less sure"},
         *({"index": i, "alternatives": [c], "reason": short} for i, c in ((8, "T"), (9, "y"), (10, "6")))]}
