@@ -32,6 +32,7 @@ from .validate import (
     check_account,
     check_key,
     check_ods,
+    evenly_grouped,
     grouped_like_a_key,
     is_nhs_number,
     key_group_length,
@@ -818,8 +819,7 @@ def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_othe
         # With no colon, only a key's print in groups of one length, the last no longer ('jksa 4rGL
         # VJMB Ai', not a blurred photo's `OP- Max 2025`), in the next column.
         sizes = [key_group_length(v.text) for v in vw]
-        if not colon and (vw[0].box.x0 - w.box.x1 < NEXT_COLUMN * w.box.h or len(set(sizes[:-1])) > 1
-                          or sizes[-1] > sizes[0]):
+        if not colon and (vw[0].box.x0 - w.box.x1 < NEXT_COLUMN * w.box.h or not evenly_grouped(sizes)):
             continue
         text = " ".join(v.text for v in vw)
         joined = "".join(text.split())
@@ -849,9 +849,7 @@ def _grouped_keys_alone(words: list[Word], near_other: Callable[[Word], bool]) -
             else:
                 runs.append([b])
         for run in runs:
-            sizes = [key_group_length(w.text) for w in run]
-            if len(run) < 3 or len(set(sizes[:-1])) > 1 or sizes[0] < 3 or sizes[-1] > sizes[0] \
-                    or any(map(near_other, run)):
+            if len(run) < 3 or not evenly_grouped([key_group_length(w.text) for w in run], 3) or any(map(near_other, run)):
                 continue
             text = " ".join(w.text for w in run)
             joined = "".join(text.split())

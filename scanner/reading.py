@@ -24,7 +24,7 @@ from .enhance import even_line_light, line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
 from .shapes import Verdict, glyphs_as_many_as, look_alikes
-from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods
+from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods, evenly_grouped
 
 WHITELIST: dict[str, str] = {
     "linkage_key": KEY_CHARS,
@@ -1011,7 +1011,7 @@ def short_group(printed: str | None, value: str | None) -> range | None:
 
 
 def _flag_short_group(field: CodeField, places: range) -> CodeField:
-    """``field`` for review, the characters of a group read a character short (``short_group``) flagged."""
+    """``field`` for review, the characters of a group read short (``short_group``) flagged."""
     value = field.value or ""
     have = {u.index: u for u in field.uncertain}
     reason = "its group is shorter than the others: a character may be missing here"
@@ -1080,11 +1080,8 @@ def _printed_length(printed: str | None) -> int | None:
     """A key's length as its printed groups show it (``printed``: OCR's page reading with its
     spaces): groups of one size, three characters or more, the last holding the rest; None when
     the key was not printed so, or the groups were not read evenly."""
-    groups = (printed or "").split()
-    if len(groups) < 3 or len({len(g) for g in groups[:-1]}) != 1 or len(groups[0]) < 3 \
-            or len(groups[-1]) > len(groups[0]):
-        return None
-    return sum(map(len, groups))
+    sizes = [len(g) for g in (printed or "").split()]
+    return sum(sizes) if len(sizes) >= 3 and evenly_grouped(sizes, 3) else None
 
 
 def _page_agrees(fname: str, model: list[Reading], page_text: str) -> bool:

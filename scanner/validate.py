@@ -131,6 +131,12 @@ def key_group_length(token: str) -> int:
     return len(token.strip(EDGE_PUNCT) or token)
 
 
+def evenly_grouped(sizes: list[int], shortest: int = 1) -> bool:
+    """Group lengths as letters print a key in groups: every group but the last of one length, at
+    least ``shortest``, the last holding the rest (no longer)."""
+    return bool(sizes) and len(set(sizes[:-1])) <= 1 and sizes[0] >= shortest and sizes[-1] <= sizes[0]
+
+
 def grouped_like_a_key(tokens: list[str]) -> bool:
     """Words read beside a key label that could be one key printed in space-separated groups:
     no group is a word of the surrounding sentence, and every group but the last has 3-6

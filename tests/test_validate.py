@@ -105,3 +105,13 @@ def test_groups_of_a_key_are_not_words_of_the_sentence_around_it():
     assert grouped_like_a_key(["xeTlyn7VW/j", "*2"])
     assert not grouped_like_a_key(["UFOro3Olf91", "only"])  # a word after the key is no piece of it
     assert not grouped_like_a_key(["Passphrase", "N-kk"])  # the first must be no word either
+
+
+def test_evenly_grouped_is_how_letters_print_a_key_in_groups():
+    from scanner.validate import evenly_grouped
+
+    assert evenly_grouped([4, 4, 4, 1]) and evenly_grouped([5, 5, 5]) and evenly_grouped([4, 4, 4, 1], 3)
+    assert not evenly_grouped([4, 3, 4, 1])  # a group before the last shorter
+    assert not evenly_grouped([4, 4, 5])  # the last longer than the others
+    assert not evenly_grouped([2, 2, 2, 1], 3)  # shorter than asked
+    assert not evenly_grouped([])
