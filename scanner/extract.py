@@ -796,6 +796,31 @@ def _figures_and_both_cases(text: str) -> bool:
     return bool(regex.search(r"\d", text) and regex.search(r"[a-z]", text) and regex.search(r"[A-Z]", text))
 
 
+#: Codes found by format alone, with no code label read, are taken only all three together, stacked
+#: within this many of their heights from the first's top to the last's bottom ...
+CODE_COLUMN_HEIGHTS = 8.0
+#: ... their left edges within this many of their heights of each other (one column of values).
+CODE_COLUMN_ALIGN = 1.5
+
+
+def codes_in_a_column(cands: list[Candidate]) -> dict[str, Candidate]:
+    """The three codes when the format-only search found exactly one of each, stacked in one column
+    (``CODE_COLUMN_HEIGHTS``, ``CODE_COLUMN_ALIGN``): a code panel whose labels went unread.  A
+    letter without codes has no such column (an ODS code's, an account ID's and a random key's
+    formats together); anything else, none."""
+    by_field: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_field.setdefault(c.field, []).append(c)
+    if len(by_field) != 3 or any(len(v) != 1 for v in by_field.values()):
+        return {}
+    boxes = [v[0].box for v in by_field.values()]
+    h = float(np.median([b.h for b in boxes]))
+    tall = max(b.y1 for b in boxes) - min(b.y0 for b in boxes)
+    if tall > CODE_COLUMN_HEIGHTS * h or max(b.x0 for b in boxes) - min(b.x0 for b in boxes) > CODE_COLUMN_ALIGN * h:
+        return {}
+    return {f: v[0] for f, v in by_field.items()}
+
+
 #: A word with no colon is taken for a garbled label when its value stands this many of its
 #: heights away, in the next column (a word space is a third of one).
 NEXT_COLUMN = 2.0
@@ -915,6 +940,11 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
+    if not anchored and (column := codes_in_a_column(pattern_candidates(words, labels))):
+        # No label read beside a valid code, but all three codes stacked in one column by their
+        # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
+        # labels read `Onganestiee conte`, `Acoma bd`; the values, larger, read right).
+        return column, labels
     # A format-only search runs only on a letter that has at least one code next to its label:
     # a page with no code label at all (an appointment letter) must give nothing.
     if missing and anchored:

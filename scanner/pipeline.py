@@ -213,6 +213,11 @@ _VALID = 2.0
 _HAS_DIGITS = 1.0
 
 
+def _a_code_column(chosen: dict[str, Candidate]) -> bool:
+    """The three codes, all found by their formats alone (``extract.codes_in_a_column``)."""
+    return len(chosen) == 3 and all(c.found_by == "pattern" for c in chosen.values())
+
+
 def _settled(cand: Candidate | None, least: float = _VALID) -> bool:
     """Read next to its label, with a score of at least ``least`` (by default: clearly enough that no
     further OCR pass is needed)."""
@@ -595,9 +600,10 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
             read = again
     page, text_h, f, panels, chosen = read.page, read.text_h, read.scale, read.panels, read.chosen
     warnings = list(read.warnings)
-    if read.labelled == 0:
+    if read.labelled == 0 and not _a_code_column(chosen):
         # Labels with prose beside them and no valid code anywhere: a letter without codes
         # ("your key will be sent separately"). Re-reading that prose would invent a code.
+        # (Unless the three codes stand in one column by their formats: ``extract.codes_in_a_column``.)
         chosen = {}
 
     fields: dict[str, CodeField] = {}

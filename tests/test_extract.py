@@ -797,3 +797,23 @@ def test_a_key_in_even_groups_under_a_label_ocr_garbled_is_given_for_review():
     # Nor groups a column's gap from other words on their line (a sentence's words run on).
     run_on = codes + _line(340, 5, (100, "OCXI"), (170, "cokf"), (240, "PVAp"), (310, "whP"), (365, "today"))
     assert "linkage_key" not in best_candidates(run_on)[0]
+
+
+def test_three_codes_in_one_column_are_taken_by_their_formats_when_no_label_is_read():
+    # Seed 41's blurred photo (an independent letter): small serif labels read `Onganestiee conte`,
+    # `Acoma bd`, `Diner part) pansgite ave`, the values beside them, larger, read right. No label,
+    # so no format-only search ran and nothing was found. Three codes of the three formats stacked in
+    # one column are a code panel: taken by format, so each goes out for review.
+    labels = (_line(100, 0, (100, "Onganestiee"), (260, "conte")) + _line(150, 1, (100, "Acoma"), (190, "bd"))
+              + _line(200, 2, (100, "Diner"), (180, "part)"), (260, "pansgite"), (380, "ave")))
+    values = _line(100, 0, (500, "C77500")) + _line(150, 1, (500, "478343489")) + _line(200, 2, (500, "xnCkcZkHS3uBr3p"))
+    chosen, _ = best_candidates(labels + values)
+    assert {f: (c.text, c.found_by) for f, c in chosen.items()} == {
+        "ods_code": ("C77500", "pattern"), "account_id": ("478343489", "pattern"),
+        "linkage_key": ("xnCkcZkHS3uBr3p", "pattern")}
+    # Not two of the three, nor three scattered over the page, nor two keys to choose from.
+    assert best_candidates(labels + values[:2])[0] == {}
+    scattered = values[:2] + _line(600, 9, (900, "xnCkcZkHS3uBr3p"))
+    assert best_candidates(labels + scattered)[0] == {}
+    two_keys = values + _line(250, 3, (500, "Tq3eAbrnUw9Lcv"))
+    assert best_candidates(labels + two_keys)[0] == {}
