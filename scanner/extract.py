@@ -879,10 +879,10 @@ def _grouped_keys_alone(words: list[Word], near_other: Callable[[Word], bool]) -
             text = " ".join(w.text for w in run)
             joined = "".join(text.split())
             # A figure, or a capital after a small letter within a group (where OCR read the only
-            # figure as a letter: `OCXI`), as no line of words has; and no word of the letters' prose.
+            # figure as a letter: `OCXI`), as no line of words has.  (``_validate`` asks that the key
+            # look random and hold no word of the letters' prose.)
             mixed = _figures_and_both_cases(joined) or any(regex.search(r"\p{Ll}\p{Lu}", w.text) for w in run)
-            if 10 <= len(joined) <= KEY_MAX and mixed and _validate("linkage_key", text) \
-                    and looks_random(joined) and not reads_like_prose([w.text for w in run]):
+            if 10 <= len(joined) <= KEY_MAX and mixed and _validate("linkage_key", text):
                 out.append(Candidate("linkage_key", text, _value_box(run), tuple(run), "pattern", "anywhere", 0.5))
     return out
 
