@@ -750,8 +750,10 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     return out
 
 
-def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
-    """Format-only search, away from the labels of things that are not codes."""
+def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = True) -> list[Candidate]:
+    """Format-only search, away from the labels of things that are not codes.  ``grouped=False``:
+    single words only, without the keys printed in groups (whose search reads the line after every
+    word that may be a label: most of this search's time on a page read whole)."""
     others = [lab for lab in labels if lab.field == "other"]
 
     def near_other(w: Word) -> bool:
@@ -786,6 +788,8 @@ def pattern_candidates(words: list[Word], labels: list[Label]) -> list[Candidate
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
         elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and _figures_and_both_cases(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
+    if not grouped:
+        return out
     after = _grouped_keys_after_labels(words, labels, near_other)
     taken = {w for c in after for w in c.words}
     return out + after + [c for c in _grouped_keys_alone(words, near_other) if not taken & set(c.words)]
@@ -940,7 +944,8 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
-    if not anchored and (column := codes_in_a_column(pattern_candidates(words, labels))):
+    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(words, labels, False)} \
+            and (column := codes_in_a_column(pattern_candidates(words, labels))):
         # No label read beside a valid code, but all three codes stacked in one column by their
         # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
         # labels read `Onganestiee conte`, `Acoma bd`; the values, larger, read right).
