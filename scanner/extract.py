@@ -446,6 +446,14 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
                                  and w.box.x0 > out[-1].box.x1 - 1 and _on_line_of(w, out[-1], h)
                                  and _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w])]):
             out.append(min(after, key=lambda w: w.box.x0))
+        # And back towards the label: a slant measured off may drop the value's first groups from
+        # the label's line while later ones stay on it (an independent letter's photo: 1.8 % over
+        # the page, the key's line level, `9xKO Wriw` 17 px off the label's line, `80p] Ig5g` kept).
+        while out and (before := [w for w in words if w not in out and w not in stoppers and w not in label_words
+                                  and w.box.x0 > end - 2 and w.box.x1 < out[0].box.x0 + 1
+                                  and _on_line_of(w, out[0], h)
+                                  and _word_space(out[0].box.x0 - w.box.x1, h, [w, *out])]):
+            out.insert(0, max(before, key=lambda w: w.box.x1))
     while out and (after := [w for w in symbols if w not in out and w.box.x0 > out[-1].box.x1 - 1 and w.box.h >= 0.3 * h
                              and _on_line_of(w, out[-1], h) and _word_space(w.box.x0 - out[-1].box.x1, h, out)]):
         out.append(min(after, key=lambda w: w.box.x0))

@@ -817,3 +817,19 @@ def test_three_codes_in_one_column_are_taken_by_their_formats_when_no_label_is_r
     assert best_candidates(labels + scattered)[0] == {}
     two_keys = values + _line(250, 3, (500, "Tq3eAbrnUw9Lcv"))
     assert best_candidates(labels + two_keys)[0] == {}
+
+
+def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_start():
+    # An independent letter's photo (seed 42, photo_002): the page's lines rose 1.8-2 % across the
+    # read, the key's line beside "Passphrase" stood level; measured along the page's slant its
+    # first two groups were off the label's line and the key was taken from its third group on
+    # (`80p] Ig5g`). The value's own line brings them back.
+    def sloped(y: int, line: int) -> list[Word]:
+        return [_word(t, x, y + round(0.02 * x), x + 60, y + 24 + round(0.02 * x), line=line)
+                for x, t in ((100, "Keep"), (200, "this"), (300, "letter"), (400, "private"), (500, "please"))]
+    words = sloped(400, 0) + sloped(600, 1) + [
+        _word("Passphrase", 150, 1240, 287, 1266, line=2),
+        _word("9xKO", 681, 1231, 767, 1258, line=3), _word("Wriw", 780, 1230, 869, 1258, line=3),
+        _word("80p]", 882, 1230, 963, 1264, line=3), _word("Ig5g", 980, 1229, 1053, 1264, line=3)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "9xKO Wriw 80p] Ig5g"
