@@ -183,6 +183,23 @@ def test_a_figure_the_readers_read_apart_is_flagged_however_sure_the_recogniser(
     assert vote("ods_code", [model("H81929", [0.999] * 6), tess("1B7929")]).uncertain == []
 
 
+def test_tesseract_agreeing_on_a_plain_stem_is_no_evidence():
+    # Seed 44's clean TeX Gyre Heros render: `7YxDsRl0sWoKS`, the recogniser 0.82 sure of `I` for the
+    # `l`, Tesseract agreeing, and the key went out unflagged. Heros draws the two alike.
+    probs = [0.999] * 13
+    probs[6] = 0.82
+    f = vote("linkage_key", [model("7YxDsRI0sWoKS", probs, {6: [("l", 0.17)]}), tess("7YxDsRI0sWoKS")])
+    assert f.needs_review and [(u.index, u.alternatives) for u in f.uncertain] == [(6, ["I", "l"])]
+    # Any other look-alike so sure, agreed, stays unflagged (0 of 310 wrong on held-out renders).
+    probs = [0.999] * 13
+    probs[7] = 0.82
+    other = vote("linkage_key", [model("7YxDsRI0sWoKS", probs, {7: [("O", 0.17)]}), tess("7YxDsRI0sWoKS")])
+    assert other.uncertain == []
+    # And a sure `I` stays sure.
+    sure = vote("linkage_key", [model("7YxDsRI0sWoKS", [0.999] * 13), tess("7YxDsRI0sWoKS")])
+    assert sure.uncertain == [] and not sure.needs_review
+
+
 def test_no_valid_reading_gives_no_value():
     f = vote("ods_code", [model("HELLO", [0.99] * 5), tess("HELLO")])
     assert f.value is None and f.needs_review
