@@ -727,13 +727,24 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         for i, ch in enumerate(value):
             if i not in uncertain and (every or _confusable(fname, i, ch)):
                 uncertain[i] = UncertainChar(index=i, alternatives=[ch] + _look_alikes(ch)[:3], reason="hard to read")
+    if needs_review and fname != "linkage_key":
+        # An ODS code or account ID in doubt already: where any other reading, the page's too, a
+        # valid code of the same length, has another character, that one is pointed at too (seed
+        # 43's clean Adventor render: `579732`, its thin `7`s read `1` by both readers of the crop,
+        # `7` on the page; the field went to review for another figure, the wrong ones unnamed;
+        # seed 43's Open Sans close-up: `W73712` read `N13112`, the page's `W` unnamed).  Not on a
+        # code otherwise sure: on seeds 42-44 that flagged 7 right codes of 189 letters, where
+        # the page's or the crop's Tesseract reading of a photo had another figure or letter.
+        for i, seen in _figures_read_apart(fname, value, rest, letters=True).items():
+            uncertain.setdefault(i, UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *seen])),
+                                                  reason="readings disagree"))
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
 
 
-def _figures_read_apart(fname: str, value: str, others: list[Reading]) -> dict[int, list[str]]:
+def _figures_read_apart(fname: str, value: str, others: list[Reading], letters: bool = False) -> dict[int, list[str]]:
     """Where another reading of an ODS code or account ID, itself a valid code of the same length,
     has another figure in a figure's place: by index, what it has there.  The error table was
     measured on keys; on a Century Schoolbook `7` the recogniser read `1`, 0.99 sure, where
@@ -742,7 +753,8 @@ def _figures_read_apart(fname: str, value: str, others: list[Reading]) -> dict[i
     says nothing of one figure - unless only its letter's place fails (seed 29's close-up: a bold
     Times `H87929` read `H81929` by the recogniser, `187929` by Tesseract; the `7` went unflagged).
     (Letters too, and the page's reading as well: on the samples and seeds 1001, 19-21, one wrong
-    ODS code's letter more flagged, and 7 right codes.)"""
+    ODS code's letter more flagged, and 7 right codes; so only to point within a field in doubt
+    already, ``letters=True`` with every reading.)"""
     if fname == "linkage_key":
         return {}
     apart: dict[int, list[str]] = {}
@@ -754,7 +766,7 @@ def _figures_read_apart(fname: str, value: str, others: list[Reading]) -> dict[i
                 code = raw  # only the letter's place fails the format: the figures still speak
         if code and len(code) == len(value):
             for i, (a, b) in enumerate(zip(value, code)):
-                if a != b and a.isdigit() and b.isdigit():
+                if a != b and (a.isdigit() and b.isdigit() or letters and a.isalpha() and b.isalpha()):
                     apart.setdefault(i, []).append(b)
     return apart
 

@@ -183,6 +183,24 @@ def test_a_figure_the_readers_read_apart_is_flagged_however_sure_the_recogniser(
     assert vote("ods_code", [model("H81929", [0.999] * 6), tess("1B7929")]).uncertain == []
 
 
+def test_in_a_code_in_doubt_every_reading_points_at_the_characters_it_read_apart():
+    # Seed 43's clean TeX Gyre Adventor render: the account ID `579732`, its thin `7`s read `1` by the
+    # recogniser and by Tesseract on the crop, `7` on the page; the field went to review for its first
+    # figure, the wrong ones unnamed. In a code in doubt the page's valid reading points too.
+    f = vote("account_id", [model("519132", [0.999] * 6), tess("919132"), Reading("page", "579732", [0.5] * 6)])
+    assert f.value == "519132" and f.needs_review
+    assert {u.index: u.alternatives for u in f.uncertain} == {0: ["5", "9"], 1: ["1", "7"], 3: ["1", "7"]}
+    # An ODS code's letter too (seed 43's blurred Open Sans close-up: `W73712` read `N13112` by the
+    # recogniser, unsure of its `1`s; Tesseract's crop reading no code, the page's `W73712`).
+    ods = vote("ods_code", [model("N13112", [0.999, 0.6, 0.999, 0.6, 0.999, 0.999]), tess(""),
+                            Reading("page", "W73712", [0.5] * 6)])
+    assert ods.uncertain[0].index == 0 and ods.uncertain[0].alternatives == ["N", "W"]
+    # A code otherwise sure is not put in doubt by the page's reading alone (photos' page readings
+    # differ from right codes' crop readings often).
+    sure = vote("ods_code", [model("W73712", [0.999] * 6), tess("W73712"), Reading("page", "N73718", [0.5] * 6)])
+    assert sure.uncertain == [] and not sure.needs_review
+
+
 def test_tesseract_agreeing_on_a_plain_stem_is_no_evidence():
     # Seed 44's clean TeX Gyre Heros render: `7YxDsRl0sWoKS`, the recogniser 0.82 sure of `I` for the
     # `l`, Tesseract agreeing, and the key went out unflagged. Heros draws the two alike.
