@@ -19,7 +19,7 @@ import numpy as np
 from .enhance import erase_rules, estimate_text_height, flatten_light, scale_for_ocr
 from .errors import ScanTimeout
 from .extract import Candidate, best_candidates
-from .label_lines import label_regions
+from .label_lines import label_regions, line_starts
 from .load import LoadedImage
 from .models import (
     FIELD_NAMES,
@@ -30,7 +30,7 @@ from .models import (
     drop_char,
     wrap_warning,
 )
-from .ocr import PSM_AUTO, PSM_SPARSE, Box, OcrEngine, Word
+from .ocr import PSM_AUTO, PSM_SINGLE_LINE, PSM_SPARSE, Box, OcrEngine, Word
 from .page import (
     LIGHT_TEXT_MAYBE,
     LIGHT_TEXT_SURE,
@@ -360,8 +360,11 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
                 clock.lap("ocr")
                 return replace(read, chosen=quick, warnings=warnings, whole_read=True)
     band: Box | None = None
+    page_words: list[Word] = []
     for psm in (PSM_AUTO, PSM_SPARSE):
-        found, labels = best_candidates(_words_in(engine, read.flat, band, psm, 0))
+        words = _words_in(engine, read.flat, band, psm, 0)
+        page_words = page_words or words
+        found, labels = best_candidates(words)
         chosen = _merge(chosen, found)
         if _complete(chosen):
             break
@@ -375,8 +378,55 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1], missing)
         if band is None:
             break
+    if not _complete(chosen) and any(map(_settled, chosen.values())) and read.text_h:
+        again = _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine)
+        if again:
+            chosen = _merge(chosen, best_candidates(page_words + again)[0])
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
+
+
+#: A line of text Tesseract gave no word for is read again at these scales, in turn.
+UNREAD_LINE_SCALES = (0.5, 2.0)
+#: ... when it stands within this many text heights of a code found beside its label.
+UNREAD_LINE_REACH = 8.0
+
+
+def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chosen: dict[str, Candidate],
+                       engine: OcrEngine) -> list[Word]:
+    """Words for the rows of text near the codes found for which Tesseract's page reading gave
+    none, each row read alone at another scale.  Its layout analysis may drop a whole line: an
+    independent letter's photographed email, `Passphrase: vHHe PTOF p9RR Qg!`, its label small
+    beside a large key, gave no word at the page's scale, read as a page, a block or a line, and
+    was read right at half and at twice the scale."""
+    anchors = [c.box for c in chosen.values() if _settled(c)]
+    runs = [r for r in line_starts(flat, text_h)
+            if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)]
+
+    def read(r: Box) -> bool:
+        return any(min(w.box.x1, r.x1) > max(w.box.x0, r.x0) and min(w.box.y1, r.y1) - max(w.box.y0, r.y0) > 0.5 * r.h
+                   for w in words)
+
+    rows: list[Box] = []
+    for r in (r for r in runs if not read(r)):
+        row = r
+        for o in runs:
+            if min(o.y1, r.y1) - max(o.y0, r.y0) > 0.5 * min(o.h, r.h):
+                row = row.union(o)  # the rest of its row (a label's cell, read or not)
+        if not any(row == b for b in rows):
+            rows.append(row)
+    out: list[Word] = []
+    for i, row in enumerate(rows):
+        pad = 0.5 * text_h
+        x0, y0, x1, y1 = _inside(flat, Box(row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad))
+        for f in UNREAD_LINE_SCALES:
+            img = cv2.resize(flat[y0:y1, x0:x1], None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+            got = engine.words(img, PSM_SINGLE_LINE)
+            if any(w.text.strip() for w in got):
+                out += [replace(w, box=Box(x0 + w.box.x0 / f, y0 + w.box.y0 / f, x0 + w.box.x1 / f, y0 + w.box.y1 / f),
+                                line=50000 + i) for w in got]
+                break
+    return out
 
 
 def _read_page(page: Page, engine: OcrEngine, clock: _Clock, recognizer=None) -> _PageRead:  # noqa: ANN001
