@@ -11,6 +11,7 @@ registration token...) are never taken.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -816,21 +817,33 @@ CODE_COLUMN_ALIGN = 1.5
 
 
 def codes_in_a_column(cands: list[Candidate]) -> dict[str, Candidate]:
-    """The three codes when the format-only search found exactly one of each, stacked in one column
+    """The codes when the format-only search found one of each stacked in one column
     (``CODE_COLUMN_HEIGHTS``, ``CODE_COLUMN_ALIGN``): a code panel whose labels went unread.  A
     letter without codes has no such column (an ODS code's, an account ID's and a random key's
-    formats together); anything else, none."""
+    formats together); anything else, none.  Where one field's format matched more than once (a
+    SystmOnline username of figures under the account ID: seed 45's photo), the column is the
+    tightest one of each, and that field is left out: which of its matches is the code, no label
+    says."""
     by_field: dict[str, list[Candidate]] = {}
     for c in cands:
         by_field.setdefault(c.field, []).append(c)
-    if len(by_field) != 3 or any(len(v) != 1 for v in by_field.values()):
+    if len(by_field) != 3 or sum(len(v) > 1 for v in by_field.values()) > 1:
         return {}
-    boxes = [v[0].box for v in by_field.values()]
-    h = float(np.median([b.h for b in boxes]))
-    tall = max(b.y1 for b in boxes) - min(b.y0 for b in boxes)
-    if tall > CODE_COLUMN_HEIGHTS * h or max(b.x0 for b in boxes) - min(b.x0 for b in boxes) > CODE_COLUMN_ALIGN * h:
+
+    def column(picked: list[Candidate]) -> float | None:
+        """The column's height in its values' heights, or None where they stand in no column."""
+        boxes = [c.box for c in picked]
+        h = float(np.median([b.h for b in boxes]))
+        if max(b.x0 for b in boxes) - min(b.x0 for b in boxes) > CODE_COLUMN_ALIGN * h:
+            return None
+        return (max(b.y1 for b in boxes) - min(b.y0 for b in boxes)) / h
+
+    fields = list(by_field)
+    tallness = [(t, combo) for combo in itertools.product(*(by_field[f] for f in fields))
+                if (t := column(list(combo))) is not None]
+    if not tallness or min(tallness, key=lambda tc: tc[0])[0] > CODE_COLUMN_HEIGHTS:
         return {}
-    return {f: v[0] for f, v in by_field.items()}
+    return {f: v[0] for f, v in by_field.items() if len(v) == 1}
 
 
 #: A word with no colon is taken for a garbled label when its value stands this many of its

@@ -214,8 +214,9 @@ _HAS_DIGITS = 1.0
 
 
 def _a_code_column(chosen: dict[str, Candidate]) -> bool:
-    """The three codes, all found by their formats alone (``extract.codes_in_a_column``)."""
-    return len(chosen) == 3 and all(c.found_by == "pattern" for c in chosen.values())
+    """Codes all found by their formats alone, as only a column of them gives them on a page with
+    no label read (``extract.codes_in_a_column``)."""
+    return bool(chosen) and all(c.found_by == "pattern" for c in chosen.values())
 
 
 def _settled(cand: Candidate | None, least: float = _VALID) -> bool:
@@ -653,7 +654,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     if read.labelled == 0 and not _a_code_column(chosen):
         # Labels with prose beside them and no valid code anywhere: a letter without codes
         # ("your key will be sent separately"). Re-reading that prose would invent a code.
-        # (Unless the three codes stand in one column by their formats: ``extract.codes_in_a_column``.)
+        # (Unless the codes stand in one column by their formats: ``extract.codes_in_a_column``.)
         chosen = {}
 
     fields: dict[str, CodeField] = {}
