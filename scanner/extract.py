@@ -838,10 +838,8 @@ def codes_in_a_column(cands: list[Candidate]) -> dict[str, Candidate]:
             return None
         return (max(b.y1 for b in boxes) - min(b.y0 for b in boxes)) / h
 
-    fields = list(by_field)
-    tallness = [(t, combo) for combo in itertools.product(*(by_field[f] for f in fields))
-                if (t := column(list(combo))) is not None]
-    if not tallness or min(tallness, key=lambda tc: tc[0])[0] > CODE_COLUMN_HEIGHTS:
+    heights = [t for combo in itertools.product(*by_field.values()) if (t := column(list(combo))) is not None]
+    if not heights or min(heights) > CODE_COLUMN_HEIGHTS:
         return {}
     return {f: v[0] for f, v in by_field.items() if len(v) == 1}
 

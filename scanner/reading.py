@@ -738,6 +738,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         for i, seen in _figures_read_apart(fname, value, rest, letters=True).items():
             uncertain.setdefault(i, UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *seen])),
                                                   reason="readings disagree"))
+            conf = min(conf, 0.75)
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
