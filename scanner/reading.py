@@ -35,7 +35,8 @@ WHITELIST: dict[str, str] = {
 CONFUSABLE = set("lI1|O0oQDcCsSvVwWxXzZkKpPuUyY")
 #: Letters Helvetica-like faces draw as the same plain stem: a reader's agreement on one says little
 #: where the recogniser is less sure of it than this (the error table's band from which a
-#: disagreement flags a character).  On seeds 42-44, `I`s read 0.82-0.84 sure were wrong 1 in 4.
+#: disagreement flags a character).  Over the samples and 24 seeds, of the `I`s and `l`s read
+#: 0.80-0.94 sure, Tesseract agreeing, that this flagged, 1 in 17 was wrong (6 %; 3 % flags).
 SAME_STEM, SAME_STEM_SURE = frozenset("lI"), 0.94
 #: A character this likely to be wrong is flagged for review, with its alternatives.
 CHAR_FLAG = 0.03
