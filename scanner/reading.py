@@ -667,6 +667,10 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         uncertain[idx] = UncertainChar(index=idx, alternatives=list(dict.fromkeys(options)), reason="changed to fit the code's format")
     by_model = primary.source == "model" and len(primary.text) == len(value)
     disagree, said, gaps = _disagreements(fname, value, probs, primary, others, counted if by_model else None)
+    if fname == "linkage_key" and primary.source == "model":
+        for i, extra in _page_reads_past_the_ends(value, [r for r in rest if r.source == "page"]):
+            gaps.add(i)
+            said.setdefault(i, []).append(extra)
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
     apart = _figures_read_apart(fname, value, others)
     errors: list[float] = []
@@ -744,6 +748,41 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+#: OCR's page reading may have this many characters more at an end of a key than its crop's readings.
+PAGE_EXTRA_AT_END = 3
+
+
+def _fold(text: str) -> str:
+    """A key's text with the differences readers make of one glyph folded away (case, `0`/`O`,
+    `1`/`l`/`I`), to align readings by their glyphs."""
+    return text.lower().translate(str.maketrans("oil|", "0111"))
+
+
+def _page_reads_past_the_ends(value: str, pages: list[Reading]) -> list[tuple[int, str]]:
+    """Where OCR's page reading of a key has one to ``PAGE_EXTRA_AT_END`` characters more before
+    its first or after its last: the end character's index, and the page's characters with it.
+    The crop may have lost glyphs there that OCR's page reading saw (seed 46's close-up: the
+    label's word box reached over `ml`, the crop began after them, and every reading of the crop
+    agreed on `OiPVsvUO0ZrS`, which went out unflagged; the page read `MLOIPVsvUOOZrs`)."""
+    out: list[tuple[int, str]] = []
+    for page in pages:
+        text = "".join(page.text.split())
+        if not value or len(text) <= len(value):
+            continue
+        ops = difflib.SequenceMatcher(a=_fold(value), b=_fold(text), autojunk=False).get_opcodes()
+        for tag, i1, _, j1, j2 in (ops[0], ops[-1]):
+            extra = text[j1:j2]
+            end = value[0] if i1 == 0 else value[-1]
+            # Not a rule or the label's dash beside the value, read as a character (``_disagreements``),
+            # nor Tesseract's habit of writing two readings of one glyph (`Uu` for `u`: the samples'
+            # scan_011; `Pp` for `p` on seed 44's photo_018, whose crop read again took it for two).
+            twin = {end, end.swapcase(), *_look_alikes(end)}
+            if tag == "insert" and 0 < len(extra) <= PAGE_EXTRA_AT_END and all(c in KEY_CHARS for c in extra) \
+                    and not all(c in "/-" for c in extra) and not all(c in twin for c in extra):
+                out.append((0, extra + end) if i1 == 0 else (len(value) - 1, end + extra))
+    return out
 
 
 def _figures_read_apart(fname: str, value: str, others: list[Reading], letters: bool = False) -> dict[int, list[str]]:
@@ -1005,6 +1044,17 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         if wider.shape[1] > crop.shape[1]:
             again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
             if again.value is not None:
+                field, crop, grown = again, wider, True
+    if fname == "linkage_key" and field.value and left_limit is not None and rest is None and \
+            any(i == 0 for i, _ in _page_reads_past_the_ends(field.value, [Reading("page", page_text, [])])):
+        # OCR's page reading has characters before the crop's: the label's word box may have
+        # reached over the value's first glyphs (seed 46's close-up, `key:` boxed over `ml`), and the
+        # crop, begun after the label, lost them.  Read again begun where the value's word begins
+        # (``crop_value`` without the label's end); taken where it reads as long as the page did.
+        wider = crop_value(page, box, scale)
+        if wider.shape[1] > crop.shape[1]:
+            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
+            if again.value is not None and len(again.value) == len(page_text) > len(field.value):
                 field, crop, grown = again, wider, True
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.

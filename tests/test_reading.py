@@ -14,6 +14,7 @@ from scanner.reading import (
     FIELD_REVIEW,
     Reading,
     _char_error,
+    _fold,
     _from_recognizer,
     crop_value,
     read_value,
@@ -216,6 +217,23 @@ def test_tesseract_agreeing_on_a_plain_stem_is_no_evidence():
     # And a sure `I` stays sure.
     sure = vote("linkage_key", [model("7YxDsRI0sWoKS", [0.999] * 13), tess("7YxDsRI0sWoKS")])
     assert sure.uncertain == [] and not sure.needs_review
+
+
+def test_characters_the_page_read_past_an_end_of_the_crops_reading_are_pointed_at():
+    # Seed 46's close-up (Nimbus Mono): the label's word box reached over the key's first glyphs `ml`,
+    # the crop began after them, every reading of the crop agreed on `OiPVsvUO0ZrS`, and the key went
+    # out unflagged. The page's reading, `MLOIPVsvUOOZrs`, had two characters more before it.
+    crop = "OiPVsvUO0ZrS"
+    page = Reading("page", "MLOIPVsvUOOZrs", [0.5] * 14)
+    f = vote("linkage_key", [model(crop, [0.999] * 12), tess(crop), page])
+    assert f.needs_review and f.uncertain[0].index == 0 and "MLO" in f.uncertain[0].alternatives
+    after = vote("linkage_key", [model(crop, [0.999] * 12), tess(crop), Reading("page", crop + "x7", [0.5] * 14)])
+    assert [u.index for u in after.uncertain] == [11] and "Sx7" in after.uncertain[0].alternatives
+    # A page reading no longer (its case and look-alikes apart), one with a rule read `-`, or one
+    # with Tesseract's second reading of the end glyph (`Uu` for `u`: the samples' scan_011) adds nothing.
+    for other in ("OIPVSVUOOZRS", crop + "-", "|" + crop, "o" + crop, crop + "5"):
+        same = vote("linkage_key", [model(crop, [0.999] * 12), tess(crop), Reading("page", other, [0.5] * 13)])
+        assert same.uncertain == [] and not same.needs_review, other
 
 
 def test_no_valid_reading_gives_no_value():
@@ -725,6 +743,20 @@ def test_a_code_no_reading_fits_is_read_again_from_its_label_and_flagged():
     assert f.value == "Y19223" and f.needs_review
     plain, _ = read_value("ods_code", page, box, 1.0, "19223", get_engine(), get_recognizer())
     assert plain.value is None, "without the label's end the crop is not widened"
+
+
+def test_a_key_whose_first_glyphs_the_labels_box_took_is_read_again_from_its_word():
+    # Seed 46's close-up (Nimbus Mono): `key:` boxed by OCR over the key's first glyphs `ml`, its text
+    # given to the key's word (`MLOIPVsvUOOZrs`); the crop began after the label's box, every
+    # reading of it was two characters short, and the key went out unflagged.
+    page, spans = _serif_line([("key:", 0), ("ml", 14), ("OiPVsvUO0ZrS", 3)])
+    (_, colon_end), (_, l_end), (o_start, last) = spans
+    box = _line_box(page, o_start, last)
+    f, _ = read_value("linkage_key", page, box, 1.0, "MLOIPVsvUOOZrs", get_engine(), get_recognizer(), left_limit=l_end)
+    assert f.value is not None and _fold(f.value) == _fold("mlOiPVsvUO0ZrS") and f.needs_review
+    # The page reading as long as the crop's: nothing to look for.
+    same, _ = read_value("linkage_key", page, box, 1.0, "OIPVsvUOOZrs", get_engine(), get_recognizer(), left_limit=l_end)
+    assert same.value is not None and len(same.value) == 12
 
 
 def test_value_crop_keeps_to_its_glyphs_rows_where_ocrs_box_took_in_a_dark_bar():
