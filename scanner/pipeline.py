@@ -381,8 +381,15 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
             break
     if not _complete(chosen) and any(map(_settled, chosen.values())) and read.text_h:
         again = _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine)
-        if again:
-            chosen = _merge(chosen, best_candidates(page_words + again)[0])
+        # Only a code read in its format right of its label, on a row read again: a row of dark
+        # cells read again gives junk (seed 38's photo_016, white type on navy, for the inverted
+        # reading to read), and a row's words read again may stand under another row's label
+        # (seed 45's scan_007: the account ID's row read `Account 12`, taken for the key under
+        # "Linkage key").
+        fresh = set(again)
+        found = {f: c for f, c in best_candidates(page_words + again)[0].items()
+                 if _settled(c) and c.where == "right" and set(c.words) <= fresh} if again else {}
+        chosen = _merge(chosen, found)
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
 
@@ -405,8 +412,9 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
             if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)]
 
     def read(r: Box) -> bool:
+        """Has a word of text over it (Tesseract also gives empty "words": blocks it took for pictures)."""
         return any(min(w.box.x1, r.x1) > max(w.box.x0, r.x0) and min(w.box.y1, r.y1) - max(w.box.y0, r.y0) > 0.5 * r.h
-                   for w in words)
+                   for w in words if w.text.strip())
 
     rows: list[Box] = []
     for r in (r for r in runs if not read(r)):
