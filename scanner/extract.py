@@ -315,6 +315,8 @@ _RULES = {"|", "||", "[", "]", "{", "}"}
 #: The widest gap between two words of one value, in text heights: a key printed in groups has
 #: word-sized gaps, the next table cell a wider one.
 _WORD_GAP = 1.6
+#: ... or no wider than this many times the widest gap already taken between the value's words.
+EVEN_GAP = 1.25
 #: How far right of its label a value may start, in label text heights.  Beyond ``NEAR_CELL`` it
 #: still counts (a short label such as "ODS Code" in a table whose value column starts at the
 #: page's middle: 32 and 40 heights on two independent letters), but a value under the label wins.
@@ -364,8 +366,17 @@ def _word_space(gap: float, h: float, value: list[Word]) -> bool:
     """Is ``gap`` no wider than a space between two words of one value?  Measured against the
     value's own text size (often larger than the label's, ``h``): a key printed in groups has
     word-sized gaps, the next table cell a wider one.  Its median height: a word OCR boxed with the
-    rule under it is twice as tall."""
-    return gap <= _WORD_GAP * max(h, 0.8 * float(np.median([w.box.h for w in value])))
+    rule under it is twice as tall.  Or no wider than ``EVEN_GAP`` times the value's other gaps
+    already taken: a key's groups stand evenly apart (seed 47's clean Liberation Mono key, boxed by
+    OCR as `uipZ xxc+ oVvoZ *uc`, 28, 28 and 31 px apart on 23 px glyphs: its last group fell past
+    the height rule and went unread, and the key out three characters short, unflagged)."""
+    if gap <= _WORD_GAP * max(h, 0.8 * float(np.median([w.box.h for w in value]))):
+        return True
+    xs = sorted(value, key=lambda w: w.box.x0)
+    gaps = [b.box.x0 - a.box.x1 for a, b in zip(xs, xs[1:])]
+    if gap in gaps:
+        gaps.remove(gap)  # (the gap asked about, when its word is in ``value``)
+    return bool(gaps) and gap <= EVEN_GAP * max(gaps)
 
 
 def _border_between(left: Word, right: Word, borders: list[Word]) -> bool:

@@ -840,3 +840,17 @@ def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_
         _word("80p]", 882, 1230, 963, 1264, line=3), _word("Ig5g", 980, 1229, 1053, 1264, line=3)]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "9xKO Wriw 80p] Ig5g"
+
+
+def test_a_key_groups_last_group_as_far_apart_as_the_others_is_its_own():
+    # Seed 47's clean Liberation Mono render: OCR boxed `u1pZ xxc+ oV0Z *uc` 28, 28 and 31 px apart
+    # on 23 px glyphs beside a 18 px label; the last gap passed the height rule by a pixel, the key
+    # went out three characters short and unflagged. Groups stand evenly apart.
+    words = [_word("Pass", 158, 1210, 215, 1228, line=0), _word("phrase", 225, 1208, 311, 1235, line=0),
+             _word("uipZ", 724, 1205, 810, 1235, line=1), _word("xxc+", 838, 1208, 925, 1228, line=1),
+             _word("oVvoZ", 953, 1205, 1039, 1228, line=1), _word("*uc", 1070, 1204, 1130, 1228, line=2)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "uipZ xxc+ oVvoZ *uc"
+    # A word much further on (the next cell) is not the key's.
+    far = [*words[:-1], _word("*uc", 1110, 1204, 1170, 1228, line=2)]
+    assert best_candidates(far)[0]["linkage_key"].text == "uipZ xxc+ oVvoZ"
