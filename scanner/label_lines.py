@@ -83,6 +83,11 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
+def same_row(a: Box, b: Box) -> bool:
+    """Two runs of one row of text: sharing more than half the shorter one's height."""
+    return _overlap(a.y0, a.y1, b.y0, b.y1) > 0.5 * min(a.h, b.h)
+
+
 def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float, field: str,
                   short: Sequence[Box] = ()) -> Box:
     """Run ``i`` (where ``label`` was read) with what may hold its value: the runs to its right
@@ -91,7 +96,7 @@ def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float, field:
     ``short`` ones: a key's rest may be two letters) under the value's start on the next line."""
     lab = runs[i]
     region = lab
-    row = [r for r in runs if r.x0 > lab.x0 and _overlap(r.y0, r.y1, lab.y0, lab.y1) > 0.5 * min(r.h, lab.h)]
+    row = [r for r in runs if r.x0 > lab.x0 and same_row(r, lab)]
     for r in row:
         region = region.union(r)
     below = [r for r in runs if lab.y1 - 0.2 * lab.h < r.y0 < lab.y1 + 3 * text_h

@@ -10,6 +10,7 @@ and vote (recogniser + Tesseract) -> validate -> result.
 from __future__ import annotations
 
 import base64
+import functools
 import time
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +20,7 @@ import numpy as np
 from .enhance import erase_rules, estimate_text_height, flatten_light, scale_for_ocr
 from .errors import ScanTimeout
 from .extract import Candidate, best_candidates
-from .label_lines import label_regions, line_starts
+from .label_lines import label_regions, line_starts, same_row
 from .load import LoadedImage
 from .models import (
     FIELD_NAMES,
@@ -418,11 +419,8 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
 
     rows: list[Box] = []
     for r in (r for r in runs if not read(r)):
-        row = r
-        for o in runs:
-            if min(o.y1, r.y1) - max(o.y0, r.y0) > 0.5 * min(o.h, r.h):
-                row = row.union(o)  # the rest of its row (a label's cell, read or not)
-        if not any(row == b for b in rows):
+        row = functools.reduce(Box.union, (o for o in runs if same_row(o, r)))  # with a label's cell, read or not
+        if row not in rows:
             rows.append(row)
     out: list[Word] = []
     for i, row in enumerate(rows):

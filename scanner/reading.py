@@ -603,7 +603,7 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                             where.add(n)
                             said.setdefault(n, []).append(extra)
                     continue
-                if i1 in (0, len(value)) and all(c in "/-" for c in extra):
+                if i1 in (0, len(value)) and _a_rule_read(extra):
                     continue  # a table rule or the label's dash at the crop's edge, read as a character
                 # Perhaps a character the recogniser dropped: the neighbours are in doubt (offered
                 # with it; more than two extra characters are another reading run on into the next
@@ -775,12 +775,11 @@ def _page_reads_past_the_ends(value: str, pages: list[Reading]) -> list[tuple[in
         for tag, i1, _, j1, j2 in (ops[0], ops[-1]):
             extra = text[j1:j2]
             end = value[0] if i1 == 0 else value[-1]
-            # Not a rule or the label's dash beside the value, read as a character (``_disagreements``),
-            # nor Tesseract's habit of writing two readings of one glyph (`Uu` for `u`: the samples'
-            # scan_011; `Pp` for `p` on seed 44's photo_018, whose crop read again took it for two).
-            twin = {end, end.swapcase(), *_look_alikes(end)}
+            # Not a rule or the label's dash beside the value, nor Tesseract's second reading of the end
+            # glyph (`Uu` for `u`: the samples' scan_011; `Pp` for `p` on seed 44's photo_018, whose
+            # crop read again took it for two).
             if tag == "insert" and 0 < len(extra) <= PAGE_EXTRA_AT_END and all(c in KEY_CHARS for c in extra) \
-                    and not all(c in "/-" for c in extra) and not all(c in twin for c in extra):
+                    and not _a_rule_read(extra) and not _another_reading_of(extra, end):
                 out.append((0, extra + end) if i1 == 0 else (len(value) - 1, end + extra))
     return out
 
@@ -945,10 +944,20 @@ def _doubled_glyph(value: str, probs: list[float], i1: int, extra: str, source: 
         return False
     for n in (i1 - 1, i1):
         if 0 <= n < len(value) and n < len(probs) and probs[n] >= MODEL_SURE:
-            group = {value[n]} | set(_look_alikes(value[n])) | {value[n].swapcase()}
-            if all(c in group for c in extra):
+            if _another_reading_of(extra, value[n]):
                 return True
     return False
+
+
+def _another_reading_of(extra: str, ch: str) -> bool:
+    """Every character of ``extra`` is ``ch`` again, its other case or a look-alike: Tesseract
+    writing two readings of one glyph ('Xx', 'S0O'), not glyphs of their own."""
+    return all(c in {ch, ch.swapcase(), *_look_alikes(ch)} for c in extra)
+
+
+def _a_rule_read(extra: str) -> bool:
+    """Characters at a value's edge that are a table rule or the label's dash read as text."""
+    return all(c in "/-" for c in extra)
 
 
 def _confusable(fname: str, index: int, ch: str) -> bool:
