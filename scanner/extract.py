@@ -934,8 +934,17 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
 
 #: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779").
 _GLUED = regex.compile(r"(\p{L}{2,}|(?i:[il1|][dbpo0])):(?!/)(\S+)")  # not a web address's "https://"
-#: "ID" read with a figure is glued to a value only this long: `10:30` is a time.
+#: "ID" read with a figure is glued to a value only this long (with the word it runs on into): `10:30` is a time.
 _GLUED_FIGURE_VALUE = 5
+
+
+def _run_on(w: Word, words: list[Word]) -> str:
+    """The word that carries on ``w``'s last characters across a gap narrower than a space ("ID:6"
+    `864751523`: OCR split the value after its first figure and gave that to the label), or ""."""
+    h = max(w.box.h, 1.0)
+    after = [o for o in words if o.line == w.line and o is not w and -0.1 * h <= o.box.x0 - w.box.x1 < 0.25 * h]
+    nxt = min(after, key=lambda o: o.box.x0, default=None)
+    return nxt.text if nxt is not None and nxt.text.isalnum() else ""
 
 
 def unglued(words: list[Word]) -> list[Word]:
@@ -950,7 +959,8 @@ def unglued(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         m = _GLUED.fullmatch(w.text)
-        if m is None or (not m.group(1).isalpha() and (len(m.group(2)) < _GLUED_FIGURE_VALUE or ":" in m.group(2))):
+        if m is None or (not m.group(1).isalpha() and (
+                len(m.group(2)) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m.group(2))):
             out.append(w)
             continue
         head, rest = len(m.group(1)), len(m.group(2))

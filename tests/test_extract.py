@@ -701,6 +701,13 @@ def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
     # "ID" read `10` (seed 16's photo_020): still a label run into its value.
     words = [_word("Surgery", 117, 454, 205, 480), _word("10:Q21779", 213, 452, 373, 473)]
     assert best_candidates(words)[0]["ods_code"].text == "Q21779"
+    # Seed 53's clean DejaVu Sans render: "Account ID: 6864751523" read `Account` `1D:6` `864751523`, the
+    # value split after its first figure, which went with the label; 9 figures are an account ID too.
+    words = [_word("Account", 116, 708, 242, 727), _word("1D:6", 213, 692, 276, 739), _word("864751523", 283, 696, 554, 727)]
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].text.replace(" ", "") == "6864751523" and chosen["account_id"].label_box.x1 < 276 - 10
+    # A figure after a time's colon, a space from the next word, stays with the time.
+    assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("01234", 60, 0, 110, 20)])] == ["10:30", "01234"]
     # A time or a web address is no label run into a value.
     assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("https://nhs.uk", 60, 0, 200, 20),
                                      _word("10:30am", 0, 0, 70, 20), _word("10:30:45", 0, 0, 80, 20)])] == \
