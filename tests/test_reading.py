@@ -202,17 +202,23 @@ def test_in_a_code_in_doubt_every_reading_points_at_the_characters_it_read_apart
     assert sure.uncertain == [] and not sure.needs_review
 
 
-def test_tesseract_agreeing_on_a_plain_stem_is_no_evidence():
+def test_tesseract_agreeing_on_a_plain_stem_or_an_oval_is_no_evidence():
     # Seed 44's clean TeX Gyre Heros render: `7YxDsRl0sWoKS`, the recogniser 0.82 sure of `I` for the
     # `l`, Tesseract agreeing, and the key went out unflagged. Heros draws the two alike.
     probs = [0.999] * 13
     probs[6] = 0.82
     f = vote("linkage_key", [model("7YxDsRI0sWoKS", probs, {6: [("l", 0.17)]}), tess("7YxDsRI0sWoKS")])
     assert f.needs_review and [(u.index, u.alternatives) for u in f.uncertain] == [(6, ["I", "l"])]
+    # Nor on an `O` or `0` (seed 53's Go Mono photo: `sXpxI0pxPzVp0UZ` for `...IOpx...pOUZ`, the
+    # recogniser 0.86 and 0.93 sure of the zeros, Tesseract agreeing, unflagged).
+    probs = [0.999] * 15
+    probs[5], probs[12] = 0.86, 0.93
+    oval = vote("linkage_key", [model("sXpxI0pxPzVp0UZ", probs), tess("sXpxI0pxPzVp0UZ")])
+    assert oval.needs_review and [(u.index, u.alternatives[:2]) for u in oval.uncertain] == [(5, ["0", "O"]), (12, ["0", "O"])]
     # Any other look-alike so sure, agreed, stays unflagged (0 of 310 wrong on held-out renders).
     probs = [0.999] * 13
-    probs[7] = 0.82
-    other = vote("linkage_key", [model("7YxDsRI0sWoKS", probs, {7: [("O", 0.17)]}), tess("7YxDsRI0sWoKS")])
+    probs[2] = 0.82
+    other = vote("linkage_key", [model("7YxDsRI0sWoKS", probs, {2: [("X", 0.17)]}), tess("7YxDsRI0sWoKS")])
     assert other.uncertain == []
     # And a sure `I` stays sure.
     sure = vote("linkage_key", [model("7YxDsRI0sWoKS", [0.999] * 13), tess("7YxDsRI0sWoKS")])
