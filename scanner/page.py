@@ -496,6 +496,11 @@ REVERSED_MIN_SOLID = 0.97
 #: out), a letterhead's banner across the page 11.2-14.5 (the samples and four seeds), and reading a
 #: letter without codes again because of its banner cost a second.
 REVERSED_MAX_ASPECT = 10.0
+#: The long side the picture is looked at for them, and for a caller still missing codes
+#: (``fine``), again at twice it: on a sheet small in the frame, type the height of a few pixels at
+#: the first size is gone in the shrinking (seed 52's photo: a table's four dark value cells, found
+#: at 1,200 px and up, not at 800).
+REVERSED_SIZES = (800, 1600)
 #: A box the ground's median joined from several (a table's dark value cells a thin light rule apart)
 #: is drawn again as its parts: every part at least this share of the largest one's area, so that a
 #: short code's cell beside a long one's stays, while a glyph of the dark type beside the box does not.
@@ -513,21 +518,25 @@ def reversed_panels(image: np.ndarray, fine: bool = False) -> np.ndarray | None:
     a window half as wide (for a caller still missing codes; it costs ~10 ms more)."""
     grey = to_grey(image)
     h, w = grey.shape
-    small = _shrunk(_thinned(grey), 800)
-    if min(small.shape) < 64:
-        return None
-    # The ground from a half-size copy: a third of the time, within a grey level of the full one.
-    half = cv2.resize(small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    window = 2 * (max(half.shape) // 50) + 1
-    drawn = _reversed_in(small, half, window)
-    if drawn is None and fine:
-        # A sheet small in the frame has its panel narrower than the window, which then rounds the
-        # panel off (seed 38's photo: three dark cells 55 px across at this scale, a pill-shaped
-        # ground): the ground again from a window half as wide (still wider than the small type).
-        drawn = _reversed_in(small, half, window // 2 | 1)
-    if drawn is None:
-        return None
-    return cv2.resize(drawn, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    thinned = _thinned(grey)
+    for size in REVERSED_SIZES if fine else REVERSED_SIZES[:1]:
+        small = _shrunk(thinned, size)
+        if min(small.shape) < 64:
+            return None
+        # The ground from a half-size copy: a third of the time, within a grey level of the full one.
+        half = cv2.resize(small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        window = 2 * (max(half.shape) // 50) + 1
+        drawn = _reversed_in(small, half, window)
+        if drawn is None and fine:
+            # A sheet small in the frame has its panel narrower than the window, which then rounds the
+            # panel off (seed 38's photo: three dark cells 55 px across at this scale, a pill-shaped
+            # ground): the ground again from a window half as wide (still wider than the small type).
+            drawn = _reversed_in(small, half, window // 2 | 1)
+        if drawn is not None:
+            return cv2.resize(drawn, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+        if max(small.shape) >= max(h, w):
+            break  # the picture is no larger than this
+    return None
 
 
 def _reversed_in(small: np.ndarray, half: np.ndarray, window: int) -> np.ndarray | None:
