@@ -497,17 +497,19 @@ REVERSED_MIN_SOLID = 0.97
 #: letter without codes again because of its banner cost a second.
 REVERSED_MAX_ASPECT = 10.0
 #: The long side the picture is looked at for them, and for a caller still missing codes
-#: (``fine``), again at twice it: on a sheet small in the frame, type the height of a few pixels at
-#: the first size is gone in the shrinking (seed 52's photo: a table's four dark value cells, found
-#: at 1,200 px and up, not at 800).
-REVERSED_SIZES = (800, 1600)
+#: (``fine``) whose type would be less than ``REVERSED_TINY_TYPE`` px high at the first size, again
+#: at twice it: on a sheet small in the frame such type is gone in the shrinking (seed 52's photo:
+#: type 2.9 px high at 800, a table's four dark value cells found at 1,200 px and up, not at 800).
+#: The second look costs 0.1-0.8 s on a 4-12 MP photo: a letter without codes whose type is larger
+#: (the samples' 4.9 px and up) is spared it.
+REVERSED_SIZES, REVERSED_TINY_TYPE = (800, 1600), 4.0
 #: A box the ground's median joined from several (a table's dark value cells a thin light rule apart)
 #: is drawn again as its parts: every part at least this share of the largest one's area, so that a
 #: short code's cell beside a long one's stays, while a glyph of the dark type beside the box does not.
 REDRAWN_PART_SHARE = 0.2
 
 
-def reversed_panels(image: np.ndarray, fine: bool = False) -> np.ndarray | None:
+def reversed_panels(image: np.ndarray, fine: bool = False, type_height: float | None = None) -> np.ndarray | None:
     """Where the picture has reversed-out panels (light type on a dark box, such as white on NHS
     blue): a boolean mask the size of ``image``, or None when it has none.
 
@@ -515,12 +517,14 @@ def reversed_panels(image: np.ndarray, fine: bool = False) -> np.ndarray | None:
     whose code box alone is dark.  The ground is the median of a window wider than a stroke (the
     type goes, the box stays); dark ground that holds light text blobs and is shaped like a solid
     rectangle, not a banner, is taken as a panel.  ``fine``: when none is found so, look again with
-    a window half as wide, then at twice the size (``REVERSED_SIZES``; for a caller still missing
-    codes: ~10 ms more, and 0.1-0.4 s for a 12 MP photo where the second size is needed)."""
+    a window half as wide (for a caller still missing codes; ~10 ms more), and where the text is
+    ``type_height`` px high in ``image``, tiny at the first size, at twice the size too
+    (``REVERSED_SIZES``)."""
     grey = to_grey(image)
     h, w = grey.shape
     thinned = _thinned(grey)
-    for size in REVERSED_SIZES if fine else REVERSED_SIZES[:1]:
+    tiny = type_height is not None and type_height * REVERSED_SIZES[0] / max(h, w) < REVERSED_TINY_TYPE
+    for size in REVERSED_SIZES if fine and tiny else REVERSED_SIZES[:1]:
         small = _shrunk(thinned, size)
         if min(small.shape) < 64:
             return None

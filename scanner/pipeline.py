@@ -481,7 +481,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         # Read the picture again with its reversed-out boxes inverted, when it has one and the
         # codes were not found outside it (on the samples and 14 seeds, only letters whose panel
         # is printed so ever had one).
-        panels = reversed_panels(seen.image, fine=missing)
+        panels = reversed_panels(seen.image, fine=missing, type_height=result.quality.text_height_px)
         clock.lap("page")
         if panels is not None and (missing or _found_within(result, panels, seen)):
             again = _scan_one(replace(seen, image=invert_within(seen.image, panels)), engine, recognizer, opts, clock,

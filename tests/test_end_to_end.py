@@ -165,7 +165,7 @@ def test_a_reversed_out_code_box_is_read(monkeypatch):
         if s["capture"] != "photo":
             assert all(r.field(f).value == s[f] for f in FIELD_NAMES), s["file"]
         right += sum(r.field(f).value == s[f] for f in FIELD_NAMES)
-    monkeypatch.setattr(pipeline, "reversed_panels", lambda image, fine=False: None)
+    monkeypatch.setattr(pipeline, "reversed_panels", lambda image, fine=False, type_height=None: None)
     for s in REVERSED:
         r = scan(SAMPLES / s["file"])
         right_before += sum(r.field(f).value == s[f] for f in FIELD_NAMES)
