@@ -310,6 +310,30 @@ def test_in_a_neutralised_picture_paper_near_the_lightest_leaves_pale_checks_out
     assert near_lightest is not None and off(near_lightest) < 0.01
 
 
+def _sheet_with_dark_value_cells(frame: tuple[int, int], at: tuple[int, int], f: float, rows: int,
+                                 value_ground: int) -> np.ndarray:
+    """A photo of a sheet of small print on a noisy table, its codes in ``rows`` dark value cells of
+    light type a thin light line apart beside grey label cells; the sheet (420 x 560 px and type
+    0.35-0.45 high at ``f`` = 1) scaled by ``f``, its top-left corner at ``at`` (row, column)."""
+    h, w = frame
+    img = cv2.add(np.full((h, w), 120, np.uint8), np.random.default_rng(0).integers(0, 20, (h, w), dtype=np.uint8))
+
+    def px(v: float) -> int:
+        return int(round(v * f))
+
+    sheet = np.full((px(560), px(420)), 228, np.uint8)
+    for y in range(px(30), px(540), px(14)):
+        cv2.putText(sheet, "Please keep this letter safe", (px(20), y), cv2.FONT_HERSHEY_SIMPLEX, 0.35 * f, 60, 1)
+    for k in range(rows):
+        y0 = px(220 + 34 * k)
+        cv2.rectangle(sheet, (px(40), y0), (px(200), y0 + px(32)), 210, -1)
+        cv2.putText(sheet, "Account Id", (px(46), y0 + px(22)), cv2.FONT_HERSHEY_SIMPLEX, 0.4 * f, 40, 1)
+        cv2.rectangle(sheet, (px(202), y0), (px(380), y0 + px(32)), value_ground, -1)
+        cv2.putText(sheet, "HUoXcu0OvQoUS", (px(208), y0 + px(22)), cv2.FONT_HERSHEY_SIMPLEX, 0.45 * f, 230, 1)
+    img[at[0]:at[0] + sheet.shape[0], at[1]:at[1] + sheet.shape[1]] = sheet
+    return cv2.GaussianBlur(img, (3, 3), 0)
+
+
 def test_dark_value_cells_on_a_sheet_small_in_the_frame_are_found_when_codes_are_missing():
     # An independent letter's photo: the sheet a third of the frame's width on a table, its codes in a
     # column of three navy cells a thin light line apart. The ground's median window (set by the
@@ -318,19 +342,7 @@ def test_dark_value_cells_on_a_sheet_small_in_the_frame_are_found_when_codes_are
     # asks again with a window half as wide (``fine``), which finds the cells and not their labels.
     from scanner.page import reversed_panels
 
-    h, w = 2000, 1500
-    img = cv2.add(np.full((h, w), 120, np.uint8), np.random.default_rng(0).integers(0, 20, (h, w), dtype=np.uint8))
-    sheet = np.full((560, 420), 228, np.uint8)
-    for y in range(30, 540, 14):
-        cv2.putText(sheet, "Please keep this letter safe", (20, y), cv2.FONT_HERSHEY_SIMPLEX, 0.35, 60, 1)
-    for k in range(3):
-        y0 = 220 + 34 * k
-        cv2.rectangle(sheet, (40, y0), (200, y0 + 32), 210, -1)
-        cv2.putText(sheet, "Account Id", (46, y0 + 22), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 40, 1)
-        cv2.rectangle(sheet, (202, y0), (380, y0 + 32), 45, -1)
-        cv2.putText(sheet, "HUoXcu0OvQoUS", (208, y0 + 22), cv2.FONT_HERSHEY_SIMPLEX, 0.45, 230, 1)
-    img[700:1260, 500:920] = sheet
-    img = cv2.GaussianBlur(img, (3, 3), 0)
+    img = _sheet_with_dark_value_cells((2000, 1500), (700, 500), 1.0, 3, 45)
     assert reversed_panels(img) is None
     mask = reversed_panels(img, fine=True)
     assert mask is not None
@@ -345,24 +357,12 @@ def test_dark_value_cells_with_type_a_few_pixels_high_at_the_first_size_are_foun
     # still missing codes, its type that small at 800 px, looks again at 1,600 px.
     import scanner.page as page_mod
 
-    h, w = 3000, 4000
-    img = cv2.add(np.full((h, w), 120, np.uint8), np.random.default_rng(0).integers(0, 20, (h, w), dtype=np.uint8))
-    sheet = np.full((1300, 1000), 228, np.uint8)
-    for y in range(40, 1280, 30):
-        cv2.putText(sheet, "Please keep this letter safe and private", (40, y), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 60, 1)
-    for k in range(4):
-        y0 = 450 + 84 * k
-        cv2.rectangle(sheet, (80, y0), (420, y0 + 80), 210, -1)
-        cv2.putText(sheet, "Account Id", (90, y0 + 50), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 40, 2)
-        cv2.rectangle(sheet, (424, y0), (900, y0 + 80), 70, -1)
-        cv2.putText(sheet, "HUoXcu0OvQoUS", (440, y0 + 50), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 225, 1)
-    img[1000:2300, 1500:2500] = sheet
-    img = cv2.GaussianBlur(img, (3, 3), 0)
+    img = _sheet_with_dark_value_cells((3000, 4000), (1000, 1500), 2.4, 4, 70)
     assert page_mod.reversed_panels(img) is None  # the first look only
     # Type of this height is not small at 800 px: the second look (up to 0.8 s) is not made for it.
     assert page_mod.reversed_panels(img, fine=True, type_height=30.0) is None
     mask = page_mod.reversed_panels(img, fine=True, type_height=17.0)
-    assert mask is not None and mask[1460:1780, 1940:2380].mean() > 0.95  # the four value cells
-    assert not mask[1520, 1700] and mask.mean() < 0.02  # not their labels, nor the cloth
+    assert mask is not None and mask[1530:1770, 2000:2400].mean() > 0.95  # the four value cells
+    assert not mask[1550, 1740] and mask.mean() < 0.02  # not their labels, nor the cloth
     monkeypatch.setattr(page_mod, "REVERSED_SIZES", page_mod.REVERSED_SIZES[:1])
     assert page_mod.reversed_panels(img, fine=True, type_height=17.0) is None, "the setting no longer tests what it says"
