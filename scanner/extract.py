@@ -428,7 +428,10 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
             return []
         first = min(below, key=lambda w: w.box.y0)
         line = sorted((w for w in words if w not in label_words and _on_line_of(w, first, h)), key=lambda w: w.box.x0)
-        start = next((i for i, w in enumerate(line) if w.box.x0 > label.box.x0 - 3 * h), len(line))
+        # The value starts at its line's first word under the label (a line of the page's other
+        # column beside a sidebar's box reached to 3 label heights from it: seed 55's photo, the
+        # ODS code's line read as `1. Download the NHS App ... go F43937`, the value its prose).
+        start = next((i for i, w in enumerate(line) if w in below), len(line))
         # A value may start left of the label read: OCR missed the label's first word ('Account'
         # of 'Account Linkage Key') and the value's first group stands under it.  Words joined to
         # the value by no more than a word space are its own - but not across a cell's border

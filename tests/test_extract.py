@@ -861,3 +861,19 @@ def test_a_key_groups_last_group_as_far_apart_as_the_others_is_its_own():
     # A word much further on (the next cell) is not the key's.
     far = [*words[:-1], _word("*uc", 1110, 1204, 1170, 1228, line=2)]
     assert best_candidates(far)[0]["linkage_key"].text == "uipZ xxc+ oVvoZ"
+
+
+def test_a_value_under_its_label_starts_under_it_not_in_the_other_column_beside_it():
+    # Seed 55's photo, a sidebar box: "ODS Code" over `F43937`, boxes as Tesseract gave them; the
+    # letter's main column beside the box has `1. Download the NHS App ... or go` on the value's
+    # line, its last word within 3 label heights of the label. The value was taken from there: prose.
+    words = [_word("ODS", 1035, 810, 1081, 855, line=1), _word("Code", 1094, 810, 1148, 855, line=1),
+             _word("1.", 156, 874, 169, 895, line=2), _word("Download", 188, 870, 292, 910, line=2),
+             _word("the", 305, 870, 346, 910, line=2), _word("or", 882, 870, 906, 910, line=2),
+             _word("go", 915, 870, 943, 910, line=2), _word("F43937", 1040, 864, 1150, 891, line=3)]
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "F43937" and chosen["ods_code"].where == "below"
+    # A value's first group left of the label read (its first word missed) still joins it.
+    words = [_word("Passphrase", 300, 100, 420, 124), _word("Ab3d", 200, 140, 262, 164, line=1),
+             _word("Ef5h", 276, 140, 338, 164, line=1), _word("Jk7m", 352, 140, 414, 164, line=1)]
+    assert "".join(best_candidates(words)[0]["linkage_key"].text.split()) == "Ab3dEf5hJk7m"
