@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import cv2
@@ -381,36 +382,46 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         if band is None:
             break
     if not _complete(chosen) and any(map(_settled, chosen.values())) and read.text_h:
-        again = _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine)
-        # Only a code read in its format right of its label, on a row read again: a row of dark
-        # cells read again gives junk (seed 38's photo_016, white type on navy, for the inverted
-        # reading to read), and a row's words read again may stand under another row's label
-        # (seed 45's scan_007: the account ID's row read `Account 12`, taken for the key under
-        # "Linkage key").
-        fresh = set(again)
-        found = {f: c for f, c in best_candidates(page_words + again)[0].items()
-                 if _settled(c) and c.where == "right" and set(c.words) <= fresh} if again else {}
-        chosen = _merge(chosen, found)
+        for again in _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine):
+            # Only a code read in its format right of its label, on a row read again, or an ODS code
+            # or account ID under its label: a row of dark cells read again gives junk (seed 38's
+            # photo_016, white type on navy, for the inverted reading to read), and a row's words
+            # read again may stand under another row's label (seed 45's scan_007: the account ID's
+            # row read `Account 12`, taken for the key under "Linkage key").
+            fresh = set(again)
+            found = {f: c for f, c in best_candidates(page_words + again)[0].items()
+                     if _settled(c) and (c.where == "right" or f != "linkage_key") and set(c.words) <= fresh} \
+                if again else {}
+            chosen = _merge(chosen, found)
+            if _complete(chosen):
+                break
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
 
 
 #: A line of text Tesseract gave no word for is read again at these scales, in turn.
 UNREAD_LINE_SCALES = (0.5, 2.0)
-#: ... when it stands within this many text heights of a code found beside its label.
-UNREAD_LINE_REACH = 8.0
+#: ... when it stands within this many text heights of a code found beside its label, and reaches
+#: within this many of the column of the codes found and their labels.
+UNREAD_LINE_REACH, UNREAD_LINE_COLUMN = 8.0, 2.0
 
 
 def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chosen: dict[str, Candidate],
-                       engine: OcrEngine) -> list[Word]:
+                       engine: OcrEngine) -> Iterator[list[Word]]:
     """Words for the rows of text near the codes found for which Tesseract's page reading gave
-    none, each row read alone at another scale.  Its layout analysis may drop a whole line: an
-    independent letter's photographed email, `Passphrase: vHHe PTOF p9RR Qg!`, its label small
-    beside a large key, gave no word at the page's scale, read as a page, a block or a line, and
-    was read right at half and at twice the scale."""
+    none, the rows read alone at each of ``UNREAD_LINE_SCALES`` in turn (one list of words a scale,
+    made only when asked for).  Its layout analysis may drop a whole line: an independent letter's
+    photographed email, `Passphrase: vHHe PTOF p9RR Qg!`, its label small beside a large key, gave
+    no word at the page's scale, read as a page, a block or a line, and was read right at half and
+    at twice the scale.  A row is taken within the codes' column only: seed 55's sidebar box, its
+    `F43937` row joined to the letter's `1. Download the NHS App ...` beside it, lost its `F` (alone,
+    read `F-43937` at half the scale and `F43937` at twice it)."""
     anchors = [c.box for c in chosen.values() if _settled(c)]
+    column = functools.reduce(Box.union, [*anchors, *(c.label_box for c in chosen.values() if _settled(c) and c.label_box)])
+    left, right = column.x0 - UNREAD_LINE_COLUMN * text_h, column.x1 + UNREAD_LINE_COLUMN * text_h
     runs = [r for r in line_starts(flat, text_h)
-            if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)]
+            if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)
+            and r.x1 > left and r.x0 < right]
 
     def read(r: Box) -> bool:
         """Has a word of text over it (Tesseract also gives empty "words": blocks it took for pictures)."""
@@ -422,18 +433,17 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
         row = functools.reduce(Box.union, (o for o in runs if same_row(o, r)))  # with a label's cell, read or not
         if row not in rows:
             rows.append(row)
-    out: list[Word] = []
-    for i, row in enumerate(rows):
-        pad = 0.5 * text_h
-        x0, y0, x1, y1 = _inside(flat, Box(row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad))
-        for f in UNREAD_LINE_SCALES:
+    if not rows:
+        return
+    for f in UNREAD_LINE_SCALES:
+        out: list[Word] = []
+        for i, row in enumerate(rows):
+            pad = 0.5 * text_h
+            x0, y0, x1, y1 = _inside(flat, Box(row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad))
             img = cv2.resize(flat[y0:y1, x0:x1], None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
-            got = engine.words(img, PSM_SINGLE_LINE)
-            if any(w.text.strip() for w in got):
-                out += [replace(w, box=Box(x0 + w.box.x0 / f, y0 + w.box.y0 / f, x0 + w.box.x1 / f, y0 + w.box.y1 / f),
-                                line=50000 + i) for w in got]
-                break
-    return out
+            out += [replace(w, box=Box(x0 + w.box.x0 / f, y0 + w.box.y0 / f, x0 + w.box.x1 / f, y0 + w.box.y1 / f),
+                            line=50000 + i) for w in engine.words(img, PSM_SINGLE_LINE) if w.text.strip()]
+        yield out
 
 
 def _read_page(page: Page, engine: OcrEngine, clock: _Clock, recognizer=None) -> _PageRead:  # noqa: ANN001

@@ -175,10 +175,11 @@ def test_a_line_tesseract_gave_no_word_for_is_read_again_near_the_codes():
     # rows, read nothing.)
     from scanner.ocr import Box, Word
 
-    again = pipeline._lines_left_unread(page, 26.0, [*words, Word("", 95.0, Box(30, 110, 1000, 190), 99)], chosen, engine)
+    again = next(pipeline._lines_left_unread(page, 26.0, [*words, Word("", 95.0, Box(30, 110, 1000, 190), 99)],
+                                             chosen, engine))
     assert again and all(key_line[0] < w.box.cy < key_line[1] for w in again)
     found, _ = best_candidates(words + again)
     # (Tesseract's `v`/`V` is for the value's readers to settle on its crop.)
     assert "".join(found["linkage_key"].text.split()).lower() == "vhheptofp9rrqg!"
     # Lines already read are not read again.
-    assert pipeline._lines_left_unread(page, 26.0, engine.words(page, PSM_AUTO), chosen, engine) == []
+    assert list(pipeline._lines_left_unread(page, 26.0, engine.words(page, PSM_AUTO), chosen, engine)) == []
