@@ -416,8 +416,9 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
     at twice the scale.  A row is taken within the codes' column only: seed 55's sidebar box, its
     `F43937` row joined to the letter's `1. Download the NHS App ...` beside it, lost its `F` (alone,
     read `F-43937` at half the scale and `F43937` at twice it)."""
-    anchors = [c.box for c in chosen.values() if _settled(c)]
-    column = functools.reduce(Box.union, [*anchors, *(c.label_box for c in chosen.values() if _settled(c) and c.label_box)])
+    settled = [c for c in chosen.values() if _settled(c)]
+    anchors = [c.box for c in settled]
+    column = functools.reduce(Box.union, [*anchors, *(c.label_box for c in settled if c.label_box)])
     left, right = column.x0 - UNREAD_LINE_COLUMN * text_h, column.x1 + UNREAD_LINE_COLUMN * text_h
     runs = [r for r in line_starts(flat, text_h)
             if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)
@@ -435,11 +436,11 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
             rows.append(row)
     if not rows:
         return
+    pad = 0.5 * text_h
+    crops = [_inside(flat, Box(row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad)) for row in rows]
     for f in UNREAD_LINE_SCALES:
         out: list[Word] = []
-        for i, row in enumerate(rows):
-            pad = 0.5 * text_h
-            x0, y0, x1, y1 = _inside(flat, Box(row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad))
+        for i, (x0, y0, x1, y1) in enumerate(crops):
             img = cv2.resize(flat[y0:y1, x0:x1], None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
             out += [replace(w, box=Box(x0 + w.box.x0 / f, y0 + w.box.y0 / f, x0 + w.box.x1 / f, y0 + w.box.y1 / f),
                             line=50000 + i) for w in engine.words(img, PSM_SINGLE_LINE) if w.text.strip()]
