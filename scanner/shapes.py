@@ -78,6 +78,12 @@ TRUE_ROUNDS = set("CGQD")
 #: with zeros and Os in 24 faces (read either way), 98 width and height verdicts ruled out the truth,
 #: 70 of them in Cabin.
 O_LEAST, ZERO_MOST = 1.36, 1.1
+#: Nor is a glyph called a `0` narrower than this share of the figures (less a pixel): a zero is
+#: 0.97-1.11 of them, and a narrower glyph is a piece of one where the pairing went astray (seed 56's
+#: bold TeX Gyre Schola `VOc0`, touching, gave the `O` a width of 11 px beside figures of 15).
+ZERO_LEAST = 0.85
+#: How far an `O` may stand above the flat capitals (its overshoot: up to 7 % in Courier Bold).
+O_OVERSHOOT = 0.07
 #: The round capitals must be this much wider than the figures for width to tell `0` from `O`.
 WIDE_ROUND = 1.2
 #: Two groups of `0`/`O` candidates this far apart in width, each level within itself, name each other.
@@ -1072,7 +1078,7 @@ def _zero_or_O(value: str, widths: np.ndarray, cut: np.ndarray, whole: bool) -> 
         if cut[i] or rnd < WIDE_ROUND * fig:  # capitals hardly wider than the figures: no yardstick
             continue
         z = (widths[i] - fig) / (rnd - fig)
-        if z <= sure and widths[i] <= ZERO_MOST * fig:
+        if z <= sure and ZERO_LEAST * fig - 1.0 <= widths[i] <= ZERO_MOST * fig:
             out[i] = Verdict("0", "O", LOOK_ALIKE_ERROR)
         elif z >= 1.0 - sure and widths[i] >= O_LEAST * fig:
             out[i] = Verdict("O", "0", LOOK_ALIKE_ERROR)
@@ -1124,8 +1130,10 @@ def _zero_or_O_by_height(value: str, heights: np.ndarray, cut: np.ndarray) -> di
         z = (float(heights[i]) - o_level) / (fig - o_level)
         if abs(z) <= Z_SURE:
             out[i] = Verdict("O", "0", LOOK_ALIKE_ERROR)
-        elif abs(z - 1.0) <= (Z_SURE if rounds else Z_SURE / 2):
-            # (without a round capital to show the O's overshoot, only a glyph right at the figures' level)
+        elif abs(z - 1.0) <= (Z_SURE if rounds else Z_SURE / 2) and (rounds or fig - cap >= O_OVERSHOOT * cap):
+            # Without a round capital to show the O's overshoot, only a glyph right at the figures'
+            # level, and only where they stand higher than an O may overshoot the flat capitals
+            # (seed 58's Go Mono: figures 4.8 % above `K`, its `O` as tall as they, named `0`).
             out[i] = Verdict("0", "O", LOOK_ALIKE_ERROR)
     return out
 

@@ -122,6 +122,33 @@ def test_the_zeros_and_Os_themselves_are_the_round_yardstick_where_the_capitals_
     assert shapes._zero_or_O(value, alike, cut, whole=False) == {}
 
 
+def test_a_glyph_narrower_than_the_figures_is_no_zero():
+    # Seed 56 photo_028 (bold TeX Gyre Schola): `VOc0` touching, the glyphs paired out of order gave
+    # the `O` 11 px beside figures of 13-15 and it was named a `0`, against the recogniser and
+    # Tesseract both reading `O`.  A zero is as wide as the figures; a narrower glyph is a piece.
+    nan = float("nan")
+    value = "PoW79PI9VOc0lom"
+    widths = np.array([20, 16, 26, 13, 15, 9, 8, 15, 20, 11, nan, nan, 7, 16, 24])
+    cut = np.isnan(widths)
+    assert shapes._zero_or_O(value, widths, cut, whole=True) == {}
+    widths[9] = 15  # as wide as the figures, and clearly narrower than the capitals: a zero
+    assert shapes._zero_or_O(value, widths, cut, whole=True) == {9: Verdict("0", "O", shapes.LOOK_ALIKE_ERROR)}
+
+
+def test_an_O_as_tall_as_figures_barely_above_the_capitals_is_no_zero_by_height():
+    # Seed 58's clean Go Mono render `O91gKv6p!o1KI`: figures 18.6 px, the flat `K`s 17.7-17.8
+    # (4.8 % lower), no round capital to show how far an `O` overshoots them; its `O`, 18.6 px,
+    # was named `0` and the key went out wrong, unflagged.
+    value = "091gKv6p!o1KI"
+    heights = np.array([18.6, 18.6, 18.2, 13.6, 17.8, 13.3, 18.6, 13.5, 17.7, 13.5, 18.2, 17.7, 17.7])
+    cut = np.zeros(len(value), dtype=bool)
+    assert shapes._zero_or_O_by_height(value, heights, cut) == {}
+    # Figures clearly above an O's overshoot (Courier's, 9 % above its capitals): a zero by height.
+    courier = heights.copy()
+    courier[[0, 1, 6]] = 19.35
+    assert shapes._zero_or_O_by_height(value, courier, cut) == {0: Verdict("0", "O", shapes.LOOK_ALIKE_ERROR)}
+
+
 SPLIT_KEYS = ["kO0xwAO1pZ0", "0vOyXj0KOmW", "aOe0OhA0Vwt"]  # no figure but 0/1, no round capital
 
 
