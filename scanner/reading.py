@@ -530,7 +530,19 @@ def _frame_by_glyphs(counts: Callable[[str], bool], looks: list[Reading], model:
 
 
 def _likeness(text: str, hint: str | None) -> float:
-    return difflib.SequenceMatcher(a=text, b="".join(hint.split()), autojunk=False).ratio() if hint else 0.0
+    """How well ``text`` lines up with ``hint``: difflib's ratio (twice the characters alike over
+    both lengths) with a character read differently in the same place (a one-for-one
+    substitution) counted a half on each side.  The plain ratio counts the substitution as nothing
+    and so prefers the shorter of two looks: seed 56's `zPgh!KjAS8n?kX4` against `zPghKjAS8n?kX4`,
+    two looks each, Tesseract reading `2PghiKjAS8n7kX4`, its `i` where the `!` stands.  (Over the
+    longer's length alone, a short garbled hint preferred the look that dropped a `B`: seed 54.)"""
+    if not hint:
+        return 0.0
+    hint = "".join(hint.split())
+    score = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=text, b=hint, autojunk=False).get_opcodes():
+        score += 2 * (i2 - i1) if tag == "equal" else min(i2 - i1, j2 - j1) if tag == "replace" else 0
+    return score / max(len(text) + len(hint), 1)
 
 
 def _from_tesseract(engine: OcrEngine, crop: np.ndarray, fname: str) -> Reading | None:

@@ -16,6 +16,7 @@ from scanner.reading import (
     _char_error,
     _fold,
     _from_recognizer,
+    _vote_looks,
     crop_value,
     read_value,
     upright,
@@ -914,3 +915,13 @@ def test_tesseracts_reading_frames_the_vote_where_the_recogniser_dropped_charact
     f = vote("linkage_key", [tess(full), *recogniser])
     assert f.value == full and f.needs_review
     assert {0, 1, 2} <= {u.index for u in f.uncertain}  # where the recogniser read nothing
+
+
+def test_between_equally_frequent_looks_the_one_lined_up_with_tesseract_is_the_frame():
+    # Seed 56 photo_018 (bold TeX Gyre Termes): two looks read the key's `!`, two did not, and
+    # Tesseract read an `i` in its place; a similarity ratio preferred the shorter text (the
+    # substitution counted as nothing), and the key lost its `!`.
+    with_mark, without = "zPgh!KjAS8n?kX4", "zPghKjAS8n?kX4"
+    looks = [model(t, [0.97] * len(t)) for t in (without, with_mark, without, with_mark)]
+    assert _vote_looks(looks, "2PghiKjAS8n7kX4")[0].text == with_mark
+    assert _vote_looks(looks, "2PghKjAS8n7kX4")[0].text == without  # Tesseract saw no glyph there
