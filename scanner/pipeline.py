@@ -492,11 +492,15 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         # Read the picture again with its reversed-out boxes inverted, when it has one and the
         # codes were not found outside it (on the samples and 14 seeds, only letters whose panel
         # is printed so ever had one).
-        panels = reversed_panels(seen.image, fine=missing, type_height=result.quality.text_height_px)
+        # A reversed-out box is dark in the picture as taken; in one inverted whole it is light.
+        # A picture kept inverted (taken for light text on dark: seed 58's sheet on a dark carpet)
+        # that still misses codes is searched as taken.
+        base = loaded if missing else seen
+        panels = reversed_panels(base.image, fine=missing, type_height=result.quality.text_height_px)
         clock.lap("page")
-        if panels is not None and (missing or _found_within(result, panels, seen)):
-            again = _scan_one(replace(seen, image=invert_within(seen.image, panels)), engine, recognizer, opts, clock,
-                              reversed_out=(panels, seen.image))
+        if panels is not None and (missing or _found_within(result, panels, base)):
+            again = _scan_one(replace(base, image=invert_within(base.image, panels)), engine, recognizer, opts, clock,
+                              reversed_out=(panels, base.image))
             result = _field_by_field(again, result) if _more_codes(again) > _more_codes(result) else \
                 _field_by_field(result, again)
     result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})

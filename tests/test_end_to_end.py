@@ -229,6 +229,38 @@ def test_reversed_out_panels_are_found_where_the_codes_are():
             assert mask[int(y), int(x)], s["file"]
 
 
+def test_a_sheet_on_a_dark_ground_kept_inverted_is_searched_for_dark_cells_as_taken(monkeypatch):
+    # Seed 58's photo: a sheet on a dark carpet, its codes light in dark cells. The carpet's flecks
+    # made the picture look like light text on dark, it was read inverted whole (no codes either
+    # way), and the search for reversed-out boxes ran on the inverted copy, where the cells are
+    # light: none found, all three codes missing. A picture still missing codes is searched as taken.
+    import scanner.pipeline as pipeline
+    from scanner.page import light_text_ratio
+
+    from .test_page import _sheet_with_dark_value_cells
+
+    sheet = _sheet_with_dark_value_cells((2000, 1500), (700, 500), 1.0, 3, 45)
+    rng = np.random.default_rng(1)
+    picture = np.full(sheet.shape, 40, np.uint8)  # the carpet: light flecks the size of letters
+    for _ in range(6000):
+        x, y = (int(v) for v in rng.integers(0, (1500, 2000)))
+        axes = (int(rng.integers(2, 6)), int(rng.integers(3, 8)))
+        cv2.ellipse(picture, (x, y), axes, float(rng.integers(0, 180)), 0, 360, 150, -1)
+    picture[700:1260, 500:920] = sheet[700:1260, 500:920]
+    assert light_text_ratio(picture) >= pipeline.LIGHT_TEXT_SURE  # taken for light text on dark
+    searched = []
+    real = pipeline.reversed_panels
+
+    def spy(image, fine=False, type_height=None):
+        mask = real(image, fine, type_height)
+        searched.append((float(image.mean()), mask is not None))
+        return mask
+
+    monkeypatch.setattr(pipeline, "reversed_panels", spy)
+    scan(picture)
+    assert searched and abs(searched[0][0] - float(picture.mean())) < 1.0 and searched[0][1]
+
+
 WRAPPED = [s for s in LABELS if "key wrapped across two lines" in s["notes"]]
 
 
