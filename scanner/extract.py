@@ -60,6 +60,8 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
+#: How far the boxes of two words on one line may overlap, as a share of the line's height.
+BOX_OVERLAP = 0.1
 #: A letter's width is at least this share of its word box's height, on average over a label word.
 NARROWEST_LETTER = 0.35
 #: "ID" as OCR reads it: its I as any upright stroke, its D as `b`, `p` ("Ip:" at a monospaced D,
@@ -417,7 +419,9 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         # begins inside that box but past where the word's own letters can reach.
         reach = last.box.x0 + NARROWEST_LETTER * h * len(last.text)
         end = min([end, *(w.box.x0 for w in line if reach < w.box.x0 < end)])
-        row = [w for w in line if w.box.x0 > end - 2]
+        # Boxes of one line may overlap a little: by two pixels, or a tenth of the label's height
+        # (seed 58's photographed email, `key:` boxed 40 px tall and 2 px into the key's word).
+        row = [w for w in line if w.box.x0 > end - max(2.0, BOX_OVERLAP * h)]
     else:
         # Below: starting under the label's middle, centred under its bottom (a tilted photo's
         # boxes are tall, and a value's top may reach up to the label's bottom edge).
@@ -711,6 +715,29 @@ def _past_the_label_split(lab: Label, vw: list[Word], words: list[Word], label_w
     return _value_words(whole, words, label_words | set(rest), "right", slope)
 
 
+def _without_edge_marks(vw: list[Word], field: str) -> list[Word]:
+    """A value's words without a speck at either end: one character under half as tall as the
+    value's other words (a cell's edge read as `1` or `|`: seed 56's dark value cells, `1 w32910`,
+    `1 GriEBSpcPjRkcpG`; a figure or capital stands as tall as the rest) or, in an ODS code or
+    account ID, which have none, a word of symbols alone.  Left in, it widens the value's box, and
+    the crop cut from it, over the cell's edge."""
+    def speck(w: Word, rest: list[Word]) -> bool:
+        if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
+            return True
+        return len(w.text) == 1 and w.box.h < 0.5 * max(o.box.h for o in rest)
+
+    lo, hi = 0, len(vw)
+    while hi - lo > 1 and speck(vw[lo], vw[lo + 1:hi]):
+        lo += 1
+    while hi - lo > 1 and speck(vw[hi - 1], vw[lo:hi - 1]):
+        hi -= 1
+    return vw[lo:hi]
+
+
+#: A word of symbols and punctuation alone, no letter or figure.
+_MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -732,6 +759,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                     vw = _value_on_next_line(lab, lead, words, label_words)
             if not vw:
                 continue
+            vw = _without_edge_marks(vw, lab.field)
             text = " ".join(w.text for w in vw)
             if not _validate(lab.field, text):
                 tight = _tight_text(vw)

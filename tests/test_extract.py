@@ -877,3 +877,36 @@ def test_a_value_under_its_label_starts_under_it_not_in_the_other_column_beside_
     words = [_word("Passphrase", 300, 100, 420, 124), _word("Ab3d", 200, 140, 262, 164, line=1),
              _word("Ef5h", 276, 140, 338, 164, line=1), _word("Jk7m", 352, 140, 414, 164, line=1)]
     assert "".join(best_candidates(words)[0]["linkage_key"].text.split()) == "Ab3dEf5hJk7m"
+
+
+def test_a_speck_at_a_dark_cells_edge_is_not_part_of_its_value():
+    # Seed 56 photo_015: light values in dark cells, each cell's left edge read as a short `1` or
+    # `|` a word space before the value (`1 w32910`, `1 GriEBSpcPjRkcpG`): the ODS code was lost
+    # and the crop cut from the speck on took in the light page beside the cell.
+    words = (
+        _line(100, 0, (100, "ODS"), (160, "code"), (330, "w32910"))
+        + _line(150, 1, (100, "Account"), (220, "ID"), (330, "262740364"))
+        + _line(200, 2, (100, "Passphrase"), (330, "GriEBSpcPjRkcpG"))
+        + [_word("|", 300, 108, 304, 118, line=0), _word("1", 300, 208, 304, 218, line=2)]
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "w32910" and chosen["ods_code"].box.x0 == 330
+    assert chosen["linkage_key"].text == "GriEBSpcPjRkcpG" and chosen["linkage_key"].box.x0 == 330
+    # a `1` as tall as the value's glyphs is a glyph, and stays
+    tall = [w for w in words if w.text != "1"] + [_word("1", 300, 200, 310, 224, line=2)]
+    chosen, _ = best_candidates(tall)
+    assert chosen["linkage_key"].box.x0 == 300
+
+
+def test_a_value_whose_box_begins_just_inside_a_tall_label_box_is_still_beside_it():
+    # Seed 58's photographed email: the page read whole boxed `key:` 40 px tall (the text is 22)
+    # and to 2 px past where the key's word began; the value was looked for only past the label's
+    # box less 2 px, and the key was not found (the sentence under the label was taken instead).
+    words = [
+        _word("Linkage", 117, 548, 197, 588, line=6), _word("key:", 207, 548, 254, 588, line=6),
+        _word("ZLcIzXxQOkOCC", 252, 552, 518, 581, line=6),
+        _word("Please", 117, 609, 190, 641, line=7), _word("note:", 196, 609, 250, 641, line=7),
+        _word("the", 256, 609, 290, 641, line=7), _word("codes", 296, 609, 360, 641, line=7),
+    ]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "ZLcIzXxQOkOCC" and chosen["linkage_key"].where == "right"
