@@ -216,6 +216,13 @@ def test_tesseract_agreeing_on_a_plain_stem_or_an_oval_is_no_evidence():
     probs[5], probs[12] = 0.86, 0.93
     oval = vote("linkage_key", [model("sXpxI0pxPzVp0UZ", probs), tess("sXpxI0pxPzVp0UZ")])
     assert oval.needs_review and [(u.index, u.alternatives[:2]) for u in oval.uncertain] == [(5, ["0", "O"]), (12, ["0", "O"])]
+    # Up to 0.98 (seed 59's Cantarell photo: `vOSWP/PQsOLovu` for `v0SWP...`, 0.967, agreed, unflagged).
+    probs = [0.999] * 14
+    probs[1] = 0.967
+    oval = vote("linkage_key", [model("vOSWP/PQsOLovu", probs), tess("vOSWP/PQsOLovu")])
+    assert [(u.index, u.alternatives[:2]) for u in oval.uncertain] == [(1, ["O", "0"])]
+    probs[1] = 0.985
+    assert vote("linkage_key", [model("vOSWP/PQsOLovu", probs), tess("vOSWP/PQsOLovu")]).uncertain == []
     # Any other look-alike so sure, agreed, stays unflagged (0 of 310 wrong on held-out renders).
     probs = [0.999] * 13
     probs[2] = 0.82
