@@ -715,16 +715,23 @@ def _past_the_label_split(lab: Label, vw: list[Word], words: list[Word], label_w
     return _value_words(whole, words, label_words | set(rest), "right", slope)
 
 
+#: A word of symbols and punctuation alone, no letter or figure.
+_MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
+#: What a cell's edge or a speck is read as, alone: a stroke or a dot.
+_SPECKS = set("1lI|'`.,:;")
+
+
 def _without_edge_marks(vw: list[Word], field: str) -> list[Word]:
-    """A value's words without a speck at either end: one character under half as tall as the
-    value's other words (a cell's edge read as `1` or `|`: seed 56's dark value cells, `1 w32910`,
-    `1 GriEBSpcPjRkcpG`; a figure or capital stands as tall as the rest) or, in an ODS code or
-    account ID, which have none, a word of symbols alone.  Left in, it widens the value's box, and
-    the crop cut from it, over the cell's edge."""
+    """A value's words without a speck at either end: a stroke or dot (``_SPECKS``) under half as
+    tall as the value's other words (a cell's edge read as `1` or `|`: seed 56's dark value cells,
+    `1 w32910`, `1 GriEBSpcPjRkcpG`; a real `1`, `l` or `I` stands as tall as the rest, and a key's
+    short `*`, `+` or `=` is no speck) or, in an ODS code or account ID, which have no symbols, a
+    word of symbols alone.  Left in, it widens the value's box, and the crop cut from it, over the
+    cell's edge."""
     def speck(w: Word, rest: list[Word]) -> bool:
         if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
             return True
-        return len(w.text) == 1 and w.box.h < 0.5 * max(o.box.h for o in rest)
+        return w.text in _SPECKS and w.box.h < 0.5 * max(o.box.h for o in rest)
 
     lo, hi = 0, len(vw)
     while hi - lo > 1 and speck(vw[lo], vw[lo + 1:hi]):
@@ -733,9 +740,6 @@ def _without_edge_marks(vw: list[Word], field: str) -> list[Word]:
         hi -= 1
     return vw[lo:hi]
 
-
-#: A word of symbols and punctuation alone, no letter or figure.
-_MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
 
 
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:

@@ -896,6 +896,11 @@ def test_a_speck_at_a_dark_cells_edge_is_not_part_of_its_value():
     tall = [w for w in words if w.text != "1"] + [_word("1", 300, 200, 310, 224, line=2)]
     chosen, _ = best_candidates(tall)
     assert chosen["linkage_key"].box.x0 == 300
+    # nor is a key's last group of one short symbol a speck
+    grouped = _line(300, 5, (100, "Passphrase"), (330, "KpcB"), (400, "cIzw"), (470, "QUB2")) + \
+        [_word("*", 540, 306, 550, 316, line=5)]
+    chosen, _ = best_candidates(grouped)
+    assert chosen["linkage_key"].text.replace(" ", "") == "KpcBcIzwQUB2*"
 
 
 def test_a_value_whose_box_begins_just_inside_a_tall_label_box_is_still_beside_it():
