@@ -457,14 +457,17 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
         elif where == "right" and w.box.x0 - label.box.x1 > FAR_CELL * h:
             break
         out.append(w)
-    if where == "right":
-        # Further along the value's own line: the slant measured over the page may be off here (a
-        # curled photo's key groups stood level where the page's lines rose 1.4 %: 13 px at the
-        # third group, which left its label's line so extended).
+    def run_on() -> None:
+        """Further along the value's own line: the slant measured over the page may be off here (a
+        curled photo's key groups stood level where the page's lines rose 1.4 %: 13 px at the
+        third group, which left its label's line so extended)."""
         while out and (after := [w for w in words if w not in out and w not in stoppers
                                  and w.box.x0 > out[-1].box.x1 - 1 and _on_line_of(w, out[-1], h)
                                  and _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w])]):
             out.append(min(after, key=lambda w: w.box.x0))
+
+    if where == "right":
+        run_on()
         # And back towards the label: a slant measured off may drop the value's first groups from
         # the label's line while later ones stay on it (an independent letter's photo: 1.8 % over
         # the page, the key's line level, `9xKO Wriw` 17 px off the label's line, `80p] Ig5g` kept).
@@ -476,6 +479,11 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     while out and (after := [w for w in symbols if w not in out and w.box.x0 > out[-1].box.x1 - 1 and w.box.h >= 0.3 * h
                              and _on_line_of(w, out[-1], h) and _word_space(w.box.x0 - out[-1].box.x1, h, out)]):
         out.append(min(after, key=lambda w: w.box.x0))
+        if where == "right":
+            # A symbol read as a word of its own inside the key, its next group a word space on
+            # (seed 47's Charis close-up: `IIpyTN` `=` `WWIU2Po08b`, the groups too far apart to join
+            # but for the `=` between them).
+            run_on()
     return _strip_punct(out)
 
 

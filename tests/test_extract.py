@@ -915,3 +915,14 @@ def test_a_value_whose_box_begins_just_inside_a_tall_label_box_is_still_beside_i
     ]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "ZLcIzXxQOkOCC" and chosen["linkage_key"].where == "right"
+
+
+def test_a_keys_symbol_read_as_a_word_of_its_own_joins_the_groups_either_side():
+    # Seed 47's Charis SIL close-up: `IIpyTN=WWIU2Po8b` read `IIpyTN` `=` `WWIU2Po08b`, the two groups
+    # two label heights apart but for the `=` between them: the key was cut after the `=`.
+    words = [
+        _word("Passphrase", 70, 531, 236, 560), _word("IIpyTN", 559, 518, 727, 562),
+        _word("=", 742, 530, 771, 542), _word("WWIU2Po08b", 784, 513, 1097, 551),
+    ]
+    chosen, _ = best_candidates(words)
+    assert "".join(chosen["linkage_key"].text.split()) == "IIpyTN=WWIU2Po08b"
