@@ -299,11 +299,35 @@ def _label_tail(toks: list[tuple[Word, str]], i: int, j: int, used: set[int]) ->
     return j + 1  # letters and a colon: one token
 
 
-def _strip_punct(words: list[Word]) -> list[Word]:
+#: A word of symbols and punctuation alone, no letter or figure.
+_MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
+#: What a cell's edge or a speck is read as, alone: a stroke or a dot.
+_SPECKS = set("1lI|'`.,:;")
+
+
+def _strip_punct(words: list[Word], field: str) -> list[Word]:
+    """A value's words without the marks OCR read around it: a lone punctuation mark (not a key's
+    symbol), a leading colon, dash or rule, and a speck at either end: a stroke or dot
+    (``_SPECKS``) under half as tall as the value's other words (a cell's edge read as `1` or `|`:
+    seed 56's dark value cells, `1 w32910`, `1 GriEBSpcPjRkcpG`; a real `1`, `l` or `I` stands as
+    tall as the rest, and a key's short `*`, `+` or `=` is no speck) or, in an ODS code or account
+    ID, which have no symbols, a word of symbols alone.  Left in, a speck widens the value's box,
+    and the crop cut from it, over the cell's edge."""
     out = [w for w in words if _SPLIT.search(w.text) or len(w.text) > 1 or w.text in "/!?*+=-"]
     while out and out[0].text in (":", "-", "—", "|"):
         out = out[1:]
-    return out
+
+    def speck(w: Word, rest: list[Word]) -> bool:
+        if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
+            return True
+        return w.text in _SPECKS and w.box.h < 0.5 * max(o.box.h for o in rest)
+
+    lo, hi = 0, len(out)
+    while hi - lo > 1 and speck(out[lo], out[lo + 1:hi]):
+        lo += 1
+    while hi - lo > 1 and speck(out[hi - 1], out[lo:hi - 1]):
+        hi -= 1
+    return out[lo:hi]
 
 
 #: How much taller than its label a value's word may be: values are often printed larger and bold
@@ -484,7 +508,7 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
             # (seed 47's Charis close-up: `IIpyTN` `=` `WWIU2Po08b`, the groups too far apart to join
             # but for the `=` between them).
             run_on()
-    return _strip_punct(out)
+    return _strip_punct(out, label.field)
 
 
 def _far(label: Label, value: list[Word]) -> bool:
@@ -618,7 +642,7 @@ def _value_on_next_line(label: Label, vw: list[Word], words: list[Word], label_w
         if not _word_space(w.box.x0 - out[-1].box.x1, h, [*out, w]):
             break
         out.append(w)
-    return _strip_punct(out)
+    return _strip_punct(out, label.field)
 
 
 def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> tuple[tuple[Word, ...], bool]:
@@ -723,33 +747,6 @@ def _past_the_label_split(lab: Label, vw: list[Word], words: list[Word], label_w
     return _value_words(whole, words, label_words | set(rest), "right", slope)
 
 
-#: A word of symbols and punctuation alone, no letter or figure.
-_MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
-#: What a cell's edge or a speck is read as, alone: a stroke or a dot.
-_SPECKS = set("1lI|'`.,:;")
-
-
-def _without_edge_marks(vw: list[Word], field: str) -> list[Word]:
-    """A value's words without a speck at either end: a stroke or dot (``_SPECKS``) under half as
-    tall as the value's other words (a cell's edge read as `1` or `|`: seed 56's dark value cells,
-    `1 w32910`, `1 GriEBSpcPjRkcpG`; a real `1`, `l` or `I` stands as tall as the rest, and a key's
-    short `*`, `+` or `=` is no speck) or, in an ODS code or account ID, which have no symbols, a
-    word of symbols alone.  Left in, it widens the value's box, and the crop cut from it, over the
-    cell's edge."""
-    def speck(w: Word, rest: list[Word]) -> bool:
-        if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
-            return True
-        return w.text in _SPECKS and w.box.h < 0.5 * max(o.box.h for o in rest)
-
-    lo, hi = 0, len(vw)
-    while hi - lo > 1 and speck(vw[lo], vw[lo + 1:hi]):
-        lo += 1
-    while hi - lo > 1 and speck(vw[hi - 1], vw[lo:hi - 1]):
-        hi -= 1
-    return vw[lo:hi]
-
-
-
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -771,7 +768,6 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                     vw = _value_on_next_line(lab, lead, words, label_words)
             if not vw:
                 continue
-            vw = _without_edge_marks(vw, lab.field)
             text = " ".join(w.text for w in vw)
             if not _validate(lab.field, text):
                 tight = _tight_text(vw)

@@ -491,10 +491,9 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     if missing or _found_on_dark(result, seen):
         # Read the picture again with its reversed-out boxes inverted, when it has one and the
         # codes were not found outside it (on the samples and 14 seeds, only letters whose panel
-        # is printed so ever had one).
-        # A reversed-out box is dark in the picture as taken; in one inverted whole it is light.
-        # A picture kept inverted (taken for light text on dark: seed 58's sheet on a dark carpet)
-        # that still misses codes is searched as taken.
+        # is printed so ever had one).  Such a box is dark in the picture as taken, light in one
+        # inverted whole: a picture kept inverted (taken for light text on dark: seed 58's sheet on
+        # a dark carpet) that still misses codes is searched as taken.
         base = loaded if missing else seen
         panels = reversed_panels(base.image, fine=missing, type_height=result.quality.text_height_px)
         clock.lap("page")
