@@ -501,8 +501,10 @@ REVERSED_MAX_ASPECT = 10.0
 #: at twice it: on a sheet small in the frame such type is gone in the shrinking (seed 52's photo:
 #: type 2.9 px high at 800, a table's four dark value cells found at 1,200 px and up, not at 800).
 #: The second look costs 0.1-0.8 s on a 4-12 MP photo: a letter without codes whose type is larger
-#: (the samples' 4.9 px and up) is spared it.
-REVERSED_SIZES, REVERSED_TINY_TYPE = (800, 1600), 4.0
+#: (six of the samples' eight: 6.2 px and up; 4.6 and 4.9 px for the other two) is spared it.  At
+#: 4.0 px, seed 62's photo (a sheet a sixth of a 12 MP frame, its six dark value cells' light type
+#: 4.7 px at 800 px, broken into specks) lost its ODS code and account ID.
+REVERSED_SIZES, REVERSED_TINY_TYPE = (800, 1600), 5.0
 #: A box the ground's median joined from several (a table's dark value cells a thin light rule apart)
 #: is drawn again as its parts: every part at least this share of the largest one's area, so that a
 #: short code's cell beside a long one's stays, while a glyph of the dark type beside the box does not.

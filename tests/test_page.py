@@ -363,6 +363,9 @@ def test_dark_value_cells_with_type_a_few_pixels_high_at_the_first_size_are_foun
     assert page_mod.reversed_panels(img, fine=True, type_height=30.0) is None
     mask = page_mod.reversed_panels(img, fine=True, type_height=17.0)
     assert mask is not None and mask[1530:1770, 2000:2400].mean() > 0.95  # the four value cells
+    # Seed 62's photo: light type 4.7 px high at 800 px, broken into specks there (ODS code and
+    # account ID lost): small enough for the second look.
+    assert page_mod.reversed_panels(img, fine=True, type_height=4.7 * 4000 / 800) is not None
     assert not mask[1550, 1740] and mask.mean() < 0.02  # not their labels, nor the cloth
     monkeypatch.setattr(page_mod, "REVERSED_SIZES", page_mod.REVERSED_SIZES[:1])
     assert page_mod.reversed_panels(img, fine=True, type_height=17.0) is None, "the setting no longer tests what it says"
