@@ -157,8 +157,46 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
     x0 = max(floor, int(max(0, box.x0 / scale - SIDE_MARGIN * h)))
     x0 = max(floor, _glyph_cut_at(page, x0, y0, y1, h))  # (moving left for a cut glyph, not past the label)
     x0 = max(floor, _letters_run_back(page, x0, y0, y1, h, from_label))
+    if left_limit is not None:
+        x0 = _past_a_colon(page, x0, int(box.x0 / scale), y0, y1, h)
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h, run_gap)
     return page[y0:y1, x0:x1]
+
+
+#: A colon's dots are no taller or wider than this share of the line's glyphs, and stand one above
+#: the other further apart than a dot is high.
+COLON_DOT = 0.3
+
+
+def _past_a_colon(page: np.ndarray, x0: int, word: int, y0: int, y1: int, h: float) -> int:
+    """Where a crop begun at ``x0`` must start so as not to hold the label's colon and what stands
+    before it: no code has a `:`, so a colon (two dots one above the other) before the value's
+    first glyph (within a line height of ``word``, where OCR's box of the value begins) is the
+    label's end, and the crop starts just after it.  A label read run into its value
+    (`Key:t`, ``extract.unglued``) is cut by an estimate, which a value set larger and bolder than
+    its label throws out (seed 63's close-up: the cut fell inside the `y` and the key was read
+    `ytDkb...`)."""
+    hi = int(min(page.shape[1], word + h))
+    if hi - x0 < 4 or y1 - y0 < 4:
+        return x0
+    blobs = _line_blobs(page, y0, y1, x0, hi, (max(x0, word), hi))
+    if blobs is None:
+        return x0
+    _, stats, glyph_h = blobs
+    left, top, width, height = (stats[:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+                                                      cv2.CC_STAT_HEIGHT))
+    dot = np.flatnonzero((width <= COLON_DOT * glyph_h) & (height <= COLON_DOT * glyph_h) & (width >= 2) &
+                         (height >= 2) & (left > 0) & (width <= 2.5 * height) & (height <= 2.5 * width))
+    end = x0
+    for a in dot.tolist():
+        for b in dot.tolist():
+            lap = min(left[a] + width[a], left[b] + width[b]) - max(left[a], left[b])
+            gap = top[b] - top[a] - height[a]
+            if max(height[a], height[b]) <= gap <= glyph_h and 2 * lap >= min(width[a], width[b]):
+                end = max(end, x0 + int(max(left[a] + width[a], left[b] + width[b])) + 1)
+    if end == x0 or not ((left > end - x0) & (height >= 0.5 * glyph_h)).any():
+        return x0  # no colon, or nothing glyph-sized after it
+    return end
 
 
 def upright(crop: np.ndarray) -> np.ndarray:

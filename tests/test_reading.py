@@ -932,3 +932,29 @@ def test_between_equally_frequent_looks_the_one_lined_up_with_tesseract_is_the_f
     looks = [model(t, [0.97] * len(t)) for t in (without, with_mark, without, with_mark)]
     assert _vote_looks(looks, "2PghiKjAS8n7kX4")[0].text == with_mark
     assert _vote_looks(looks, "2PghKjAS8n7kX4")[0].text == without  # Tesseract saw no glyph there
+
+
+def test_a_value_crop_begun_inside_the_label_starts_past_its_colon():
+    # Seed 63's close-up: `Account Linkage Key:` in a light sans, the key in a larger bold serif
+    # right after it; OCR read `Key:t` as one word, the cut between label and value (estimated
+    # from the characters' count) fell inside the `y`, and the key went out `ytDkb...`. No code
+    # has a colon: a crop that holds one before the value starts after it.
+    from PIL import Image, ImageDraw, ImageFont
+
+    label = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 20)
+    value = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 32)
+    img = Image.new("L", (900, 90), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 32), "Account Linkage Key:", font=label, fill=0)
+    y_start = draw.textbbox((20, 32), "Account Linkage Ke", font=label)[2]
+    colon_end = draw.textbbox((20, 32), "Account Linkage Key:", font=label)[2]
+    draw.text((colon_end + 8, 20), "tDkb BsaV jIUF v", font=value, fill=0)
+    page = np.array(img)
+    first = colon_end + int(np.argmax((page[:, colon_end:] < 128).any(axis=0)))
+    for cut in (y_start - 1, y_start + 1):
+        box = _line_box(page, cut, 820)
+        f, crop = read_value("linkage_key", page, box, 1.0, "t Dkb BsaV jIUF v", get_engine(), get_recognizer(),
+                             left_limit=cut)
+        assert f.value == "tDkbBsaVjIUFv", cut
+        assert int((crop < 128).sum()) == _ink_from(page, box, colon_end - 1) == _ink_from(page, box, first)
+
