@@ -1121,6 +1121,16 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
             again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
             if again.value is not None and len(again.value) == len(page_text) > len(field.value):
                 field, crop, grown = again, wider, True
+    if fname == "linkage_key" and field.value and rest is None and not grown and len(ocr_text.split()) > 1:
+        # A key OCR read in groups may have more groups than it read: the line may have been cut at a
+        # panel's edge found by its shading (seed 62's close-up: `QpGx KKop uIOG IOu` read without
+        # `IOu`, the key 12 characters and valid).  Read on past group spaces; taken where the
+        # longer reading is a key too.
+        wider = crop_value(page, box, scale, left_limit, KEY_GROUP_GAP)
+        if wider.shape[1] > crop.shape[1]:
+            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
+            if again.value is not None and len(again.value) > len(field.value):
+                field, crop, grown = again, wider, True
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.
         field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})

@@ -12,6 +12,8 @@ from scanner.ocr import Box, get_engine
 from scanner.reading import (
     CHAR_FLAG,
     FIELD_REVIEW,
+    KEY_GROUP_GAP,
+    WORD_GAP,
     Reading,
     _char_error,
     _fold,
@@ -958,3 +960,19 @@ def test_a_value_crop_begun_inside_the_label_starts_past_its_colon():
         assert f.value == "tDkbBsaVjIUFv", cut
         assert int((crop < 128).sum()) == _ink_from(page, box, colon_end - 1) == _ink_from(page, box, first)
 
+
+def test_a_key_read_in_groups_goes_on_past_a_group_ocr_never_saw():
+    # Seed 62's close-up: a JetBrains Mono key `QpGx KKop uIOG IOu`, the line cut for OCR at the
+    # edge of a panel found by its shading, so that OCR read three groups of four: a valid key of
+    # twelve characters, and the crop stopped at the next group space. A key OCR read in groups
+    # reads on past group spaces; the longer reading, a key too, is taken and shown for review.
+    page, starts, ends = _mono_line("QpGx KKop uW3G R7u")
+    ys = np.flatnonzero((page < 128).any(axis=1))
+    three = Box(starts[0], int(ys[0]), ends[11], int(ys[-1]))
+    assert WORD_GAP * three.h < starts[12] - ends[11] < KEY_GROUP_GAP * three.h, "the setting no longer tests what it says"
+    f, crop = read_value("linkage_key", page, three, 1.0, "QpGx KKop uW3G", get_engine(), get_recognizer())
+    assert crop.shape[1] >= ends[-1] - starts[0]
+    assert f.value == "QpGxKKopuW3GR7u" and f.needs_review
+    # A key OCR read as one word is not read on past a word space.
+    f, crop = read_value("linkage_key", page, three, 1.0, "QpGxKKopuW3G", get_engine(), get_recognizer())
+    assert crop.shape[1] < ends[-1] - starts[0]
