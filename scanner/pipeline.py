@@ -681,6 +681,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     crops: dict[str, np.ndarray] = {}
     total_scale = f  # OCR image px per page px
     zero: float | None = None  # the letter's zeros' width for their height, from the figures' codes
+    italic = False  # a code read before was set upright: the letter's face is italic
     for fname in ("account_id", "ods_code", "linkage_key"):  # (the key's `0`s and `O`s are held to those zeros)
         cand = chosen.get(fname)
         if cand is None:
@@ -692,13 +693,14 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
         hyphen = joined and cand.text.endswith("-")
         label = cand.label_box
         left = label.x1 if label is not None and cand.where == "right" and label.x1 <= cand.box.x0 else None
-        cf, crop = read_value(fname, page.image, cand.box, total_scale,
-                              cand.text.removesuffix("-") + rest if joined else cand.text, engine,
-                              recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
-                              rest=cand.tail_box() if joined else None, drop_hyphen=hyphen,
-                              left_limit=left, zero=zero if fname == "linkage_key" else None)
+        cf, crop, slant = read_value(fname, page.image, cand.box, total_scale,
+                                     cand.text.removesuffix("-") + rest if joined else cand.text, engine,
+                                     recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
+                                     rest=cand.tail_box() if joined else None, drop_hyphen=hyphen, left_limit=left,
+                                     zero=zero if fname == "linkage_key" else None, italic=italic)
         if fname != "linkage_key" and zero is None and cf.value is not None:
             zero = zero_aspect(crop, cf.value)
+        italic = italic or slant > 0
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":

@@ -113,6 +113,12 @@ RULE_THIN, RULE_SOLID = 0.5, 0.8
 #: An italic slant (horizontal shear, ``upright``): searched up to SLANT_MAX, taken out from
 #: SLANT_MIN (italic faces lean 0.15-0.25) when it makes the ink's columns SLANT_GAIN peakier.
 SLANT_MAX, SLANT_MIN, SLANT_GAIN = 0.4, 0.15, 1.1
+#: ... or, for a value on a letter whose other codes were set upright (its face is italic), this much
+#: peakier: a blurred italic key may gain less (seed 64's Lato Italic close-up, 1.08: read with its
+#: `h` dropped; its account ID and ODS code 1.17 and 1.14).  Not for any value on its own: upright
+#: `7`s, `V`s and `W`s lean one way, and asked of every value, 1.03 sheared and misread 24 right ODS
+#: codes, account IDs and keys of upright letters over the samples and 41 seeds.
+SLANT_GAIN_ITALIC = 1.03
 #: ... measured on this many glyph-sized blobs at least, on a copy at most SLANT_PX high.
 SLANT_GLYPHS = 4
 SLANT_PX = 32
@@ -199,17 +205,22 @@ def _past_a_colon(page: np.ndarray, x0: int, word: int, y0: int, y1: int, h: flo
     return end
 
 
-def upright(crop: np.ndarray) -> np.ndarray:
-    """The value's line with an italic face's slant taken out: the recogniser learned upright
-    letters, and read an italic Roboto Condensed key as 15 doubtful characters of nonsense.  The
-    slant is the shear that makes the ink's columns peakiest (upright strokes stack into narrow
-    columns); only a clear one (``SLANT_MIN`` or more, and ``SLANT_GAIN`` peakier than as cut) is
-    taken out, so upright print is left as it was.  Measured on a copy at most ``SLANT_PX`` high
-    (a slant is the same at any size; a close-up's crop cost 3 ms at full size).  ``crop`` is grey,
-    as ``crop_value`` cuts it from the grey page."""
+def upright(crop: np.ndarray, least_gain: float = SLANT_GAIN) -> np.ndarray:
+    """The value's line with an italic face's slant taken out (``set_upright``)."""
+    return set_upright(crop, least_gain)[0]
+
+
+def set_upright(crop: np.ndarray, least_gain: float = SLANT_GAIN) -> tuple[np.ndarray, float]:
+    """The value's line with an italic face's slant taken out, and that slant (0 where none): the
+    recogniser learned upright letters, and read an italic Roboto Condensed key as 15 doubtful
+    characters of nonsense.  The slant is the shear that makes the ink's columns peakiest (upright
+    strokes stack into narrow columns); only a clear one (``SLANT_MIN`` or more, and ``least_gain``
+    peakier than as cut) is taken out, so upright print is left as it was.  Measured on a copy at
+    most ``SLANT_PX`` high (a slant is the same at any size; a close-up's crop cost 3 ms at full
+    size).  ``crop`` is grey, as ``crop_value`` cuts it from the grey page."""
     h, w = crop.shape[:2]
     if h < 12 or w < 2 * h:
-        return crop
+        return crop, 0.0
     small = crop if h <= SLANT_PX else cv2.resize(crop, (max(1, round(w * SLANT_PX / h)), SLANT_PX),
                                                   interpolation=cv2.INTER_AREA)
     sh = small.shape[0]
@@ -222,7 +233,7 @@ def upright(crop: np.ndarray) -> np.ndarray:
     glyphs = 1 + np.flatnonzero((stats[1:, cv2.CC_STAT_HEIGHT] < 0.95 * sh) & (stats[1:, cv2.CC_STAT_WIDTH] < 1.5 * sh)
                                 & (stats[1:, cv2.CC_STAT_HEIGHT] >= 0.2 * sh))
     if glyphs.size < SLANT_GLYPHS:
-        return crop
+        return crop, 0.0
     ink = np.isin(labels, glyphs).astype(np.uint8)
 
     def sheared(img: np.ndarray, s: float, interp: int, border: int) -> np.ndarray:
@@ -238,9 +249,9 @@ def upright(crop: np.ndarray) -> np.ndarray:
     slants = np.arange(0.0, SLANT_MAX + 1e-6, 0.05)  # italics lean forward, never back
     scores = [peakiness(float(s)) for s in slants]
     k = int(np.argmax(scores))
-    if slants[k] < SLANT_MIN or scores[k] < SLANT_GAIN * scores[0]:
-        return crop
-    return sheared(crop, float(slants[k]), cv2.INTER_LINEAR, cv2.BORDER_REPLICATE)
+    if slants[k] < SLANT_MIN or scores[k] < least_gain * scores[0]:
+        return crop, 0.0
+    return sheared(crop, float(slants[k]), cv2.INTER_LINEAR, cv2.BORDER_REPLICATE), float(slants[k])
 
 
 def _line_ink(page: np.ndarray, y0: int, y1: int, xa: int, xb: int, word: tuple[int, int]) -> np.ndarray:
@@ -1081,12 +1092,16 @@ def stitched(head: np.ndarray, tail: np.ndarray, drop_hyphen: bool) -> np.ndarra
 def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
                engine: OcrEngine, recognizer, tesseract: bool = True,  # noqa: ANN001
                rest: Box | None = None, drop_hyphen: bool = False,
-               left_limit: float | None = None, zero: float | None = None) -> tuple[CodeField, np.ndarray]:
+               left_limit: float | None = None, zero: float | None = None,
+               italic: bool = False) -> tuple[CodeField, np.ndarray, float]:
     """Read one value crop with every reader available and vote (``tesseract=False``: the
     recogniser's reading alone, for the benchmark's comparison).  ``rest``: where a key wrapped
     onto the next line goes on; both lines are read as one (``stitched``).  ``left_limit``: where
     the label before the value on its line ends (``crop_value``).  ``zero``: the letter's zeros'
-    width for their height, measured on its other codes (``shapes.zero_aspect``)."""
+    width for their height, measured on its other codes (``shapes.zero_aspect``).  ``italic``: its
+    other codes were set upright (``SLANT_GAIN_ITALIC``).  The field, the crop read, and the slant
+    taken out of it (``set_upright``)."""
+    least = SLANT_GAIN_ITALIC if italic else SLANT_GAIN
     crop = crop_value(page, box, scale, left_limit)
     page_text = "".join(ocr_text.split())
     grown = False
@@ -1097,7 +1112,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         crop = wider
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
-    field, crop = _read_crop(fname, upright(crop), page_text, engine, recognizer, tesseract, zero,
+    straight, slant = set_upright(crop, least)
+    field, crop = _read_crop(fname, straight, page_text, engine, recognizer, tesseract, zero,
                              ocr_text if rest is None and not grown else None)
     if (fname != "linkage_key" and field.value is None and left_limit is not None and rest is None
             and len(page_text) >= 4 and page_text.isdigit()):
@@ -1107,7 +1123,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         # all: a reversed-out cell read as `45 ae annem` is for the inverted reading to read.)
         wider = crop_value(page, box, scale, left_limit, from_label=True)
         if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
+            again, wider = _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
             if again.value is not None:
                 field, crop, grown = again, wider, True
     if fname == "linkage_key" and field.value and left_limit is not None and rest is None and \
@@ -1118,7 +1134,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         # (``crop_value`` without the label's end); taken where it reads as long as the page did.
         wider = crop_value(page, box, scale)
         if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
+            again, wider = _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
             if again.value is not None and len(again.value) == len(page_text) > len(field.value):
                 field, crop, grown = again, wider, True
     if fname == "linkage_key" and field.value and rest is None and not grown and len(ocr_text.split()) > 1:
@@ -1128,13 +1144,13 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         # longer reading is a key too.
         wider = crop_value(page, box, scale, left_limit, KEY_GROUP_GAP)
         if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider), page_text, engine, recognizer, tesseract, zero)
+            again, wider = _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
             if again.value is not None and len(again.value) > len(field.value):
                 field, crop, grown = again, wider, True
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.
         field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
-    return field, crop
+    return field, crop, slant
 
 
 def short_group(printed: str | None, value: str | None) -> range | None:
