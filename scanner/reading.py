@@ -1104,6 +1104,13 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     least = SLANT_GAIN_ITALIC if italic else SLANT_GAIN
     crop = crop_value(page, box, scale, left_limit)
     page_text = "".join(ocr_text.split())
+
+    def read_wider(wider: np.ndarray, than: np.ndarray) -> tuple[CodeField, np.ndarray] | None:
+        """The reading of a crop cut wider than the one read, or None where it is no wider."""
+        if wider.shape[1] <= than.shape[1]:
+            return None
+        return _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
+
     grown = False
     if fname == "linkage_key" and rest is None and len(page_text) < KEY_USUAL_MIN:
         # A short key may go on past a group space OCR stopped at: read it whole, for review.
@@ -1121,32 +1128,26 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         # glyph OCR dropped (seed 26's photo_023: `19223`, the `Y` a loose letter space before the
         # word): read from the label's end on, for review.  (Not where OCR's word was no code at
         # all: a reversed-out cell read as `45 ae annem` is for the inverted reading to read.)
-        wider = crop_value(page, box, scale, left_limit, from_label=True)
-        if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
-            if again.value is not None:
-                field, crop, grown = again, wider, True
+        again = read_wider(crop_value(page, box, scale, left_limit, from_label=True), crop)
+        if again is not None and again[0].value is not None:
+            (field, crop), grown = again, True
     if fname == "linkage_key" and field.value and left_limit is not None and rest is None and \
             any(i == 0 for i, _ in _page_reads_past_the_ends(field.value, [Reading("page", page_text, [])])):
         # OCR's page reading has characters before the crop's: the label's word box may have
         # reached over the value's first glyphs (seed 46's close-up, `key:` boxed over `ml`), and the
         # crop, begun after the label, lost them.  Read again begun where the value's word begins
         # (``crop_value`` without the label's end); taken where it reads as long as the page did.
-        wider = crop_value(page, box, scale)
-        if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
-            if again.value is not None and len(again.value) == len(page_text) > len(field.value):
-                field, crop, grown = again, wider, True
+        again = read_wider(crop_value(page, box, scale), crop)
+        if again is not None and again[0].value is not None and len(again[0].value) == len(page_text) > len(field.value):
+            (field, crop), grown = again, True
     if fname == "linkage_key" and field.value and rest is None and not grown and len(ocr_text.split()) > 1:
         # A key OCR read in groups may have more groups than it read: the line may have been cut at a
         # panel's edge found by its shading (seed 62's close-up: `QpGx KKop uIOG IOu` read without
         # `IOu`, the key 12 characters and valid).  Read on past group spaces; taken where the
         # longer reading is a key too.
-        wider = crop_value(page, box, scale, left_limit, KEY_GROUP_GAP)
-        if wider.shape[1] > crop.shape[1]:
-            again, wider = _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
-            if again.value is not None and len(again.value) > len(field.value):
-                field, crop, grown = again, wider, True
+        again = read_wider(crop_value(page, box, scale, left_limit, KEY_GROUP_GAP), crop)
+        if again is not None and again[0].value is not None and len(again[0].value) > len(field.value):
+            (field, crop), grown = again, True
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.
         field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
