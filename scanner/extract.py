@@ -68,8 +68,9 @@ NARROWEST_LETTER = 0.35
 #: "1p:" on a photo) or the O it looks like when blurred ("Account 10:", "Surgery 10:" on a blurred
 #: photo, in every page segmentation mode); "ids": "ID:" blurred.
 _ID_VARIANTS = {i + d for i in "il1|" for d in "dbpo0"} | {"iD", "lD", "ids"}
-#: What is left of "ID" when blur takes one of its letters: enough only after the label's other word.
-_ID_HALVES = {"1", "i", "l", "d"}
+#: What is left of "ID" when blur takes one of its letters: enough only after the label's other word
+#: (its D read as a zero: "Surgery 0" on seed 68's photo_014, a sideways page of blurred type).
+_ID_HALVES = {"1", "i", "l", "d", "0"}
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,18 @@ def test_an_id_that_blur_cut_to_one_letter_still_anchors_the_account_id():
     assert not any(lab.field == "account_id" for lab in find_labels(_line(100, 0, (100, "Page"), (220, "1:"))))
 
 
+def test_an_id_whose_i_blur_took_and_whose_d_reads_as_a_zero_still_anchors_the_ods_code():
+    # Seed 68's photo_014 (a sideways page of blurred type): "Surgery ID: K12052" read `Surgery` `0`
+    # `K1` `2052`; the ODS code was not found.
+    words = (
+        _line(100, 0, (100, "Surgery"), (230, "0"), (300, "K12052"))
+        + _line(150, 1, (100, "Account"), (220, "ID:"), (300, "606926"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["ods_code"].text == "K12052" and chosen["ods_code"].found_by == "label"
+    assert not any(lab.field == "ods_code" for lab in find_labels(_line(100, 0, (100, "Page"), (220, "0"))))
+
+
 def test_one_printed_value_is_never_two_codes():
     # The key's own value was not read; the ODS code under it must not become the key as well.
     words = (
