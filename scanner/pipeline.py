@@ -89,9 +89,20 @@ def _offset(words: list[Word], dx: float, dy: float, line_base: int) -> list[Wor
             for w in words]
 
 
-def _lines_run_vertically(small: np.ndarray) -> bool:
+#: A text line smeared along itself is a bar about as thick as its type is high; a bar more than this
+#: many type heights thick is no line of text but a checked table's squares or a frame's streaks
+#: smeared into one blob.  Such blobs (seed 69's photo_021: 89 px thick, the type taken as 10 px)
+#: outweighed a sideways page's lines, and it was read as it lay: no label found; on seed 64's
+#: photo_028 they turned an upright page sideways (its codes were found reading it as it came).
+#: Of 3,031 pictures (the samples and 47 seeds) these two changed direction; at 4, a close-up of
+#: large light type in dark cells did too, wrongly.
+BAR_MAX_THICK = 6.0
+
+
+def _lines_run_vertically(small: np.ndarray, text_h: float | None = None) -> bool:
     """True when the page's text lines run up-down (the page is sideways): smearing ink along
-    the lines joins characters into long bars, smearing across them does not."""
+    the lines joins characters into long bars, smearing across them does not.  ``text_h``: the
+    type's height, when known (``BAR_MAX_THICK``)."""
     inv = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
     k = max(5, small.shape[0] // 80)
 
@@ -100,6 +111,8 @@ def _lines_run_vertically(small: np.ndarray) -> bool:
         n, _, stats, _ = cv2.connectedComponentsWithStats(smeared)
         w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
         long = (w > 5 * h) if horizontal else (h > 5 * w)
+        if text_h:
+            long &= (h if horizontal else w) <= BAR_MAX_THICK * text_h
         return int(stats[1:, cv2.CC_STAT_AREA][long].sum())
 
     return bar_pixels((1, k), False) > bar_pixels((k, 1), True)
@@ -129,9 +142,9 @@ def _small_for_turns(page: Page, text_h: float | None) -> tuple[np.ndarray, floa
     return flatten_light(small), text_h * f if text_h else None
 
 
-def _is_sideways(small: np.ndarray) -> bool:
+def _is_sideways(small: np.ndarray, text_h: float | None = None) -> bool:
     probe = cv2.resize(small, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    return _lines_run_vertically(probe)
+    return _lines_run_vertically(probe, 0.5 * text_h if text_h else None)
 
 
 def _turn_from_ink(small: np.ndarray, turn: int, text_h: float | None = None) -> tuple[int | None, bool]:
@@ -611,7 +624,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     small, small_h = _small_for_turns(page, text_h)
     unturned = page
     way_up_known = leaned = False
-    if _is_sideways(small):
+    if _is_sideways(small, small_h):
         # Text lines run up and down: reading the page as it is would only waste OCR time.
         # (Glyph heights were measured across the lines: the ink check and the reads measure again.)
         turn, sure = _turn_from_ink(small, 1)

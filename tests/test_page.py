@@ -369,3 +369,36 @@ def test_dark_value_cells_with_type_a_few_pixels_high_at_the_first_size_are_foun
     assert not mask[1550, 1740] and mask.mean() < 0.02  # not their labels, nor the cloth
     monkeypatch.setattr(page_mod, "REVERSED_SIZES", page_mod.REVERSED_SIZES[:1])
     assert page_mod.reversed_panels(img, fine=True, type_height=17.0) is None, "the setting no longer tests what it says"
+
+
+def test_a_checked_table_beside_a_sideways_page_does_not_hide_which_way_its_lines_run():
+    # Seed 69's photo_021: a sheet on a gingham cloth, flattened with cloth at two sides. Smeared
+    # along the rows, the cloth's squares made blobs several type heights thick that outweighed the
+    # sideways page's lines: it was read as it lay, and no code was found. A line of text is about
+    # as thick as its type is high (``BAR_MAX_THICK``); with the cloth left out, every clean sample,
+    # turned sideways between two bands of large checks, is judged sideways, and none upright is.
+    from types import SimpleNamespace
+
+    from scanner.page import estimate_text_height
+    from scanner.pipeline import BAR_MAX_THICK, _is_sideways, _small_for_turns
+
+    def checked(h: int, w: int, s: int) -> np.ndarray:
+        y, x = np.mgrid[0:h, 0:w]
+        a, b = (y // s) % 2, (x // s) % 2
+        return np.where(a & b, 60, np.where(a | b, 150, 235)).astype(np.uint8)
+
+    labels = json.loads((SAMPLES / "labels.json").read_text())
+    pages = [cv2.imread(str(SAMPLES / lab["file"]), cv2.IMREAD_GRAYSCALE) for lab in labels if lab["capture"] == "clean"]
+    judged = {True: [], False: []}
+    for page in pages:
+        type_h = estimate_text_height(page)
+        for turned in (True, False):
+            pg = np.ascontiguousarray(np.rot90(page, 1)) if turned else page
+            for squares in (12, 16):
+                band = checked(pg.shape[0] // 2, pg.shape[1], int(squares * type_h))
+                framed = np.vstack([band, pg, band])
+                small, small_h = _small_for_turns(SimpleNamespace(image=framed), estimate_text_height(framed))
+                judged[turned].append(_is_sideways(small, small_h))
+    assert len(judged[True]) >= 20
+    assert all(judged[True]) and not any(judged[False])
+    assert BAR_MAX_THICK < 12, "the checks must be thicker than a line may be, or this tests nothing"
