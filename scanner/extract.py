@@ -846,13 +846,24 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
-        elif 10 <= len(t) <= 16 and check_key(t).valid and looks_random(t) and _figures_and_both_cases(t):
+        elif 10 <= len(t) <= KEY_MAX + 1 and _reads_as_a_key(t) and _figures_and_both_cases(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
     if not grouped:
         return out
     after = _grouped_keys_after_labels(words, labels, near_other)
     taken = {w for c in after for w in c.words}
     return out + after + [c for c in _grouped_keys_alone(words, near_other) if not taken & set(c.words)]
+
+
+def _reads_as_a_key(t: str) -> bool:
+    """A word that is a key (``check_key``), or one with a single glyph misread: as a symbol no key
+    holds, or as two glyphs in a longest key.  (An independent letter's photo, its "Passphrase"
+    label past reading: `Yv*tGG5I0j8munNe` read `Y¥*tGG5IOj8munNe` on the page, `Yv*tGG5SI0j8munNe`
+    in its band.)  The value is read again from its crop, and must be a key then."""
+    if len(t) <= KEY_MAX and check_key(t).valid:
+        return looks_random(t)
+    odd = sum(ch not in KEY_CHARS for ch in t)
+    return odd + (len(t) > KEY_MAX) <= 1 and looks_random(t)
 
 
 def _figures_and_both_cases(text: str) -> bool:

@@ -938,3 +938,24 @@ def test_a_keys_symbol_read_as_a_word_of_its_own_joins_the_groups_either_side():
     ]
     chosen, _ = best_candidates(words)
     assert "".join(chosen["linkage_key"].text.split()) == "IIpyTN=WWIU2Po08b"
+
+
+def test_a_key_whose_label_is_past_reading_is_found_by_its_format_with_one_glyph_misread():
+    # Seed 70's photo_006 (a sideways photo): "Passphrase:" read `ronptene`, the key `Yv*tGG5I0j8munNe`
+    # read `Y¥*tGG5IOj8munNe` on the page (its `v` a symbol no key holds) and `Yv*tGG5SI0j8munNe` in
+    # its band (one glyph read as two: 17 characters). The account ID and ODS code were found by
+    # their labels; the key, failing its format, was not found at all.
+    for read in ("Y¥*tGG5IOj8munNe", "Yv*tGG5SI0j8munNe"):
+        words = (
+            _line(100, 0, (100, "ronptene"), (300, read))
+            + _line(150, 1, (100, "Account"), (220, "ID:"), (300, "882850480"))
+            + _line(200, 2, (100, "ODS"), (160, "code:"), (300, "K73587"))
+        )
+        chosen, _ = best_candidates(words)
+        assert chosen["linkage_key"].text == read and chosen["linkage_key"].found_by == "pattern"
+    # Two glyphs misread, or a longest key read two longer, is too far from a key to be taken.
+    for read in ("Y¥*tGG5IOj8mun€e", "Yv*tGG5SI0j8munNee"):
+        words = _line(100, 0, (100, "ronptene"), (300, read)) + _line(150, 1, (100, "Account"), (220, "ID:"), (300, "882850480"))
+        assert "linkage_key" not in best_candidates(words)[0]
+    # And with no code label on the page, nothing is taken by its format alone.
+    assert best_candidates(_line(100, 0, (100, "ronptene"), (300, "Y¥*tGG5IOj8munNe")))[0] == {}
