@@ -1,5 +1,6 @@
 """Label-anchored extraction on hand-built word layouts (pure logic, no OCR)."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,28 +156,22 @@ def test_labels_blurred_into_typical_ocr_misreads_still_anchor_values():
     assert find_labels(_line(100, 0, (100, "Package"), (210, "key:"))) == []
 
 
-def test_an_id_that_blur_cut_to_one_letter_still_anchors_the_account_id():
+@pytest.mark.parametrize("label, half, value, field, other", [
     # A phone photo's "Account ID:" read "Account 1:": the word before vouches for what is left of "ID".
-    words = (
-        _line(100, 0, (100, "Account"), (220, "1:"), (500, "0825344958"))
-        + _line(150, 1, (100, "Linkage"), (220, "Key:"), (500, "CXxOdOmpuXD"))
-    )
-    chosen, _ = best_candidates(words)
-    assert chosen["account_id"].text == "0825344958" and chosen["account_id"].found_by == "label"
-    # Without the word before it, a lone "1" is no label.
-    assert not any(lab.field == "account_id" for lab in find_labels(_line(100, 0, (100, "Page"), (220, "1:"))))
-
-
-def test_an_id_whose_i_blur_took_and_whose_d_reads_as_a_zero_still_anchors_the_ods_code():
+    ("Account", "1:", "0825344958", "account_id", ("Linkage", "Key:", "CXxOdOmpuXD")),
     # Seed 68's photo_014 (a sideways page of blurred type): "Surgery ID: K12052" read `Surgery` `0`
-    # `K1` `2052`; the ODS code was not found.
+    # `K1` `2052`, the I lost and the D a zero; the ODS code was not found.
+    ("Surgery", "0", "K12052", "ods_code", ("Account", "ID:", "606926")),
+])
+def test_an_id_that_blur_cut_to_one_glyph_still_anchors_its_value(label, half, value, field, other):
     words = (
-        _line(100, 0, (100, "Surgery"), (230, "0"), (300, "K12052"))
-        + _line(150, 1, (100, "Account"), (220, "ID:"), (300, "606926"))
+        _line(100, 0, (100, label), (230, half), (500, value))
+        + _line(150, 1, (100, other[0]), (220, other[1]), (500, other[2]))
     )
     chosen, _ = best_candidates(words)
-    assert chosen["ods_code"].text == "K12052" and chosen["ods_code"].found_by == "label"
-    assert not any(lab.field == "ods_code" for lab in find_labels(_line(100, 0, (100, "Page"), (220, "0"))))
+    assert chosen[field].text == value and chosen[field].found_by == "label"
+    # Without the word before it, what is left of "ID" is no label.
+    assert not any(lab.field == field for lab in find_labels(_line(100, 0, (100, "Page"), (220, half))))
 
 
 def test_one_printed_value_is_never_two_codes():
