@@ -31,7 +31,6 @@ from .validate import (
     ODS_RE,
     PROSE_WORDS,
     check_account,
-    check_key,
     check_ods,
     evenly_grouped,
     grouped_like_a_key,
@@ -860,10 +859,8 @@ def _reads_as_a_key(t: str) -> bool:
     holds, or as two glyphs in a longest key.  (An independent letter's photo, its "Passphrase"
     label past reading: `Yv*tGG5I0j8munNe` read `Y¥*tGG5IOj8munNe` on the page, `Yv*tGG5SI0j8munNe`
     in its band.)  The value is read again from its crop, and must be a key then."""
-    if len(t) <= KEY_MAX and check_key(t).valid:
-        return looks_random(t)
-    odd = sum(ch not in KEY_CHARS for ch in t)
-    return odd + (len(t) > KEY_MAX) <= 1 and looks_random(t)
+    misread = sum(ch not in KEY_CHARS for ch in t) + (len(t) > KEY_MAX)
+    return KEY_MIN <= len(t) <= KEY_MAX + 1 and misread <= 1 and looks_random(t)
 
 
 def _figures_and_both_cases(text: str) -> bool:
