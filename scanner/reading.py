@@ -976,7 +976,10 @@ def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, 
         if v.doubtful:
             e = max(e, WIDTH_DOUBT)
         chars[i], settled[i] = v.char, e
-        alts[i] = [(a, q) for a, q in alts[i] if a != v.char and a not in v.rules_out]
+        if v.error >= CHAR_FLAG or v.doubtful:  # the shape itself unsure: what it doubts stays an option
+            alts[i] = [(a, q) for a, q in [(ch, probs[i]), *alts[i]] if a != v.char]
+        else:
+            alts[i] = [(a, q) for a, q in alts[i] if a != v.char and a not in v.rules_out]
     return "".join(chars), settled
 
 

@@ -105,6 +105,12 @@ Z_SURE = 0.3
 J_SITS = 0.12
 J_HANGS = (0.15, 0.42)
 J_HEIGHT = (0.9, 1.1)
+#: A stroke as tall as the capitals that hangs with no dot apart is a `J` in the faces whose `J`
+#: hangs, and a `j` whose dot blur joined to its stem: on 3,000 blurred renders of keys with one
+#: `j` or `J` in 45 faces (9-40 px capitals) 174 such verdicts right and 10 wrong (seed 72's
+#: TeX Gyre Cursor photo_015: a `j` called `J`, unflagged).  A verdict that changes the reading
+#: is left for review; one that agrees with it adds no doubt.
+J_HANGING_ERROR = 0.05
 ONE_SIDED_NOISES, ONE_SIDED_SHARE = 2.0, 0.035
 #: A serif reaches at least this share of the stem's width beyond it.
 SERIF_SHARE = 0.3
@@ -1010,8 +1016,10 @@ def _j_or_J(value: str, heights: np.ndarray, drops: np.ndarray, cut: np.ndarray,
             continue
         drop, height = float(drops[i]) / cap, float(heights[i]) / cap
         hangs = J_HANGS[0] < drop < J_HANGS[1]
-        if not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1] and (abs(drop) < J_SITS or hangs):
-            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)  # one stroke, no dot: sitting, or hanging (DejaVu ...)
+        if not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1] and abs(drop) < J_SITS:
+            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)  # one stroke, no dot, sitting on the line
+        elif not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1] and hangs:
+            out[i] = Verdict("J", "j", J_HANGING_ERROR)  # hanging: DejaVu's `J`, or a `j` blur joined
         elif dotted[i] and hangs:
             out[i] = Verdict("j", "J", LOOK_ALIKE_ERROR)
     return out

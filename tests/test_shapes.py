@@ -370,6 +370,27 @@ def test_a_dot_and_the_baseline_tell_j_from_J(font, keys, floor):
     assert decided >= floor, f"only {decided} j/J verdicts in {font}"
 
 
+def test_a_j_whose_dot_blur_joined_is_called_J_only_for_review():
+    # A Courier-like `j` blurred till its dot joins its stem hangs as DejaVu's `J` does: the shape
+    # may call it `J`, but not surely (seed 72's TeX Gyre Cursor photo: `j` read right, overruled,
+    # unflagged).  The recogniser's `j` stays on offer and the key goes for review.
+    font, key = "texgyrecursor-regular.otf", "VaHRGydNJEjZG3ro"
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    crop = cv2.resize(linegen.render_line(key, font, 10, random.Random(1), degrade=False), None, fx=2, fy=2,
+                      interpolation=cv2.INTER_CUBIC)
+    crop = cv2.GaussianBlur(crop, (0, 0), 1.6)
+    verdicts = look_alikes(crop, key)
+    assert verdicts[8] == Verdict("J", "j", shapes.LOOK_ALIKE_ERROR)  # the `J` that sits on the line
+    assert verdicts[10].char == "J" and verdicts[10].error >= 0.03  # the joined `j`: hanging, no dot
+    probs = [0.999] * len(key)
+    probs[10] = 0.986
+    field = vote("linkage_key", [Reading("model", key, probs, [[] for _ in key]),
+                                 Reading("tesseract", key[:10] + "J" + key[11:], [0.95] * len(key))], verdicts)
+    assert field.needs_review
+    assert [u.alternatives for u in field.uncertain if u.index == 10] == [["J", "j"]]
+
+
 I_KEYS = ["HiKlTbiEhlN", "EliPZdiHlkT", "KbiNlXihTE"]
 ONE_KEYS = ["H1KlTb1Ehl7", "El1PZd5HlkT", "Kb1NlX4h1TE"]
 # The recogniser read every `i` (or `1`) as `l`, and every `l` as `i` (or `1`): the dot over the
