@@ -336,6 +336,9 @@ def _strip_punct(words: list[Word], field: str) -> list[Word]:
 TALLEST_VALUE = 3.5
 #: A word of a key's symbols alone (a group of one when a key is printed in groups).
 _KEY_SYMBOLS = regex.compile(r"[/!?*+=]{1,2}")
+#: The key's symbols that begin a key read as a word of their own; an `=` or `-` there may stand
+#: between a label and its value (`Linkage Key = ...`).
+LEADING_SYMBOLS = set("/!?*+")
 #: A lone character that is a table's ruled line read as text, never a code or a group of one.
 _RULES = {"|", "||", "[", "]", "{", "}"}
 #: The widest gap between two words of one value, in text heights: a key printed in groups has
@@ -422,7 +425,8 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     # reach left across one.  (They, like every word without a letter or figure, leave ``words``.)
     borders = [w for w in words if w.text.strip() in _RULES]
     # A key's symbols read as a word of their own ('KpcB cIzw QUB2 ?': a key printed in groups of
-    # four, its last group one `?`): they may end the key, never begin it (`Linkage Key = ...`).
+    # four, its last group one `?`): they may end the key, and begin it but for an `=` or `-`
+    # (``LEADING_SYMBOLS``: `Linkage Key = ...`).
     symbols = [w for w in words if _KEY_SYMBOLS.fullmatch(w.text.strip())] if label.field == "linkage_key" else []
     # Ruled lines and smudges read as tall "words": never part of a value.
     words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
@@ -508,6 +512,13 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
             # (seed 47's Charis close-up: `IIpyTN` `=` `WWIU2Po08b`, the groups too far apart to join
             # but for the `=` between them).
             run_on()
+    if where == "right" and out and (before := [
+            w for w in symbols if set(w.text.strip()) <= LEADING_SYMBOLS and end - 2 < w.box.x0
+            and w.box.x1 < out[0].box.x0 + 1 and _on_line_of(w, out[0], h)
+            and _word_space(out[0].box.x0 - w.box.x1, h, out)]):
+        # A key may begin with a symbol OCR read as a word of its own (an independent letter's
+        # close-up: `key: + Dpptj TofO2 Ph*`, the key read without its `+` and valid so).
+        out.insert(0, max(before, key=lambda w: w.box.x1))
     return _strip_punct(out, label.field)
 
 

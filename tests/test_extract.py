@@ -598,7 +598,7 @@ def test_a_sentence_naming_the_passphrase_gives_no_key_even_misread():
     assert looks_random("tTALtBP3rLR16.")  # the key itself, a sentence's full stop after it
 
 
-def test_a_key_group_of_symbols_alone_ends_the_key_but_never_begins_it():
+def test_a_key_group_of_symbols_alone_ends_the_key_and_begins_it_unless_it_may_be_a_separator():
     # 'KpcB cIzw QUB2 ?': a 13-character key printed in groups of four; OCR read the `?` as a word
     # of its own (confidence 92), which the value search dropped with every word that has no letter
     # or figure, and the crop stopped before it: the key went out without its `?`, unflagged.
@@ -610,6 +610,13 @@ def test_a_key_group_of_symbols_alone_ends_the_key_but_never_begins_it():
     assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"
     far = _line(100, 0, (100, "Linkage"), (210, "Key:"), (400, "tTALtBP3rLR16"), (900, "*"))
     assert best_candidates(far)[0]["linkage_key"].text == "tTALtBP3rLR16"  # a column away: not the key's
+    # An independent letter's close-up (seed 73's closeup_005), boxes as Tesseract gave them: the
+    # key's first character, `+`, a word of its own.  Left out, the rest was a valid key, unflagged.
+    plus = [_word("Linkage", 217, 538, 340, 567), _word("key:", 353, 538, 414, 567), _word("+", 445, 540, 453, 561),
+            _word("Dpptj", 482, 536, 578, 568), _word("TofO2", 599, 536, 709, 562), _word("Ph*", 717, 536, 791, 561)]
+    assert best_candidates(plus)[0]["linkage_key"].text == "+ Dpptj TofO2 Ph*"
+    assert best_candidates(plus[:2] + [_word("=", 445, 540, 453, 561)] + plus[3:])[0]["linkage_key"].text == \
+        "Dpptj TofO2 Ph*"  # an `=` may stand between a label and its value
 
 
 def test_a_key_whose_first_letter_ocr_split_off_is_still_one_key():
