@@ -28,6 +28,7 @@ from .validate import (
     KEY_CHARS,
     KEY_MAX,
     KEY_MIN,
+    ODS_FIRST,
     ODS_RE,
     PROSE_WORDS,
     check_account,
@@ -820,10 +821,12 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     return out
 
 
-def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = True) -> list[Candidate]:
+def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = True,
+                       misread_ods: bool = False) -> list[Candidate]:
     """Format-only search, away from the labels of things that are not codes.  ``grouped=False``:
     single words only, without the keys printed in groups (whose search reads the line after every
-    word that may be a label: most of this search's time on a page read whole)."""
+    word that may be a label: most of this search's time on a page read whole).  ``misread_ods``:
+    also an ODS code with one figure read as its look-alike (``_an_ods_code_misread``)."""
     others = [lab for lab in labels if lab.field == "other"]
 
     def near_other(w: Word) -> bool:
@@ -853,6 +856,8 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
         t = w.text.strip(".,;:()")
         if regex.fullmatch(r"(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})", t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
+        elif misread_ods and _an_ods_code_misread(t):
+            out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 0.25))
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
@@ -872,6 +877,14 @@ def _reads_as_a_key(t: str) -> bool:
     in its band.)  The value is read again from its crop, and must be a key then."""
     misread = sum(ch not in KEY_CHARS for ch in t) + (len(t) > KEY_MAX)
     return KEY_MIN <= len(t) <= KEY_MAX + 1 and misread <= 1 and looks_random(t)
+
+
+def _an_ods_code_misread(t: str) -> bool:
+    """An ODS code with one of its figures read as a look-alike letter (`K61968` read `KO1968`):
+    its letter, four figures, and one glyph ``check_ods`` repairs to a figure."""
+    checked = check_ods(t) if len(t) == 6 and t[0] in ODS_FIRST else None
+    return bool(checked and checked.valid and len(checked.repaired) == 1 and checked.repaired[0][0] > 0
+                and sum(ch.isdigit() for ch in t) == 4)
 
 
 def _figures_and_both_cases(text: str) -> bool:
@@ -1043,8 +1056,8 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
-    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(words, labels, False)} \
-            and (column := codes_in_a_column(pattern_candidates(words, labels))):
+    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(words, labels, False, True)} \
+            and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True))):
         # No label read beside a valid code, but all three codes stacked in one column by their
         # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
         # labels read `Onganestiee conte`, `Acoma bd`; the values, larger, read right).

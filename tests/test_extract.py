@@ -845,6 +845,13 @@ def test_three_codes_in_one_column_are_taken_by_their_formats_when_no_label_is_r
         "ods_code": "C77500", "linkage_key": "xnCkcZkHS3uBr3p"}
     # Two fields with a choice each make no column.
     assert best_candidates(labels + two_keys + _line(300, 4, (500, "49101402")))[0] == {}
+    # An ODS code with one figure read as its look-alike letter still makes the column (seed 72's
+    # photo_025: `K61968` read `KO1968`, nothing found); two misread glyphs, or a word, do not.
+    misread = _line(100, 0, (500, "CO7500")) + values[1:]
+    assert {f: c.text for f, c in best_candidates(labels + misread)[0].items()} == {
+        "ods_code": "CO7500", "account_id": "478343489", "linkage_key": "xnCkcZkHS3uBr3p"}
+    for other in ("CO75OO", "Closed"):
+        assert best_candidates(labels + _line(100, 0, (500, other)) + values[1:])[0] == {}
 
 
 def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_start():
