@@ -1004,8 +1004,9 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
     return min(gaps) / max(1.0, box.h) if gaps else float("inf")
 
 
-#: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779").
-_GLUED = regex.compile(r"(\p{L}{2,}|(?i:[il1|][dbpo0])):(?!/)(\S+)")  # not a web address's "https://"
+#: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779"; a speck
+#: before the colon read as a mark: "Key;:n" on seed 65's FreeMono close-up).
+_GLUED = regex.compile(r"(\p{L}{2,}|(?i:[il1|][dbpo0]))([;.,]?):(?!/)(\S+)")  # not a web address's "https://"
 #: "ID" read with a figure is glued to a value only this long (with the word it runs on into): `10:30` is a time.
 _GLUED_FIGURE_VALUE = 5
 
@@ -1032,13 +1033,13 @@ def unglued(words: list[Word]) -> list[Word]:
     for w in words:
         m = _GLUED.fullmatch(w.text)
         if m is None or (not m.group(1).isalpha() and (
-                len(m.group(2)) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m.group(2))):
+                len(m.group(3)) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m.group(3))):
             out.append(w)
             continue
-        head, rest = len(m.group(1)), len(m.group(2))
+        head, rest = len(m.group(1)) + len(m.group(2)), len(m.group(3))
         cut = w.box.x0 + w.box.w * 0.5 * head / (0.5 * head + 0.25 + 0.65 * rest)
         out.append(replace(w, text=m.group(1) + ":", box=Box(w.box.x0, w.box.y0, cut, w.box.y1)))
-        out.append(replace(w, text=m.group(2), box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
+        out.append(replace(w, text=m.group(3), box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
     return out
 
 

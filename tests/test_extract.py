@@ -720,6 +720,12 @@ def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
     words = [_word("Account", 116, 708, 242, 727), _word("1D:6", 213, 692, 276, 739), _word("864751523", 283, 696, 554, 727)]
     chosen, _ = best_candidates(words)
     assert chosen["account_id"].text.replace(" ", "") == "6864751523" and chosen["account_id"].label_box.x1 < 276 - 10
+    # Seed 65's FreeMono close-up of an email: "Account Linkage Key: nXEsD0huOSnmr" read `Key;:n`, a
+    # speck before the colon; the `n` went with the label, and the rest was a valid key, unflagged.
+    words = [_word("Account", 221, 356, 344, 382), _word("Linkage", 353, 356, 465, 390), _word("Key;:n", 475, 358, 566, 390),
+             _word("XESDOhuOSnmr", 575, 355, 931, 385)]
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "n XESDOhuOSnmr" and chosen["linkage_key"].label_box.x1 < 566 - 10
     # A figure after a time's colon, a space from the next word, stays with the time.
     assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("01234", 60, 0, 110, 20)])] == ["10:30", "01234"]
     # A time or a web address is no label run into a value.
