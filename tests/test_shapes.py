@@ -104,6 +104,25 @@ def test_figure_widths_a_pixel_apart_are_still_a_yardstick():
     assert shapes._zero_or_O(value, widths, cut, whole=False) == {}
 
 
+def test_a_glyph_paired_by_the_recognisers_centres_as_narrow_as_a_figure_is_a_zero_only_for_review():
+    # Seed 67's TeX Gyre Termes Bold photo, widths as measured: `CfvBNTSOX8jWwA`, glyphs touching so
+    # paired by the recogniser's centres, the `O` 12 px (its thin top and foot broken: half of it)
+    # against the `8`'s 15 and the round capitals' 21-22.  Named `0` surely, it overruled three
+    # readings of `O` and the key went out wrong, unflagged.
+    value = "CfvBNTSOX8jWwA"
+    widths = np.array([22, 12, 11, 19, 21, 8, 16, 12, 21, 15, 11, 31, 22, 21], dtype=float)
+    cut = np.zeros(len(value), dtype=bool)
+    assert shapes._zero_or_O(value, widths, cut, whole=True) == {7: Verdict("0", "O", shapes.LOOK_ALIKE_ERROR)}
+    assert shapes._zero_or_O(value, widths, cut, whole=False) == {
+        7: Verdict("0", "O", shapes.LOOK_ALIKE_ERROR, doubtful=True)}
+    probs = [0.999] * len(value)
+    probs[7] = 0.972
+    field = vote("linkage_key", [Reading("model", value, probs, [[] for _ in value]),
+                                 Reading("tesseract", value, [0.95] * len(value))],
+                 shapes._zero_or_O(value, widths, cut, whole=False))
+    assert field.needs_review and [u.alternatives for u in field.uncertain if u.index == 7] == [["0", "O"]]
+
+
 def test_the_zeros_and_Os_themselves_are_the_round_yardstick_where_the_capitals_are_narrow():
     # The samples' photo_012 (Liberation Sans): the flat capitals `K V Z`, 16-17 px, are hardly
     # wider than the figures `9 4`, 14-15 px; its `0` (13 px) and `O` (20 px) split apart, the
