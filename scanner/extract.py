@@ -1057,7 +1057,7 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
-    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(words, labels, False, True)} \
+    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(words, labels, grouped=False, misread_ods=True)} \
             and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True))):
         # No label read beside a valid code, but all three codes stacked in one column by their
         # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
