@@ -861,7 +861,7 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
-        elif 10 <= len(t) <= KEY_MAX + 1 and _reads_as_a_key(t) and _figures_and_both_cases(t):
+        elif len(t) >= 10 and _reads_as_a_key(t) and _figures_and_both_cases(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
     if not grouped:
         return out
@@ -882,9 +882,10 @@ def _reads_as_a_key(t: str) -> bool:
 def _an_ods_code_misread(t: str) -> bool:
     """An ODS code with one of its figures read as a look-alike letter (`K61968` read `KO1968`):
     its letter, four figures, and one glyph ``check_ods`` repairs to a figure."""
-    checked = check_ods(t) if len(t) == 6 and t[0] in ODS_FIRST else None
-    return bool(checked and checked.valid and len(checked.repaired) == 1 and checked.repaired[0][0] > 0
-                and sum(ch.isdigit() for ch in t) == 4)
+    if len(t) != 6 or t[0] not in ODS_FIRST or sum(ch.isdigit() for ch in t) != 4:
+        return False
+    checked = check_ods(t)
+    return checked.valid and len(checked.repaired) == 1
 
 
 def _figures_and_both_cases(text: str) -> bool:

@@ -1016,9 +1016,10 @@ def _j_or_J(value: str, heights: np.ndarray, drops: np.ndarray, cut: np.ndarray,
             continue
         drop, height = float(drops[i]) / cap, float(heights[i]) / cap
         hangs = J_HANGS[0] < drop < J_HANGS[1]
-        if not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1] and abs(drop) < J_SITS:
-            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)  # one stroke, no dot, sitting on the line
-        elif not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1] and hangs:
+        one_stroke = not stacked[i] and J_HEIGHT[0] <= height <= J_HEIGHT[1]  # no dot, a capital's height
+        if one_stroke and abs(drop) < J_SITS:
+            out[i] = Verdict("J", "j", LOOK_ALIKE_ERROR)  # sitting on the line
+        elif one_stroke and hangs:
             out[i] = Verdict("J", "j", J_HANGING_ERROR)  # hanging: DejaVu's `J`, or a `j` blur joined
         elif dotted[i] and hangs:
             out[i] = Verdict("j", "J", LOOK_ALIKE_ERROR)
