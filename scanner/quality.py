@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from .enhance import percentile_u8
-from .models import FIELD_NAMES, FIELD_TEXT, Quality, ScanResult
+from .models import FIELD_NAMES, FIELD_TEXT, CodeField, Quality, ScanResult
 from .reading import CROP_MARGIN
 
 #: Blur (``edge_blur``) from which the text is too soft to trust (``tools/blur_eval.py``).  On the
@@ -160,6 +160,7 @@ def retake_advice(result: ScanResult, q: Quality) -> list[str]:
     if q.glare_fraction is not None and q.glare_fraction > GLARE_LIMIT:
         advice.append("There is glare on the codes: tilt the letter or the phone so no light reflects off it.")
     missing = [f for f in FIELD_NAMES if result.field(f).value is None]
+    garbled = [f for f in FIELD_NAMES if f not in missing and _mostly_doubtful(result.field(f))]
     if len(missing) == len(FIELD_NAMES):
         advice.append("No codes were found: make sure the whole box with the Linkage Key, ODS code and Account ID is in the picture.")
     elif missing and not advice:
@@ -168,4 +169,21 @@ def retake_advice(result: ScanResult, q: Quality) -> list[str]:
         names = " and ".join(FIELD_TEXT[f] for f in missing)
         advice.append(f"The {names} could not be read: take the photo again closer, with the codes sharp, "
                       "well lit and all in the picture.")
+    elif garbled and not advice:
+        # Read, but a good part of it only as a guess (small, soft type in a low-resolution scan
+        # or a far photo): checking that many characters is harder than taking the picture again.
+        names = " and ".join(FIELD_TEXT[f] for f in garbled)
+        advice.append(f"Many characters of the {names} are hard to read: take the photo (or scan) again closer "
+                      "and sharper, or check every character against the letter.")
     return advice
+
+
+#: A field with at least this share of its characters in doubt (and at least three) was more
+#: guessed than read.
+GARBLED_SHARE = 0.34
+
+
+def _mostly_doubtful(field: CodeField) -> bool:
+    n = len(field.value or "")
+    doubtful = len({u.index for u in field.uncertain})
+    return n > 0 and doubtful >= 3 and doubtful >= GARBLED_SHARE * n

@@ -7,7 +7,7 @@ import pytest
 
 from scanner import scan
 from scanner.enhance import estimate_text_height
-from scanner.models import CodeField, Quality, ScanResult
+from scanner.models import CodeField, Quality, ScanResult, UncertainChar
 from scanner.quality import BLUR_LIMIT, SHADOW_LIMIT, edge_blur, retake_advice, shadow_depth
 
 from .conftest import SAMPLES
@@ -135,6 +135,22 @@ def test_a_code_not_read_gets_advice_even_when_no_measure_explains_it():
     blurred = retake_advice(partly, Quality(blur=BLUR_LIMIT + 0.05))
     assert any("blurred" in a for a in blurred) and not any("could not be read" in a for a in blurred)
     assert retake_advice(_result(needs_review=False), Quality()) == []
+
+
+def test_a_code_read_mostly_as_a_guess_gets_advice_even_when_no_measure_explains_it():
+    # A 150 dpi scan of condensed type (seed 77 scan_007): every character of the key in doubt, no
+    # measure past its limit, and no word to the person but the flags.
+    doubts = [UncertainChar(index=i, alternatives=["N", "V"]) for i in range(0, 13, 2)]
+    guessed = ScanResult(linkage_key=CodeField(value="NFP=0xaWU0Cml", needs_review=True, uncertain=doubts),
+                         ods_code=CodeField(value="A81001"), account_id=CodeField(value="1195029928"))
+    advice = retake_advice(guessed, Quality(blur=0.1, text_height_px=20.0))
+    assert len(advice) == 1 and "Many characters of the linkage key" in advice[0]
+    # Two doubtful characters are for the person to check, not a reason to take the picture again.
+    two = guessed.model_copy(update={"linkage_key": CodeField(value="NFP=0xaWU0Cml", needs_review=True,
+                                                              uncertain=doubts[:2])})
+    assert retake_advice(two, Quality(blur=0.1, text_height_px=20.0)) == []
+    # A measured cause speaks instead.
+    assert not any("Many" in a for a in retake_advice(guessed, Quality(blur=BLUR_LIMIT + 0.05)))
 
 
 def test_a_dark_header_row_printed_across_the_panel_is_no_shadow(clean_page):
