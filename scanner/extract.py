@@ -600,6 +600,10 @@ WRAP_CELL = 6.0
 _KEY_PART = regex.compile(r"[A-Za-z0-9/!?*+=\-$£|%&#@()\[\]{}]{1,15}")
 
 
+#: A numbered list's item number ("2.", "3)"), which a letter's steps to link the record start with.
+_LIST_NUMBER = regex.compile(r"\d{1,2}[.)]")
+
+
 def _run_text(words: Sequence[Word]) -> str:
     """Words read as one run of a key (groups joined), without a sentence's full stop or comma."""
     return "".join(w.text for w in words).rstrip(".,")
@@ -687,6 +691,8 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
     if k is None or line[k] in label_words:
         return none
     first = line[k]
+    if _LIST_NUMBER.fullmatch(first.text) and len(line) > k + 1:
+        return none  # "2. Create an NHS login": the next item of a numbered list
     under_value = abs(first.box.x0 - value_x) <= WRAP_ALIGN * h
     at_line_start = abs(first.box.x0 - line_x) <= WRAP_ALIGN * h
     if not (under_value or at_line_start):

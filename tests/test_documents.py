@@ -197,6 +197,8 @@ def test_a_key_wrapped_across_two_lines_is_joined_and_flagged(text, key, hyphen_
     (_INTRO + "Linkage Key: tTALtBP3rLR16\nODS Code: A81001\nAccount ID: 1195029928\n", False),  # the next row
     ("Linkage Key: tTALtBP3rLR16.\n35 High Street\nODS Code: A81001\nAccount ID: 1195029928\n", False),
     ("Linkage Key: tTALtBP3rLR16\nPlease keep it safe.\nODS Code: A81001\nAccount ID: 1195029928\n", False),
+    # The next step of a numbered list (seed 74 photo_014 joined its "2." to the key).
+    ("Linkage Key: tTALtBP3rLR16\n2. Create an NHS login or sign in\nODS Code: A81001\nAccount ID: 1195029928\n", False),
     # A short line under a wide paragraph did not run out of room: not joined, but the figure that
     # starts the next line may be the key's rest, so a person checks it.
     (_INTRO + "Linkage Key: tTALtBP3rLR16\n35 High Street\nODS Code: A81001\nAccount ID: 1195029928\n", True),
