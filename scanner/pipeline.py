@@ -221,11 +221,25 @@ def _one_code_per_place(chosen: dict[str, Candidate], passes: tuple[dict[str, Ca
     return out
 
 
+#: How far (in line heights) OCR's box of a label may reach over its value's box and still bound
+#: the value's crop on the left (seed 78 photo_020, FreeMono tilted 12°: `Key:` boxed 3 px into the
+#: key, no bound, and the crop walked back over the label's monospaced letters: `KeyVwz0...`).
+LABEL_OVERLAP = 0.3
 #: A label-anchored value's score when Tesseract's reading passes the format (extract: 2.0 for that).
 _VALID = 2.0
 #: A label-anchored value's score when its reading fails the format but has figures (extract: 0.5 for
 #: "right of its label", 0.1 a label word, 0.4 for digits); prose beside a label scores less.
 _HAS_DIGITS = 1.0
+
+
+def value_left_limit(cand: Candidate) -> float | None:
+    """Where the label before a value on its line ends (``reading.crop_value``'s ``left_limit``), or
+    None for a value with no label left of it.  OCR's boxes of a label and its value may overlap by
+    a little on a tilted line: the value then begins where its own box does."""
+    label = cand.label_box
+    if label is None or cand.where != "right" or label.x1 > cand.box.x0 + LABEL_OVERLAP * cand.box.h:
+        return None
+    return min(label.x1, cand.box.x0 - 1)
 
 
 def _a_code_column(chosen: dict[str, Candidate]) -> bool:
@@ -704,8 +718,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
         joined = bool(cand.tail) and cand.tail_sure
         rest = cand.tail_text()
         hyphen = joined and cand.text.endswith("-")
-        label = cand.label_box
-        left = label.x1 if label is not None and cand.where == "right" and label.x1 <= cand.box.x0 else None
+        left = value_left_limit(cand)
         cf, crop, slant = read_value(fname, page.image, cand.box, total_scale,
                                      cand.text.removesuffix("-") + rest if joined else cand.text, engine,
                                      recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,

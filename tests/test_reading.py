@@ -466,6 +466,42 @@ def test_value_crop_keeps_a_narrow_first_glyph_of_a_monospaced_value():
     assert int((crop < 128).sum()) == int((page[y0:y1, i_first:] < 128).sum()), "the `I` was left out"
 
 
+def test_a_label_boxed_a_little_over_its_value_still_bounds_the_crop():
+    # Seed 78 photo_020, FreeMono tilted 12°: OCR boxed `Key:` 3 px into the key's box, the label
+    # was taken for no bound at all, and the crop walked back over its monospaced letters: every
+    # reader read `KeyVwz0pqnkuIIfZx`.  A small overlap still bounds the crop: at the value's box.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scanner.extract import Candidate
+    from scanner.ocr import Word
+    from scanner.pipeline import value_left_limit
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeMono.ttf", 30)
+    img = Image.new("L", (700, 80), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 20), "Key:", font=font, fill=0)
+    label_end = int(np.flatnonzero((np.array(img) < 128).any(axis=0))[-1])
+    draw.text((label_end + 4, 20), "Vwz0pqnkuIIfZx", font=font, fill=0)  # set tight after the colon
+    page = np.array(img)
+    inked = (page < 128).any(axis=0)
+    first = label_end + 1 + int(np.argmax(inked[label_end + 1:]))
+    ys = np.flatnonzero((page[:, first:] < 128).any(axis=1))
+    box = Box(first, int(ys[0]), int(np.flatnonzero(inked)[-1]), int(ys[-1]))
+    word = Word(text="Vwz0pqnkuIIfZx", conf=90, box=box, line=0)
+
+    def candidate(label_x1: int) -> Candidate:
+        return Candidate(field="linkage_key", text=word.text, box=box, words=(word,), found_by="label",
+                         where="right", score=2.8, label_box=Box(20, box.y0, label_x1, box.y1))
+
+    value_ink = int((page[:, first:] < 128).sum())
+    assert int((crop_value(page, box, 1.0) < 128).sum()) > value_ink, "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0, value_left_limit(candidate(first + 3)))
+    assert int((crop < 128).sum()) == value_ink, "the crop holds the label's ink or lost the value's"
+    # A label box reaching well over the value is no bound (OCR's box of it is wrong, not the value's).
+    assert value_left_limit(candidate(first + box.h)) is None
+    assert value_left_limit(candidate(label_end + 1)) == label_end + 1
+
+
 def test_value_crop_begins_after_the_label_before_it_on_its_line():
     # An email's `Linkage Key: tkwBb4wvCKxKX`, one space between: the crop's margin before the value
     # held the label's `ey:`, read into the key as `eytkw...`. Where the label ends bounds it.
