@@ -335,6 +335,18 @@ def _strip_punct(words: list[Word], field: str) -> list[Word]:
 #: (2.2 to 3 times the label's height seen on photos, where a rule beside the value also stretches
 #: its box); a taller "word" is a ruled line or a smudge.
 TALLEST_VALUE = 3.5
+#: A label set in capitals boxes shorter than one in mixed case at the same size (no ascender
+#: above its capitals, no descender): by a third in most faces (seed 73 photo_015: `ACCOUNT
+#: LINKAGE KEY` boxed 14 px, the key's groups under it 57 px with the cell's shading, and only
+#: one group kept).
+CAPS_BOX = 1.3
+
+
+def _in_capitals(label: Label) -> bool:
+    """The label's words all capitals (a rule OCR read into its box aside)."""
+    text = "".join(w.text for w in label.words)
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 #: A word of a key's symbols alone (a group of one when a key is printed in groups).
 _KEY_SYMBOLS = regex.compile(r"[/!?*+=]{1,2}")
 #: The key's symbols that begin a key read as a word of their own; an `=` or `-` there may stand
@@ -430,7 +442,8 @@ def _value_words(label: Label, words: list[Word], label_words: set[Word], where:
     # (``LEADING_SYMBOLS``: `Linkage Key = ...`).
     symbols = [w for w in words if _KEY_SYMBOLS.fullmatch(w.text.strip())] if label.field == "linkage_key" else []
     # Ruled lines and smudges read as tall "words": never part of a value.
-    words = [w for w in words if w.box.h < TALLEST_VALUE * max(w.box.h for w in label.words) and _SPLIT.search(w.text)]
+    tallest = TALLEST_VALUE * max(w.box.h for w in label.words) * (CAPS_BOX if _in_capitals(label) else 1.0)
+    words = [w for w in words if w.box.h < tallest and _SPLIT.search(w.text)]
     if where == "right":
         # The label's line runs through its text-sized words (a word OCR merged with a cell's rule
         # is taller, and its box's middle is not the line's).

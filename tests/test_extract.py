@@ -476,6 +476,23 @@ def test_a_value_word_boxed_with_the_rule_under_it_stays_in_the_value_and_out_of
     assert key.box.y1 == 164  # the crop ends with the line, not with the rule
 
 
+def test_a_value_under_a_label_in_small_capitals_may_be_boxed_four_times_its_height():
+    # Seed 73 photo_015: `ACCOUNT LINKAGE KEY` in small capitals boxed 14 px tall, the key's groups
+    # under it boxed 57 px with the cell's shading; all but `hvhz` were taken for rules, and the
+    # key went out as `0gsscoo`.  Capitals have no ascender or descender: the label's box is short.
+    def layout(label: tuple[str, str, str]) -> list[Word]:
+        return [_word(label[0], 867, 763, 945, 777), _word(label[1], 955, 763, 1027, 777),
+                _word(label[2], 1038, 763, 1067, 777),
+                _word("16QI", 866, 790, 932, 847, line=1), _word("W1kk", 952, 790, 1033, 847, line=1),
+                _word("hvhz", 1052, 808, 1130, 836, line=1), _word("S", 1142, 790, 1166, 847, line=1)]
+
+    chosen, _ = best_candidates(layout(("ACCOUNT", "LINKAGE", "KEY")))
+    assert chosen["linkage_key"].text == "16QI W1kk hvhz S"
+    # The same boxes under a label in mixed case (as tall a box as its letters reach) stay too tall.
+    chosen, _ = best_candidates(layout(("Account", "Linkage", "Key")))
+    assert "linkage_key" not in chosen or chosen["linkage_key"].text == "hvhz"
+
+
 def test_an_ods_label_blur_turned_to_zeros_is_still_the_ods_label():
     # 'ODS code' read '00S code' and '005 code' (the O a zero, the round D a zero too).
     for seen in ("00S", "005"):
