@@ -168,7 +168,31 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
     if left_limit is not None:
         x0 = _past_a_colon(page, x0, int(box.x0 / scale), y0, y1, h)
     x1 = _ink_runs_on(page, x0, x1, y0, y1, h, run_gap)
+    y1 = _past_descenders(page, x0, x1, y0, y1, int(box.y1 / scale), h)
     return page[y0:y1, x0:x1]
+
+
+#: How far below the crop a glyph's descender may be followed, in line heights.
+DESCENDER_REACH = 0.6
+
+
+def _past_descenders(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, bottom: int, h: float) -> int:
+    """Where the crop must end so as not to cut a descender off: OCR's word box may end at the
+    baseline (seed 79's clean render, white type on a dark cell: `j` boxed without its tail,
+    cropped so, read `i` by both readers).  A glyph-sized blob that begins in the line's own band
+    (well above OCR's bottom ``bottom``, so not the next line's tall letters reaching into the
+    margin) and runs on past the crop's bottom is followed, up to ``DESCENDER_REACH``."""
+    reach = int(min(page.shape[0], y1 + DESCENDER_REACH * h))
+    if reach <= y1 or x1 - x0 < 2 or y1 - y0 < 4:
+        return y1
+    ink = _line_ink(page, y0, reach, x0, x1, (x0, x1))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    top, hgt, wid = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    end = top + hgt
+    tail = (top < bottom - y0 - 0.3 * h) & (end > y1 - y0) & (wid <= 1.5 * h) & (hgt <= 2.0 * h)
+    if not tail.any():
+        return y1
+    return int(min(reach, y0 + int(end[tail].max()) + max(1, int(0.1 * h))))
 
 
 #: A colon's dots are no taller or wider than this share of the line's glyphs, and stand one above

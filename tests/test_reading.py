@@ -466,6 +466,26 @@ def test_value_crop_keeps_a_narrow_first_glyph_of_a_monospaced_value():
     assert int((crop < 128).sum()) == int((page[y0:y1, i_first:] < 128).sum()), "the `I` was left out"
 
 
+def test_value_crop_keeps_a_descender_ocr_boxed_the_word_without():
+    # Seed 79's clean render, white Cantarell on a dark cell: OCR boxed `7rRCsBS17jTuY` down to the
+    # baseline, the crop's margin cut the `j`'s tail off, and both readers read `i`, unflagged.
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSans.ttf", 24)
+    img = Image.new("L", (500, 90), 40)
+    ImageDraw.Draw(img).text((20, 25), "7rRCsBS17jTuY", font=font, fill=235)
+    page = np.array(img)
+    ink = page > 128
+    cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
+    baseline = int(np.flatnonzero(ink[:, cols[0]:cols[0] + 8].any(axis=1))[-1])  # the `7`'s foot
+    box = Box(int(cols[0]), int(rows[0]), int(cols[-1]), baseline)
+    h = box.y1 - box.y0
+    assert rows[-1] > baseline + 0.22 * h, "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0)
+    assert int((crop > 128).sum()) == int(ink.sum()), "the `j`'s tail was cut off"
+    assert crop.shape[0] < 2 * h, "the crop ran on below the line"
+
+
 def test_a_label_boxed_a_little_over_its_value_still_bounds_the_crop():
     # Seed 78 photo_020, FreeMono tilted 12°: OCR boxed `Key:` 3 px into the key's box, the label
     # was taken for no bound at all, and the crop walked back over its monospaced letters: every
