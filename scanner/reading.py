@@ -388,10 +388,15 @@ def _line_blobs(page: np.ndarray, y0: int, y1: int, xa: int, xb: int,
                 word: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, float] | None:
     """The ink of the band ``y0:y1`` from ``xa`` to ``xb`` (``_line_ink``), its blobs' stats
     (connected components, the background's row dropped) and the line's glyph height (the median
-    height of the blobs a third of the band high or more); None where there is no such blob."""
+    height of the blobs a third of the band high or more, the value's own where the columns
+    ``word`` hold some: a label's lower-case letters before a value in capitals and figures are
+    no measure of its glyphs, seed 80's `Passphrase: 1P4DA...`); None where there is no such blob."""
     ink = _line_ink(page, y0, y1, xa, xb, word)
     stats = cv2.connectedComponentsWithStats(ink, connectivity=8)[2][1:]
-    tall = stats[stats[:, cv2.CC_STAT_HEIGHT] >= 0.3 * ink.shape[0], cv2.CC_STAT_HEIGHT]
+    left, right = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH]
+    sized = stats[:, cv2.CC_STAT_HEIGHT] >= 0.3 * ink.shape[0]
+    own = sized & (right > word[0] - xa) & (left < word[1] - xa)
+    tall = stats[own if own.any() else sized, cv2.CC_STAT_HEIGHT]
     return (ink, stats, float(np.median(tall))) if tall.size else None
 
 
@@ -1164,11 +1169,17 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
             any(i == 0 for i, _ in _page_reads_past_the_ends(field.value, [Reading("page", page_text, [])])):
         # OCR's page reading has characters before the crop's: the label's word box may have
         # reached over the value's first glyphs (seed 46's close-up, `key:` boxed over `ml`), and the
-        # crop, begun after the label, lost them.  Read again begun where the value's word begins
-        # (``crop_value`` without the label's end); taken where it reads as long as the page did.
-        again = read_wider(crop_value(page, box, scale), crop)
-        if again is not None and again[0].value is not None and len(again[0].value) == len(page_text) > len(field.value):
-            (field, crop), grown = again, True
+        # crop, begun after the label, lost them; or OCR read them but boxed its word without them
+        # (seed 80's clean Noto Sans `1P4DA...`: the `1`, wide-set, a word space from the label,
+        # left out of the box).  Read again with every glyph from the label's end on, then begun
+        # where the value's word begins (``crop_value`` without the label's end); taken where it
+        # reads as long as the page did.
+        for wider in (crop_value(page, box, scale, left_limit, from_label=True), crop_value(page, box, scale)):
+            again = read_wider(wider, crop)
+            if again is not None and again[0].value is not None and \
+                    len(again[0].value) == len(page_text) > len(field.value):
+                (field, crop), grown = again, True
+                break
     if fname == "linkage_key" and field.value and rest is None and not grown and len(ocr_text.split()) > 1:
         # A key OCR read in groups may have more groups than it read: the line may have been cut at a
         # panel's edge found by its shading (seed 62's close-up: `QpGx KKop uIOG IOu` read without

@@ -466,6 +466,35 @@ def test_value_crop_keeps_a_narrow_first_glyph_of_a_monospaced_value():
     assert int((crop < 128).sum()) == int((page[y0:y1, i_first:] < 128).sum()), "the `I` was left out"
 
 
+def test_value_crop_from_the_label_keeps_a_wide_set_first_figure_of_a_value_larger_than_its_label():
+    # Seed 80's clean render: `Passphrase: 1P4DAa1oDHk5mIme` in Noto Sans, the value larger than
+    # its label. OCR read the `1` but boxed its word from the `P`; the `1`, set wide, stands more
+    # than a letter space before it. Read again from the label's end, the walk back measured the
+    # line's glyphs by the label's lower-case letters, took the `1` and `P` for no glyphs, and the
+    # key went out one short. The value's own glyphs are the measure.
+    from PIL import Image, ImageDraw, ImageFont
+
+    path = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+    img = Image.new("L", (800, 80), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 27), "Passphrase:", font=ImageFont.truetype(path, 19), fill=0)
+    colon_end = int(np.flatnonzero((np.array(img) < 128).any(axis=0))[-1])
+    draw.text((colon_end + 12, 20), "1P4DAa1oDHk5mIme", font=ImageFont.truetype(path, 28), fill=0)
+    page = np.array(img)
+    inked = (page < 128).any(axis=0)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(int), [0]])))
+    starts, ends = runs[::2], runs[1::2]
+    k = int(np.searchsorted(starts, colon_end + 1))
+    one, p_first = int(starts[k]), int(starts[k + 1])
+    ys = np.flatnonzero((page[:, p_first:] < 128).any(axis=1))
+    box = Box(p_first, int(ys[0]), int(ends[-1]), int(ys[-1]))
+    h = box.y1 - box.y0
+    assert p_first - ends[k] > 0.4 * h, "the setting no longer tests what it says"
+    crop = crop_value(page, box, 1.0, left_limit=colon_end, from_label=True)
+    y0, y1 = int(box.y0 - 0.22 * h), int(box.y1 + 0.22 * h)
+    assert int((crop < 128).sum()) == int((page[y0:y1, one:] < 128).sum()), "the `1` was left out"
+
+
 def test_value_crop_keeps_a_descender_ocr_boxed_the_word_without():
     # Seed 79's clean render, white Cantarell on a dark cell: OCR boxed `7rRCsBS17jTuY` down to the
     # baseline, the crop's margin cut the `j`'s tail off, and both readers read `i`, unflagged.
