@@ -908,8 +908,23 @@ def _an_ods_code_misread(t: str) -> bool:
 
 
 def _figures_and_both_cases(text: str) -> bool:
-    """What a key found by its format alone must hold: a figure and letters of both cases."""
-    return bool(regex.search(r"\d", text) and regex.search(r"[a-z]", text) and regex.search(r"[A-Z]", text))
+    """What a key found by its format alone must hold: a figure and letters of both cases, or
+    letters whose case changes as often as only a random string's does (``RANDOM_CASE_CHANGES``)."""
+    both = bool(regex.search(r"[a-z]", text) and regex.search(r"[A-Z]", text))
+    return both and (bool(regex.search(r"\d", text)) or _random_case(text))
+
+
+#: A key with no figure (a Vision-style key of letters: seed 81's `pCzWpcuZzoSozA`, 9 changes, its
+#: label in a sidebar OCR did not read) changes case this often between neighbouring letters; a
+#: name or a word in prose hardly ever more than three times (`MacLeod`, `SystmOnline`: 3) unless
+#: it runs words together, each capital starting one (`McDonaldsTheWay`: 7).
+RANDOM_CASE_CHANGES = 6
+
+
+def _random_case(text: str) -> bool:
+    letters = "".join(c for c in text if c.isalpha())
+    changes = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(letters))
+    return changes >= RANDOM_CASE_CHANGES and not regex.fullmatch(r"\p{Lu}?\p{Ll}+(?:\p{Lu}\p{Ll}{2,})*", letters)
 
 
 #: Codes found by format alone, with no code label read, are taken only all three together, stacked

@@ -409,6 +409,21 @@ def test_a_motion_blurred_label_still_anchors_its_value():
     assert best_candidates(words)[0]["linkage_key"].found_by == "pattern"
 
 
+def test_a_key_of_letters_alone_is_found_by_its_format_when_its_case_changes_like_a_random_strings():
+    # Seed 81's photo: a Vision-style key of letters, `pCzWpcuZzoSozA`, its label in a sidebar OCR
+    # did not read; the format-only search asked for a figure and found nothing.  Its case changes
+    # 9 times; a name or a product in the prose around it (`MacLeod`, `SystmOnline`) 3 at most.
+    prose = _line(60, 0, (100, "Dear"), (170, "Mrs"), (230, "MacLeod,"), (360, "use"), (420, "SystmOnline"))
+    codes = (_line(100, 1, (100, "Practice"), (225, "ID:"), (400, "C34928"))
+             + _line(150, 2, (100, "Account"), (210, "ID:"), (400, "0001110")))
+    chosen, _ = best_candidates(prose + codes + _line(200, 3, (400, "pCzWpcuZzoSozA")))
+    assert (chosen["linkage_key"].text, chosen["linkage_key"].found_by) == ("pCzWpcuZzoSozA", "pattern")
+    # Letters of both cases changing case less often are no key found by format alone.
+    for word in ("McDonaldsTheWay", "pCzwpcuzzoSozA"):
+        chosen, _ = best_candidates(prose + codes + _line(200, 3, (400, word)))
+        assert "linkage_key" not in chosen, word
+
+
 def _slanted(y: int, line: int, slope: float, *items: tuple[int, str]) -> list[Word]:
     """A line of words rising (slope < 0) or falling across the page, as in a photo not flattened."""
     out = []
