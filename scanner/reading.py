@@ -355,8 +355,9 @@ def _to_glyphs(page: np.ndarray, box: Box, scale: float) -> Box:
     """``box`` cut down to the rows its glyphs fill, where OCR's word box took in much more (seed
     26's photo_017: a key's box reached up into the noisy dark header above its row, three times
     the glyphs' height, and the crop, its margins and its gaps all followed that height).  Glyphs
-    are dark blobs of a sixth to half the box's height, no wider than twice their height, inside
-    it (light ones are counters, or light type on a dark cell, whose box is taken as it is)."""
+    are blobs of the type's colour (dark, or light in a dark cell) of a sixth to half the box's
+    height, no wider than twice their height, inside it (light type on a dark page is taken as
+    boxed)."""
     x0, x1 = int(max(0, box.x0 / scale)), int(min(page.shape[1], box.x1 / scale))
     y0, y1 = int(max(0, box.y0 / scale)), int(min(page.shape[0], box.y1 / scale))
     bh = y1 - y0
@@ -366,6 +367,11 @@ def _to_glyphs(page: np.ndarray, box: Box, scale: float) -> Box:
     t, ink = cv2.threshold(region, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if float(np.median(page[::8, ::8])) <= t:
         return box  # not dark print on light paper: light type on a dark page is left as boxed
+    if float(np.median(region)) <= t:
+        # Light type in a dark cell of a light page: its glyphs are the light blobs (seed 81's
+        # photo, an ODS code boxed with the light rule under its cell: the crop held the rule,
+        # and the recogniser read `T0a2s0` for `Q82801`).
+        ink = (1 - ink).astype(np.uint8)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     top, hgt, wid = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     glyph = (hgt >= bh / 6) & (hgt <= bh / 2) & (wid <= 2 * hgt) & (top > 0) & (top + hgt < bh)

@@ -495,6 +495,30 @@ def test_value_crop_from_the_label_keeps_a_wide_set_first_figure_of_a_value_larg
     assert int((crop < 128).sum()) == int((page[y0:y1, one:] < 128).sum()), "the `1` was left out"
 
 
+def test_light_type_in_a_dark_cell_boxed_with_the_rule_under_it_is_cut_to_its_glyphs():
+    # Seed 81's photo: an ODS code, light on a dark cell of a light page, boxed down over the light
+    # rule under its cell into the next; the crop held the rule, and the recogniser read `T0a2s0`
+    # for `Q82801`. Its glyphs are the light blobs: the box is cut to their rows.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scanner.reading import _to_glyphs
+
+    img = Image.new("L", (600, 300), 235)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((100, 100, 420, 160), fill=45)
+    draw.rectangle((100, 165, 420, 200), fill=45)  # the next cell, a light rule between
+    draw.text((120, 118), "Q82801", font=ImageFont.truetype(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 26), fill=225)
+    page = np.array(img)
+    rows = np.flatnonzero((page[102:159, 110:400] > 128).any(axis=1)) + 102
+    cut = _to_glyphs(page, Box(115, 104, 230, 185), 1.0)
+    assert (cut.y0, cut.y1) == (rows[0], rows[-1] + 1)
+    # Dark type on the light page, boxed as loosely, was cut so before, and still is.
+    plain = np.full((300, 600), 235, np.uint8)
+    plain[100:161] = 255 - page[100:161] + 20
+    assert _to_glyphs(plain, Box(115, 104, 230, 185), 1.0).y1 < 150
+
+
 def test_value_crop_keeps_a_descender_ocr_boxed_the_word_without():
     # Seed 79's clean render, white Cantarell on a dark cell: OCR boxed `7rRCsBS17jTuY` down to the
     # baseline, the crop's margin cut the `j`'s tail off, and both readers read `i`, unflagged.
