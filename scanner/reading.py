@@ -172,16 +172,19 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
     return page[y0:y1, x0:x1]
 
 
-#: How far below the crop a glyph's descender may be followed, in line heights.
-DESCENDER_REACH = 0.6
+#: How far below the crop a glyph's descender may be followed, in line heights, and how tall the
+#: glyph may be at most (a `j` from its top to its tail; a photo's curled page edge beside a
+#: close-up's key, a stroke twice as tall, is none).
+DESCENDER_REACH, DESCENDER_GLYPH = 0.6, 1.2
 
 
 def _past_descenders(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, bottom: int, h: float) -> int:
     """Where the crop must end so as not to cut a descender off: OCR's word box may end at the
     baseline (seed 79's clean render, white type on a dark cell: `j` boxed without its tail,
     cropped so, read `i` by both readers).  A glyph-sized blob that begins in the line's own band
-    (well above OCR's bottom ``bottom``, so not the next line's tall letters reaching into the
-    margin) and runs on past the crop's bottom is followed, up to ``DESCENDER_REACH``."""
+    (below the crop's top and well above OCR's bottom ``bottom``, so not the next line's tall
+    letters reaching into the margin) and runs on past the crop's bottom is followed, up to
+    ``DESCENDER_REACH``."""
     reach = int(min(page.shape[0], y1 + DESCENDER_REACH * h))
     if reach <= y1 or x1 - x0 < 2 or y1 - y0 < 4:
         return y1
@@ -189,7 +192,7 @@ def _past_descenders(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, botto
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     top, hgt, wid = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     end = top + hgt
-    tail = (top < bottom - y0 - 0.3 * h) & (end > y1 - y0) & (wid <= 1.5 * h) & (hgt <= 2.0 * h)
+    tail = (top > 0) & (top < bottom - y0 - 0.3 * h) & (end > y1 - y0) & (wid <= h) & (hgt <= DESCENDER_GLYPH * h)
     if not tail.any():
         return y1
     return int(min(reach, y0 + int(end[tail].max()) + max(1, int(0.1 * h))))

@@ -537,6 +537,11 @@ def test_value_crop_keeps_a_descender_ocr_boxed_the_word_without():
     crop = crop_value(page, box, 1.0)
     assert int((crop > 128).sum()) == int(ink.sum()), "the `j`'s tail was cut off"
     assert crop.shape[0] < 2 * h, "the crop ran on below the line"
+    # A stroke much taller than a glyph (seed 67's close-up: the photo's curled page edge beside the
+    # key, begun in its line and running far below) is no descender to follow.
+    edged = page.copy()
+    edged[int(rows[0]) + 3:, int(cols[0]) - 4:int(cols[0]) - 2] = 235
+    assert crop_value(edged, box, 1.0).shape[0] == crop.shape[0]
 
 
 def test_a_label_boxed_a_little_over_its_value_still_bounds_the_crop():
