@@ -474,8 +474,9 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
 
 #: A word's letters before OCR's box stand no further apart than this many times its own letters
 #: in the box do (seed 65's scan: Carlito figures light on a dark cell, 0.21 of their height apart,
-#: boxed from the sixth), and never more than this many line heights.
-OWN_SPACE_TIMES, OWN_SPACE_MOST = 1.5, 0.35
+#: boxed from the sixth), and never more than this many line heights (a word space, before a
+#: label's last letter, stands 0.4 or more apart in text faces).
+OWN_SPACE_TIMES, OWN_SPACE_MOST = 1.5, 0.3
 
 
 def _own_letter_space(left: np.ndarray, end: np.ndarray, glyph: np.ndarray, edge: int, h: float) -> float:
