@@ -347,6 +347,8 @@ def _in_capitals(label: Label) -> bool:
     text = "".join(w.text for w in label.words)
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
+
+
 #: A word of a key's symbols alone (a group of one when a key is printed in groups).
 _KEY_SYMBOLS = regex.compile(r"[/!?*+=]{1,2}")
 #: The key's symbols that begin a key read as a word of their own; an `=` or `-` there may stand
@@ -922,6 +924,7 @@ RANDOM_CASE_CHANGES = 6
 
 
 def _random_case(text: str) -> bool:
+    """Letters changing case ``RANDOM_CASE_CHANGES`` times or more, not as words run together do."""
     letters = "".join(c for c in text if c.isalpha())
     changes = sum(a.isupper() != b.isupper() for a, b in itertools.pairwise(letters))
     return changes >= RANDOM_CASE_CHANGES and not regex.fullmatch(r"\p{Lu}?\p{Ll}+(?:\p{Lu}\p{Ll}{2,})*", letters)

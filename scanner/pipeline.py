@@ -541,10 +541,11 @@ def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:
     more confidence in all kept the wrong key.  A sure reading never replaces another reading of
     the code (a close-up's account ID read without its first figure, 0.998 sure, where the kept
     reading had all of it, 0.998 sure too).  A code only the other reading found is taken, for
-    review; where the codes are and what to retake are the kept reading's.  Where both readings were sure of a code and
-    read it differently, one of them is wrong: the code is flagged, and where one value holds the
-    other, the longer is given (the other's crop was cut short: seed 34's account ID in a navy
-    cell, read as it was from `9543096`, OCR's box for it cut after `941`, and inverted whole)."""
+    review; where the codes are and what to retake are the kept reading's.  Where both readings
+    were sure of a code and read it differently, one of them is wrong: the code is flagged, and
+    where one value holds the other, the longer is given (the other's crop was cut short: seed
+    34's account ID in a navy cell, read as it was from `9543096`, OCR's box for it cut after
+    `941`, and inverted whole)."""
     before = retake_advice(kept, kept.quality)
     for f in FIELD_NAMES:
         mine, theirs = kept.field(f), other.field(f)

@@ -184,6 +184,7 @@ GARBLED_SHARE = 0.34
 
 
 def _mostly_doubtful(field: CodeField) -> bool:
+    """At least three characters in doubt, and at least ``GARBLED_SHARE`` of them."""
     n = len(field.value or "")
     doubtful = len({u.index for u in field.uncertain})
     return n > 0 and doubtful >= 3 and doubtful >= GARBLED_SHARE * n
