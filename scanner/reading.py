@@ -432,8 +432,7 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
     first glyph it has: OCR's word box may begin inside a word (seed 26's scan_008, light type on
     a dark cell: boxed from its fourth letter, the key went out three letters short).  Each
     glyph-sized blob (or a key's `-`) ending within ``LETTER_SPACE`` line heights of the first
-    glyph (or as far as the word's own letters in the crop stand apart: ``_own_letter_space``),
-    with nothing between, is a letter of the same word, and so on leftwards; a word space,
+    glyph, with nothing between, is a letter of the same word, and so on leftwards; a word space,
     a colon, a rule or anything else ends the walk, so a label before the value never joins it.
     A glyph the crop's edge cuts alone is ``_glyph_cut_at``'s to judge (a label's last letter may
     be one).  ``from_label`` (the crop is bounded by the label's end): gaps up to a word space
@@ -448,8 +447,8 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
     ink, stats, glyph_h = blobs
     left, width, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     end = left + width
+    gap = WORD_GAP if from_label else LETTER_SPACE
     glyph = (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h) & (left > 0)
-    gap = WORD_GAP if from_label else max(LETTER_SPACE, _own_letter_space(left, end, glyph, x0 - lo, h))
     # A key's `-` between two letters is one of its characters: a short bar across the middle.
     top = stats[:, cv2.CC_STAT_TOP]
     mid = np.median(top[glyph] + height[glyph] - 0.35 * glyph_h) if glyph.any() else 0.0
@@ -470,28 +469,6 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
     if at == first and (at >= edge or not from_label):
         return x0  # no letter before the first (nor one cut to be taken whole)
     return min(x0, lo + _margin_before(ink, at, h))  # (only ever further left)
-
-
-#: A word's letters before OCR's box stand no further apart than this many times its own letters
-#: in the box do (seed 65's scan: Carlito figures light on a dark cell, 0.21 of their height apart,
-#: boxed from the sixth), and never more than this many line heights (a word space, before a
-#: label's last letter, stands 0.4 or more apart in text faces).
-OWN_SPACE_TIMES, OWN_SPACE_MOST = 1.5, 0.3
-
-
-def _own_letter_space(left: np.ndarray, end: np.ndarray, glyph: np.ndarray, edge: int, h: float) -> float:
-    """The letter space of the value's own glyphs past ``edge`` (the median gap between neighbours,
-    ``OWN_SPACE_TIMES`` over, in line heights, at most ``OWN_SPACE_MOST``), or 0 with fewer than
-    three of them."""
-    k = np.flatnonzero(glyph & (left >= edge))
-    if k.size < 3 or h <= 0:
-        return 0.0
-    k = k[np.argsort(left[k])]
-    gaps = left[k[1:]] - end[k[:-1]]
-    gaps = gaps[gaps > 0]
-    if gaps.size < 2:
-        return 0.0
-    return min(OWN_SPACE_MOST, OWN_SPACE_TIMES * float(np.median(gaps)) / h)
 
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float,

@@ -519,31 +519,6 @@ def test_light_type_in_a_dark_cell_boxed_with_the_rule_under_it_is_cut_to_its_gl
     assert _to_glyphs(plain, Box(115, 104, 230, 185), 1.0).y1 < 150
 
 
-def test_value_crop_walks_back_over_letters_as_far_apart_as_the_words_own():
-    # Seed 65's scan: `7421292855` in Carlito, light on a dark cell, boxed by OCR from its sixth
-    # figure; the `1` stands 0.21 of the figures' height from the `2` before it, past the usual
-    # letter space (0.2), and the crop began at the `1`. The word's own letters in the crop stand
-    # as far apart: so may those before them.
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf", 40)
-    img = Image.new("L", (700, 90), 40)
-    draw = ImageDraw.Draw(img)
-    x = 40
-    for c in "7421292855":
-        draw.text((x, 20), c, font=font, fill=230)
-        x = draw.textbbox((x, 20), c, font=font)[2] + 1
-    page = np.array(img)
-    ink = page > 128
-    runs = np.flatnonzero(np.diff(np.concatenate([[0], ink.any(axis=0).astype(int), [0]])))
-    starts, ends = runs[::2], runs[1::2]
-    rows = np.flatnonzero(ink.any(axis=1))
-    h = rows[-1] - rows[0]
-    assert max(a - b for a, b in zip(starts[1:], ends[:-1])) > 0.2 * h, "the setting no longer tests what it says"
-    crop = crop_value(page, Box(int(starts[5]), int(rows[0]), int(ends[-1]), int(rows[-1])), 1.0)
-    assert int((crop > 128).sum()) == int(ink.sum()), "figures before OCR's box were left out"
-
-
 def test_value_crop_keeps_a_descender_ocr_boxed_the_word_without():
     # Seed 79's clean render, white Cantarell on a dark cell: OCR boxed `7rRCsBS17jTuY` down to the
     # baseline, the crop's margin cut the `j`'s tail off, and both readers read `i`, unflagged.
