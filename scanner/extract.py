@@ -882,7 +882,7 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
-        elif len(t) >= 10 and _reads_as_a_key(t) and _figures_and_both_cases(t):
+        elif len(t) >= 10 and _reads_as_a_key(t) and _mixed_like_a_key(t):
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
     if not grouped:
         return out
@@ -909,7 +909,7 @@ def _an_ods_code_misread(t: str) -> bool:
     return checked.valid and len(checked.repaired) == 1
 
 
-def _figures_and_both_cases(text: str) -> bool:
+def _mixed_like_a_key(text: str) -> bool:
     """What a key found by its format alone must hold: a figure and letters of both cases, or
     letters whose case changes as often as only a random string's does (``RANDOM_CASE_CHANGES``)."""
     both = bool(regex.search(r"[a-z]", text) and regex.search(r"[A-Z]", text))
@@ -992,7 +992,7 @@ def _grouped_keys_after_labels(words: list[Word], labels: list[Label], near_othe
             continue
         text = " ".join(v.text for v in vw)
         joined = "".join(text.split())
-        if 10 <= len(joined) <= KEY_MAX and _validate("linkage_key", text) and _figures_and_both_cases(joined):
+        if 10 <= len(joined) <= KEY_MAX and _validate("linkage_key", text) and _mixed_like_a_key(joined):
             out.append(Candidate("linkage_key", text, _value_box(vw), tuple(vw), "pattern", "right", 0.5,
                                  label_box=w.box))
     return out
@@ -1025,7 +1025,7 @@ def _grouped_keys_alone(words: list[Word], near_other: Callable[[Word], bool]) -
             # A figure, or a capital after a small letter within a group (where OCR read the only
             # figure as a letter: `OCXI`), as no line of words has.  (``_validate`` asks that the key
             # look random and hold no word of the letters' prose.)
-            mixed = _figures_and_both_cases(joined) or any(regex.search(r"\p{Ll}\p{Lu}", w.text) for w in run)
+            mixed = _mixed_like_a_key(joined) or any(regex.search(r"\p{Ll}\p{Lu}", w.text) for w in run)
             if 10 <= len(joined) <= KEY_MAX and mixed and _validate("linkage_key", text):
                 out.append(Candidate("linkage_key", text, _value_box(run), tuple(run), "pattern", "anywhere", 0.5))
     return out

@@ -1183,8 +1183,8 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         # left out of the box).  Read again with every glyph from the label's end on, then begun
         # where the value's word begins (``crop_value`` without the label's end); taken where it
         # reads as long as the page did.
-        for wider in (crop_value(page, box, scale, left_limit, from_label=True), crop_value(page, box, scale)):
-            again = read_wider(wider, crop)
+        for limit, from_label in ((left_limit, True), (None, False)):  # (the second cut only where the first fails)
+            again = read_wider(crop_value(page, box, scale, limit, from_label=from_label), crop)
             if again is not None and again[0].value is not None and \
                     len(again[0].value) == len(page_text) > len(field.value):
                 (field, crop), grown = again, True
