@@ -254,17 +254,19 @@ def _settled(cand: Candidate | None, least: float = _VALID) -> bool:
     return cand is not None and cand.found_by == "label" and cand.score >= least
 
 
-#: A code ending this many of its heights from the right edge of a page the frame cuts may run
-#: on past it: a sheet's margin is wider, and the last glyphs before a cut the outline made where
-#: the picture darkens may be too dark for OCR's word box.
+#: A code ending this many of its heights from the right edge of a page the frame cuts (or
+#: beginning this near its left) may run on past it: a sheet's margin is wider, and the glyphs
+#: beside a cut the outline made where the picture darkens may be too dark for OCR's word box.
 NEAR_PAGE_EDGE = 2.5
 
 
 def _runs_off_page(read: _PageRead) -> bool:
-    """Whether a code found ends at the page's right edge, where the page's outline may have
-    cut it short."""
+    """Whether a code found ends at the page's right edge or begins at its left, where the page's
+    outline may have cut it short (seed 82's close-up: a darker left side of the picture left out
+    of the "sheet", and the key's first letter and a half with it)."""
     width = read.page.image.shape[1]
-    return any(c.box.x1 / read.scale >= width - NEAR_PAGE_EDGE * c.box.h / read.scale for c in read.chosen.values())
+    return any(c.box.x1 / read.scale >= width - NEAR_PAGE_EDGE * c.box.h / read.scale
+               or c.box.x0 / read.scale <= NEAR_PAGE_EDGE * c.box.h / read.scale for c in read.chosen.values())
 
 
 def _complete(chosen: dict[str, Candidate]) -> bool:

@@ -418,3 +418,29 @@ def test_the_keys_zeros_are_held_to_the_zeros_of_the_letters_account_id(monkeypa
     assert result.account_id.value == "430136517" and result.linkage_key.value == "YZ-=vW0WWtSVu"
     # A Liberation Sans zero is 0.7-0.8 times as wide as it is high (ink at 200 px: 0.78).
     assert seen and all(z is not None and 0.6 < z < 0.9 for z in seen), seen
+
+
+def test_a_code_at_either_side_of_a_sheet_the_frame_cuts_may_run_past_it():
+    # Independent seed 82's close-up, lit more darkly on its left: the "sheet" found began at the
+    # key's second letter, and the key was read `=CVu...` for `oKVu...` (the cut's edge taken for a
+    # glyph) until a code beginning at the left edge, as one ending at the right, had the picture
+    # read whole as well.
+    import numpy as np
+
+    from scanner.extract import Candidate
+    from scanner.ocr import Box
+    from scanner.page import Page
+    from scanner.pipeline import NEAR_PAGE_EDGE, _PageRead, _runs_off_page
+
+    def read_with(x0: float, x1: float) -> _PageRead:
+        box = Box(x0=x0, y0=100, x1=x1, y1=130)  # OCR-image px, at twice the page's scale
+        page = Page(image=np.full((600, 1000), 255, np.uint8), to_source=np.eye(3), found_outline=True, quad=None)
+        code = Candidate("linkage_key", "oKVuPokl0uF+z", box, (), "label", "below", 2.5)
+        return _PageRead(page=page, text_h=15.0, scale=2.0, panels=[], chosen={"linkage_key": code}, warnings=[],
+                         flat=page.image)
+
+    edge = NEAR_PAGE_EDGE * 30  # the code's height, in OCR-image px
+    assert _runs_off_page(read_with(2, 400))  # begins at the page's left edge
+    assert _runs_off_page(read_with(edge - 4, 400))
+    assert _runs_off_page(read_with(1000, 2000 - 2))  # ends at its right edge
+    assert not _runs_off_page(read_with(edge + 40, 1600))  # a margin either side
