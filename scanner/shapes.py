@@ -178,6 +178,48 @@ def _glyph_boxes(ink: np.ndarray, n_expected: int,
     return paired if any(b is not None for b in paired) else None
 
 
+#: Two pieces side by side are the halves of one ring broken at its thin top and bottom (a blurred
+#: Palatino `o`) when they overlap by a column or more, each is at most this wide for its height,
+#: their tops and bottoms lie within RING_LEVEL of their height of each other, neither encloses a
+#: counter of its own and together (a pixel's gap closed) they enclose one.
+RING_HALF, RING_LEVEL = 0.75, 0.15
+
+
+def _encloses(mask: np.ndarray) -> bool:
+    """Does the ink enclose a counter: background touching no side of the mask's box?"""
+    n, labels = cv2.connectedComponents(np.pad(~mask, 1, constant_values=True).astype(np.uint8), connectivity=4)
+    return n > 2
+
+
+def _rings_joined(glyphs: list[list], labels: np.ndarray, stats: np.ndarray) -> list[list]:
+    """``_glyphs``'s pieces with a ring's two halves (``RING_HALF``) made one glyph again: counted as
+    two, seed 82's `o` made a key's crop hold one glyph more than the key has characters, and the
+    vote took a second `X` that two looks of five had read at its end."""
+    def extent(g: list) -> tuple[int, int]:
+        return (min(int(stats[i, cv2.CC_STAT_TOP]) for i in g[2]),
+                max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in g[2]))
+
+    def ring(p: list, g: list) -> bool:
+        (pt, pb), (gt, gb) = extent(p), extent(g)
+        h = max(pb - pt, gb - gt)
+        if not (g[0] < p[1] and len(p[2]) == len(g[2]) == 1 and abs(pt - gt) <= RING_LEVEL * h
+                and abs(pb - gb) <= RING_LEVEL * h and max(p[1] - p[0], g[1] - g[0]) <= RING_HALF * h):
+            return False
+        box = labels[min(pt, gt):max(pb, gb), p[0]:max(p[1], g[1])]
+        a, b = box == p[2][0], box == g[2][0]
+        joined = cv2.morphologyEx((a | b).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
+        return not _encloses(a) and not _encloses(b) and _encloses(joined)
+
+    out: list[list] = []
+    for g in glyphs:
+        if out and ring(out[-1], g):
+            out[-1][1] = max(out[-1][1], g[1])
+            out[-1][2] = out[-1][2] + g[2]
+            continue
+        out.append(g)
+    return out
+
+
 def _glyphs(ink: np.ndarray) -> list[tuple[int, int, np.ndarray, int]]:
     """The line's glyphs left to right as (x0, x1, mask, pieces), pieces stacked in one column (the
     dot of an `i`) joined; rules, cell borders, specks and a label's colon left out."""
@@ -203,6 +245,7 @@ def _glyphs(ink: np.ndarray) -> list[tuple[int, int, np.ndarray, int]]:
                 g[2].append(i)
                 continue
         glyphs.append([x0, x1, [i]])
+    glyphs = _rings_joined(glyphs, labels, stats)
     # A label's colon left at the crop's start (two dots, stacked) is no character of the value:
     # paired in order it shifted every verdict by one (a `V` measured as the `u` before it).
     if len(glyphs) > 1 and len(glyphs[0][2]) >= 2 and all(

@@ -1123,3 +1123,20 @@ def test_a_key_read_in_groups_goes_on_past_a_group_ocr_never_saw():
     # A key OCR read as one word is not read on past a word space.
     f, crop, _ = read_value("linkage_key", page, three, 1.0, "QpGxKKopuW3G", get_engine(), get_recognizer())
     assert crop.shape[1] < ends[-1] - starts[0]
+
+
+def test_a_ring_broken_at_its_thin_top_and_bottom_counts_as_one_glyph():
+    # Independent seed 82's photo_020: a blurred P052 `o`, thin at its top and bottom, fell apart
+    # into its two sides; counted as two glyphs, the crop held one more than the key's characters,
+    # and the vote took a second `X` that two of the recogniser's five looks read at the key's end.
+    # The same happens to a degraded render of that key (the generator's seed 90, 14 px capitals).
+    from scanner.shapes import glyphs_as_many_as
+
+    key = "oYanV1NixcM6G4X"
+    crop = linegen.render_line(key, "P052-Roman.otf", 14, random.Random(90), degrade=True)
+    assert glyphs_as_many_as(crop, key)  # (counting the `o`'s halves apart: one glyph more)
+    assert not glyphs_as_many_as(crop, key + "X")
+    # Glyphs side by side that each have a counter, or none together, stay apart.
+    for text, font in (("UDn3PJ", "Caladea-Bold.ttf"), ("AVh3PJkq", "Lato-Bold.ttf"), ("cc7PJyo", "Lato-Bold.ttf")):
+        img = linegen.render_line(text, font, 36, random.Random(6), degrade=False)
+        assert glyphs_as_many_as(img, text)
