@@ -604,14 +604,22 @@ def _frame_by_glyphs(counts: Callable[[str], bool], looks: list[Reading], model:
     """The vote again, aligned to a look that read one character more than the vote's frame, where
     the crop holds as many glyphs as that look read and not as many as the frame: most looks
     dropped a glyph the others saw (a key's first `/` in Liberation Sans Bold, read by two looks
-    of five, was left out).  The glyph count is the shapes' evidence, not another vote.  Two looks
-    at least must have read it: one look's extra `s` before a Times `W` (a glyph count that a wide
-    `W` can fool) made a right key wrong.  ``counts(text)``: whether the crop holds as many glyphs
-    as ``text`` has characters (``shapes.glyphs_as_many_as``, counted once a text)."""
+    of five, was left out).  The glyph count is the shapes' evidence, not another vote.  Two readers
+    at least must have read it (all but one character alike), two looks or a look and Tesseract
+    (``hint``, its reading of the crop): one look's extra `s` before a Times `W` (a glyph count that
+    a wide `W` can fool) made a right key wrong; seed 83's DejaVu Sans Mono close-up lost its last `X`, read by one look and by
+    Tesseract.  ``counts(text)``: whether the crop holds as many glyphs as ``text`` has characters
+    (``shapes.glyphs_as_many_as``, counted once a text)."""
     base = model[0].text
     texts = [r.text for r in looks]
-    longer = [t for t in dict.fromkeys(texts) if texts.count(t) >= 2 and len(t) == len(base) + 1
-              and any(t[:i] + t[i + 1:] == base for i in range(len(t)))]
+    readers = texts + ["".join(hint.split())] if hint else texts
+
+    def alike(u: str, t: str) -> bool:
+        """All but one character of ``u`` and ``t`` alike, place by place."""
+        return len(u) == len(t) and sum(a != b for a, b in zip(u, t)) <= 1
+
+    longer = [t for t in dict.fromkeys(texts) if len(t) == len(base) + 1 and sum(alike(u, t) for u in readers) >= 2
+              and any(alike(t[:i] + t[i + 1:], base) for i in range(len(t)))]
     if not longer or counts(base):
         return model
     for text in longer:

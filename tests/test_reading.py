@@ -836,6 +836,24 @@ def test_a_glyph_most_looks_dropped_is_kept_when_the_crop_holds_it():
     assert _frame_by_glyphs(counts(without), reads, voted, None)[0].text == "TLnbUGG4q33NPLz"
 
 
+def test_a_glyph_one_look_and_tesseract_read_is_kept_when_the_crop_holds_it():
+    # Independent seed 83's close-up of an oblique DejaVu Sans Mono key: four looks dropped its last
+    # `X`, the fifth read it (and one `S` as `5`), and so did Tesseract. Two readers and the glyph
+    # count outweigh the four; one look alone does not, nor a Tesseract reading the crop does not hold.
+    from scanner.reading import _frame_by_glyphs, _vote_looks
+    from scanner.shapes import glyphs_as_many_as
+
+    key, short = "1KSpsSSPO3s*X", "1KSpsSSPO3s*"
+    reads = [Reading("model", t, [0.99] * len(t), [[] for _ in t]) for t in [short] * 4 + ["1KSpsS5PO3s*X"]]
+    voted = _vote_looks(reads, key)
+    assert voted[0].text == short, "the setting no longer tests what it says"
+    crop = linegen.render_line(key, "DejaVuSansMono-Oblique.ttf", 30, random.Random(2), degrade=False)
+    cut = linegen.render_line(short, "DejaVuSansMono-Oblique.ttf", 30, random.Random(2), degrade=False)
+    assert _frame_by_glyphs(lambda t: glyphs_as_many_as(crop, t), reads, voted, key)[0].text == key
+    assert _frame_by_glyphs(lambda t: glyphs_as_many_as(crop, t), reads, voted, None)[0].text == short
+    assert _frame_by_glyphs(lambda t: glyphs_as_many_as(cut, t), reads, voted, key)[0].text == short
+
+
 def _serif_line(parts: list[tuple[str, int]], size: int = 30) -> tuple["np.ndarray", list[tuple[int, int]]]:
     """Each ``(text, gap before it in px)`` of ``parts`` in DejaVu Serif on a white page, and each
     part's ink columns (first, last)."""
