@@ -413,9 +413,12 @@ def _label_end(page: np.ndarray, floor: int, word: int, y0: int, y1: int, h: flo
     """Where the label before a value really ends: OCR's box of the label may reach into the
     value's first glyph (seed 26's photo_006, `Code:C40420` set tight: the `C` cut in half and
     its ODS code read `Y40420`).  A glyph-sized blob the label's box ends inside and the value's
-    box begins inside is the value's: the label ends before it."""
+    box begins inside is the value's: the label ends before it.  The two boxes may meet (a pixel
+    apart, or one in rounding): a label read run into its value is cut by an estimate
+    (``extract.unglued``), which a value set larger than its label throws out (seed 85's scan:
+    `number:0953596914`, the cut a few pixels inside the `0`, the account ID read `953596914`)."""
     lo, hi = int(max(0, floor - h)), int(min(page.shape[1], word + h))
-    if not lo < floor < word < hi or y1 - y0 < 4:
+    if not lo < floor <= word + 1 or not word < hi or y1 - y0 < 4:
         return floor
     blobs = _line_blobs(page, y0, y1, lo, hi, (word, hi))
     if blobs is None:
