@@ -621,8 +621,17 @@ def _frame_by_glyphs(counts: Callable[[str], bool], looks: list[Reading], model:
         """All but one character of ``u`` and ``t`` alike, place by place."""
         return len(u) == len(t) and sum(a != b for a, b in zip(u, t)) <= 1
 
+    def extra_at(t: str) -> int | None:
+        """Where ``t`` has its one character more than the base (all but one of the rest alike)."""
+        return next((i for i in range(len(t)) if alike(t[:i] + t[i + 1:], base)), None)
+
+    def pieced_symbol(t: str, i: int) -> bool:
+        """A symbol read twice: a `*` drawn in pieces (seed 84's clean Go Mono `*`, its arms apart)
+        counts as two glyphs, so the count vouches for nothing there."""
+        return not t[i].isalnum() and t[i] in t[max(0, i - 1):i] + t[i + 1:i + 2]
+
     longer = [t for t in dict.fromkeys(texts) if len(t) == len(base) + 1 and sum(alike(u, t) for u in readers) >= 2
-              and any(alike(t[:i] + t[i + 1:], base) for i in range(len(t)))]
+              and (i := extra_at(t)) is not None and not pieced_symbol(t, i)]
     if not longer or counts(base):
         return model
     for text in longer:

@@ -854,6 +854,22 @@ def test_a_glyph_one_look_and_tesseract_read_is_kept_when_the_crop_holds_it():
     assert _frame_by_glyphs(lambda t: glyphs_as_many_as(cut, t), reads, voted, key)[0].text == short
 
 
+def test_a_symbol_read_twice_is_not_framed_by_a_glyph_count_its_pieces_fool():
+    # Independent seed 84's clean Go Mono key `*9ftzhtRaWpYRL+`: Go Mono draws `*` as arms apart,
+    # which count as two glyphs, so the crop "held" the `**` two looks of five read, and the vote
+    # framed by them put out a key a character long.  A symbol beside itself is not trusted to
+    # the count: the three looks' (and Tesseract's) reading stands.
+    from scanner.reading import _frame_by_glyphs, _vote_looks
+    from scanner.shapes import glyphs_as_many_as
+
+    key = "*9ftzhtRaWpYRL+"
+    crop = linegen.render_line(key, "Go-Mono.ttf", 24, random.Random(0), degrade=False)
+    assert glyphs_as_many_as(crop, "*" + key), "the setting no longer tests what it says"
+    reads = [Reading("model", t, [0.99] * len(t), [[] for _ in t]) for t in [key] * 3 + ["*" + key] * 2]
+    voted = _vote_looks(reads, key)
+    assert _frame_by_glyphs(lambda t: glyphs_as_many_as(crop, t), reads, voted, key)[0].text == key
+
+
 def _serif_line(parts: list[tuple[str, int]], size: int = 30) -> tuple["np.ndarray", list[tuple[int, int]]]:
     """Each ``(text, gap before it in px)`` of ``parts`` in DejaVu Serif on a white page, and each
     part's ink columns (first, last)."""
