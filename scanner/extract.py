@@ -843,11 +843,13 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
 
 
 def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = True,
-                       misread_ods: bool = False) -> list[Candidate]:
+                       misread_ods: bool = False, leading_zero: bool = False) -> list[Candidate]:
     """Format-only search, away from the labels of things that are not codes.  ``grouped=False``:
     single words only, without the keys printed in groups (whose search reads the line after every
     word that may be a label: most of this search's time on a page read whole).  ``misread_ods``:
-    also an ODS code with one figure read as its look-alike (``_an_ods_code_misread``)."""
+    also an ODS code with one figure read as its look-alike (``_an_ods_code_misread``).
+    ``leading_zero``: also an account ID beginning with `0` (as a phone number does: the caller
+    holds it to the codes found by their labels)."""
     others = [lab for lab in labels if lab.field == "other"]
 
     def near_other(w: Word) -> bool:
@@ -879,7 +881,7 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
         elif misread_ods and _an_ods_code_misread(t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 0.25))
-        elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and not t.startswith("0") \
+        elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and (leading_zero or not t.startswith("0")) \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
         elif len(t) >= 10 and _reads_as_a_key(t) and _mixed_like_a_key(t):
@@ -1105,11 +1107,14 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
     # a page with no code label at all (an appointment letter) must give nothing.
     if missing and anchored:
         taken = {w for c in chosen.values() if c.score >= 2.0 for w in c.words}
-        by_field: dict[str, list[Candidate]] = {}
-        for cand in pattern_candidates(words, labels):
-            if cand.field in missing and not (set(cand.words) & taken):
-                by_field.setdefault(cand.field, []).append(cand)
         anchors = [c.box for c in chosen.values() if c.score >= 2.0]
+        by_field: dict[str, list[Candidate]] = {}
+        for cand in pattern_candidates(words, labels, leading_zero=True):
+            if cand.field in missing and not (set(cand.words) & taken) and not (
+                    cand.text.startswith("0") and _lines_from(cand.box, anchors) > NEAR_CODES_LINES):
+                # An account ID may begin with `0` (`0123456` in NHS England's guide); a phone number
+                # does too, so only among the codes (seed 86's photo: `Account (© 0254815765`).
+                by_field.setdefault(cand.field, []).append(cand)
         for f, cands in by_field.items():
             # A unique match only; of several, the one among the codes found by their labels
             # (within a few lines of them: a garbled label's own value) where just one is.

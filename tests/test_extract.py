@@ -536,6 +536,22 @@ def test_of_several_format_matches_the_one_among_the_labelled_codes_stands_for_a
     assert "account_id" not in chosen
 
 
+def test_an_account_id_beginning_with_zero_is_found_by_its_format_only_among_the_codes():
+    # Independent seed 86's photo: `Account ID` read `Account (©`, its value `0254815765`; account IDs
+    # may begin with `0` (NHS England's guide shows `0123456`), so may a phone number: such a number
+    # is taken only among the codes found by their labels, not from the practice's details far off.
+    codes = (
+        _line(100, 0, (100, "Account"), (230, "(©"), (300, "0254815765"))
+        + _line(140, 1, (100, "Organisation"), (300, "code"), (400, "D44652"))
+        + _line(180, 2, (100, "Account"), (210, "Linkage"), (330, "Key"), (400, "D4Ub4DddlMXb8"))
+    )
+    chosen, _ = best_candidates(codes)
+    assert chosen["account_id"].text == "0254815765" and chosen["account_id"].found_by == "pattern"
+    far = codes[:2] + codes[3:] + _line(600, 3, (100, "Call"), (170, "us"), (220, "on"), (300, "01632960123"))
+    chosen, _ = best_candidates(far)
+    assert "account_id" not in chosen
+
+
 def test_practice_id_read_ip_is_still_the_ods_label():
     # The samples' photo_001 re-encoded at 24 MP: Tesseract read 'Practice ID:' as 'Practice Ip:',
     # and the scanner went on to read the rest of the page for the ODS code (0.4 s more).
