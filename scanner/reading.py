@@ -610,12 +610,12 @@ def _frame_by_glyphs(counts: Callable[[str], bool], looks: list[Reading], model:
     of five, was left out).  The glyph count is the shapes' evidence, not another vote.  Two readers
     at least must have read it (all but one character alike), two looks or a look and Tesseract
     (``hint``, its reading of the crop): one look's extra `s` before a Times `W` (a glyph count that
-    a wide `W` can fool) made a right key wrong; seed 83's DejaVu Sans Mono close-up lost its last `X`, read by one look and by
-    Tesseract.  ``counts(text)``: whether the crop holds as many glyphs as ``text`` has characters
-    (``shapes.glyphs_as_many_as``, counted once a text)."""
+    a wide `W` can fool) made a right key wrong; seed 83's DejaVu Sans Mono close-up lost its last
+    `X`, read by one look and by Tesseract.  ``counts(text)``: whether the crop holds as many glyphs
+    as ``text`` has characters (``shapes.glyphs_as_many_as``, counted once a text)."""
     base = model[0].text
     texts = [r.text for r in looks]
-    readers = texts + ["".join(hint.split())] if hint else texts
+    readers = texts + (["".join(hint.split())] if hint else [])
 
     def alike(u: str, t: str) -> bool:
         """All but one character of ``u`` and ``t`` alike, place by place."""

@@ -187,8 +187,8 @@ RING_HALF, RING_LEVEL = 0.75, 0.15
 
 def _encloses(mask: np.ndarray) -> bool:
     """Does the ink enclose a counter: background touching no side of the mask's box?"""
-    n, labels = cv2.connectedComponents(np.pad(~mask, 1, constant_values=True).astype(np.uint8), connectivity=4)
-    return n > 2
+    n, _ = cv2.connectedComponents(np.pad(~mask, 1, constant_values=True).astype(np.uint8), connectivity=4)
+    return n > 2  # the background (label 0 is the ink) and a counter at least
 
 
 def _rings_joined(glyphs: list[list], labels: np.ndarray, stats: np.ndarray) -> list[list]:
@@ -200,6 +200,7 @@ def _rings_joined(glyphs: list[list], labels: np.ndarray, stats: np.ndarray) -> 
                 max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in g[2]))
 
     def ring(p: list, g: list) -> bool:
+        """Are the glyphs ``p`` and ``g`` (one piece each, side by side) one ring's two halves?"""
         (pt, pb), (gt, gb) = extent(p), extent(g)
         h = max(pb - pt, gb - gt)
         if not (g[0] < p[1] and len(p[2]) == len(g[2]) == 1 and abs(pt - gt) <= RING_LEVEL * h
