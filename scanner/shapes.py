@@ -180,36 +180,28 @@ def _glyph_boxes(ink: np.ndarray, n_expected: int,
 
 #: Two pieces side by side are the halves of one ring broken at its thin top and bottom (a blurred
 #: Palatino `o`) when they overlap by a column or more, each is at most this wide for its height,
-#: their tops and bottoms lie within RING_LEVEL of their height of each other, neither encloses a
-#: counter of its own and together (a pixel's gap closed) they enclose one.
+#: their tops and bottoms lie within RING_LEVEL of their height of each other, neither is a closed
+#: ring (``_ring``) and together (a pixel's gap closed) they are one.
 RING_HALF, RING_LEVEL = 0.75, 0.15
-
-
-def _encloses(mask: np.ndarray) -> bool:
-    """Does the ink enclose a counter: background touching no side of the mask's box?"""
-    n, _ = cv2.connectedComponents(np.pad(~mask, 1, constant_values=True).astype(np.uint8), connectivity=4)
-    return n > 2  # the background (label 0 is the ink) and a counter at least
 
 
 def _rings_joined(glyphs: list[list], labels: np.ndarray, stats: np.ndarray) -> list[list]:
     """``_glyphs``'s pieces with a ring's two halves (``RING_HALF``) made one glyph again: counted as
     two, seed 82's `o` made a key's crop hold one glyph more than the key has characters, and the
     vote took a second `X` that two looks of five had read at its end."""
-    def extent(g: list) -> tuple[int, int]:
-        return (min(int(stats[i, cv2.CC_STAT_TOP]) for i in g[2]),
-                max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in g[2]))
-
     def ring(p: list, g: list) -> bool:
         """Are the glyphs ``p`` and ``g`` (one piece each, side by side) one ring's two halves?"""
-        (pt, pb), (gt, gb) = extent(p), extent(g)
-        h = max(pb - pt, gb - gt)
-        if not (g[0] < p[1] and len(p[2]) == len(g[2]) == 1 and abs(pt - gt) <= RING_LEVEL * h
-                and abs(pb - gb) <= RING_LEVEL * h and max(p[1] - p[0], g[1] - g[0]) <= RING_HALF * h):
+        if len(p[2]) != 1 or len(g[2]) != 1 or g[0] >= p[1]:
             return False
-        box = labels[min(pt, gt):max(pb, gb), p[0]:max(p[1], g[1])]
-        a, b = box == p[2][0], box == g[2][0]
-        joined = cv2.morphologyEx((a | b).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
-        return not _encloses(a) and not _encloses(b) and _encloses(joined)
+        (i, j), top, height = (p[2][0], g[2][0]), stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+        h = max(height[i], height[j])
+        if abs(top[i] - top[j]) > RING_LEVEL * h or abs(top[i] + height[i] - top[j] - height[j]) > RING_LEVEL * h \
+                or max(p[1] - p[0], g[1] - g[0]) > RING_HALF * h:
+            return False
+        box = labels[min(top[i], top[j]):max(top[i] + height[i], top[j] + height[j]), p[0]:max(p[1], g[1])]
+        a, b = box == i, box == j
+        joined = cv2.morphologyEx((a | b).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+        return not _ring(a)[0] and not _ring(b)[0] and _ring(joined)[0]
 
     out: list[list] = []
     for g in glyphs:
