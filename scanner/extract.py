@@ -1111,7 +1111,8 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         by_field: dict[str, list[Candidate]] = {}
         for cand in pattern_candidates(words, labels, leading_zero=True):
             if cand.field in missing and not (set(cand.words) & taken) and not (
-                    cand.text.startswith("0") and _lines_from(cand.box, anchors) > NEAR_CODES_LINES):
+                    cand.field == "account_id" and cand.text.startswith("0")
+                    and _lines_from(cand.box, anchors) > NEAR_CODES_LINES):
                 # An account ID may begin with `0` (`0123456` in NHS England's guide); a phone number
                 # does too, so only among the codes (seed 86's photo: `Account (© 0254815765`).
                 by_field.setdefault(cand.field, []).append(cand)

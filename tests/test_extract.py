@@ -550,6 +550,10 @@ def test_an_account_id_beginning_with_zero_is_found_by_its_format_only_among_the
     far = codes[:2] + codes[3:] + _line(600, 3, (100, "Call"), (170, "us"), (220, "on"), (300, "01632960123"))
     chosen, _ = best_candidates(far)
     assert "account_id" not in chosen
+    # A key beginning with `0` found by its format is no phone number: not held to the codes.
+    keyless = codes[:6] + _line(600, 3, (100, "Ref"), (300, "0dW1f1p4A/2!35"))
+    chosen, _ = best_candidates(keyless)
+    assert chosen["linkage_key"].text == "0dW1f1p4A/2!35"
 
 
 def test_practice_id_read_ip_is_still_the_ods_label():
