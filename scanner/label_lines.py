@@ -114,14 +114,16 @@ def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float, field:
     return Box(region.x0 - pad, region.y0 - pad, region.x1 + pad, region.y1 + pad)
 
 
-def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str]) -> list[Box]:  # noqa: ANN001
+def label_regions(flat: np.ndarray, text_h: float, recognizer,  # noqa: ANN001
+                  wanted: set[str]) -> tuple[list[Box], bool]:
     """The parts of the page around the code labels the recogniser (a KeyRecognizer) reads at
-    the start of its lines and cells, each with where its value may be; empty unless it sees a
-    label of every field in ``wanted``."""
+    the start of its lines and cells, each with where its value may be; and whether it saw a
+    label of every field in ``wanted`` (only then may those parts alone be read: the caller reads
+    the page whole otherwise, and the parts tell it where its codes may be)."""
     every = line_starts(flat, text_h, SHORT_RUN)
     runs = [r for r in every if r.w >= LABEL_RUN * text_h]
     if len(runs) < MIN_RUNS or len(runs) > MAX_RUNS:
-        return []
+        return [], False
     crops, lefts = [], []
     for r in runs:
         m = round(0.25 * r.h)
@@ -133,10 +135,9 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer, wanted: set[str])
     words = [w for i, read in enumerate(recognizer.read_batch(crops, max_batch=4))
              for w in _words(runs[i], lefts[i], read, i)]
     labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]
-    if not wanted <= {lab.field for lab in labels}:
-        return []
     short = [r for r in every if r.w < LABEL_RUN * text_h]
-    return _merged([_value_region(runs, lab.words[0].line, lab.box, text_h, lab.field, short) for lab in labels])
+    regions = _merged([_value_region(runs, lab.words[0].line, lab.box, text_h, lab.field, short) for lab in labels])
+    return regions, wanted <= {lab.field for lab in labels}
 
 
 def _merged(boxes: Sequence[Box]) -> list[Box]:

@@ -32,7 +32,7 @@ from .models import (
     drop_char,
     wrap_warning,
 )
-from .ocr import PSM_AUTO, PSM_SINGLE_LINE, PSM_SPARSE, Box, OcrEngine, Word
+from .ocr import PSM_AUTO, PSM_SINGLE_BLOCK, PSM_SINGLE_LINE, PSM_SPARSE, Box, OcrEngine, Word
 from .page import (
     LIGHT_TEXT_MAYBE,
     LIGHT_TEXT_SURE,
@@ -375,11 +375,13 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
     rows: list[Box] = []
     if recognizer is not None and read.text_h:
         missing = {f for f in FIELD_NAMES if not _settled(chosen.get(f))}
-        rows = label_regions(read.flat, read.text_h * read.scale, recognizer, missing)
+        rows, every = label_regions(read.flat, read.text_h * read.scale, recognizer, missing)
         quick = chosen
         # The rows as a block first; as sparse text too where its layout analysis lost a label
-        # (a faint grey label beside a bold value was dropped so).
-        for psm in (PSM_AUTO, PSM_SPARSE) if rows else ():
+        # (a faint grey label beside a bold value was dropped so).  Only when a label of every
+        # missing code was seen: else the page is read whole, and the rows only say where to look
+        # again should it not show a label (seed 75's photo_007: a table the layout analysis left out).
+        for psm in (PSM_AUTO, PSM_SPARSE) if rows and every else ():
             if psm == PSM_SPARSE and all(_settled(quick.get(f), 0.0) for f in FIELD_NAMES):
                 break  # every label seen: the block's reading stands (or the whole page is read)
             words = [w for i, row in enumerate(rows) for w in _words_in(engine, read.flat, row, psm, 10000 * (i + 1))]
@@ -393,7 +395,9 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
                 return replace(read, chosen=quick, warnings=warnings, whole_read=True)
     band: Box | None = None
     page_words: list[Word] = []
-    for psm in (PSM_AUTO, PSM_SPARSE):
+    for psm in (PSM_AUTO, PSM_SPARSE, PSM_SINGLE_BLOCK):
+        if psm == PSM_SINGLE_BLOCK and any(map(_settled, chosen.values())):
+            break  # a code found beside its label: the lines left unread are read below
         words = _words_in(engine, read.flat, band, psm, 0)
         page_words = page_words or words
         found, labels = best_candidates(words)
@@ -404,7 +408,9 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         # of the page around the code labels the first pass saw; when it saw none, the sparse
         # pass over the whole page found none either (60 such pages of 5 seeds' 320 pictures
         # and the samples: no candidate added, 0.3 s each) - unless the recogniser saw the labels
-        # start their rows: then around those.
+        # start their rows: then around those.  Last, the band as one block of lines: the layout
+        # analysis of both passes drops a word whose blurred bold glyphs run together into one
+        # blob, the block reading does not (seed 75's photo_007: every value of a table left out).
         seen = [w.box for lab in labels if lab.field != "other" for w in lab.words] or rows
         missing = len(set(FIELD_NAMES) - {lab.field for lab in labels})
         band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1], missing)

@@ -183,3 +183,56 @@ def test_a_line_tesseract_gave_no_word_for_is_read_again_near_the_codes():
     assert "".join(found["linkage_key"].text.split()).lower() == "vhheptofp9rrqg!"
     # Lines already read are not read again.
     assert list(pipeline._lines_left_unread(page, 26.0, engine.words(page, PSM_AUTO), chosen, engine)) == []
+
+
+def test_a_table_whose_values_the_layout_analysis_drops_is_read_as_a_block(monkeypatch):
+    # Independent seed 75's photo_007: a small, blurred photo of a table, grey labels beside bold
+    # values.  Tesseract's page and sparse layout analyses both dropped every value (blurred bold
+    # glyphs run together into one blob, taken for no text), and nothing was found.  Here Tesseract
+    # reads a table letter, and its page and sparse passes lose the codes' words as they did then:
+    # with no code found, the band around the labels is read once more as one block of lines, which
+    # keeps them.
+    from scanner.ocr import PSM_AUTO, PSM_SINGLE_BLOCK, PSM_SPARSE
+
+    sample = BY_FILE["images/clean_007.png"]
+    assert sample["layout"] == "table"
+    codes, key = {sample[f] for f in ("ods_code", "account_id")}, sample["linkage_key"]
+
+    def a_code(text: str) -> bool:
+        text = text.strip(".,:;")
+        return text in codes or (len(text) >= 3 and text in key)
+
+    reads = []
+    real = pipeline._words_in
+
+    def dropping(engine, img, region, psm, line_base):
+        words = real(engine, img, region, psm, line_base)
+        kept = [w for w in words if psm not in (PSM_AUTO, PSM_SPARSE) or not a_code(w.text)]
+        reads.append((psm, region, len(words) - len(kept), {w.text for w in kept}))
+        return kept
+
+    monkeypatch.setattr(pipeline, "_words_in", dropping)
+    result = scan(SAMPLES / sample["file"])
+    assert any(dropped for psm, _, dropped, _ in reads if psm != PSM_SINGLE_BLOCK), "the setting no longer tests what it says"
+    blocks = [texts for psm, region, _, texts in reads if psm == PSM_SINGLE_BLOCK and region is not None]
+    assert blocks and codes <= set().union(*blocks)
+    assert [result.field(f).value for f in FIELD_NAMES] == [sample[f] for f in FIELD_NAMES]
+
+
+def test_labels_the_recogniser_sees_say_where_to_look_even_when_one_is_missing():
+    # The quick look reads the rows around the labels alone only when it sees a label of every
+    # missing code; the rows of those it does see are still given, for the page's band reads to
+    # search around (seed 75's photo_007: "Organisation code" read `O-ganusaEon coee`).
+    import cv2
+
+    from scanner.api import _recognizer
+    from scanner.enhance import estimate_text_height, flatten_light
+    from scanner.label_lines import label_regions
+
+    sample = BY_FILE["images/clean_009.png"]
+    grey = cv2.imread(str(SAMPLES / sample["file"]), cv2.IMREAD_GRAYSCALE)
+    flat, text_h = flatten_light(grey), estimate_text_height(grey)
+    rows, every = label_regions(flat, text_h, _recognizer(), {"ods_code", "account_id"})
+    assert every and rows
+    more, every = label_regions(flat, text_h, _recognizer(), {"ods_code", "account_id", "a code never printed"})
+    assert not every and more == rows
