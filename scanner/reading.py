@@ -1254,6 +1254,31 @@ def _flag_short_group(field: CodeField, places: range) -> CodeField:
                                     "uncertain": sorted(have.values(), key=lambda u: u.index)})
 
 
+def zeros_read_as_O(field: CodeField) -> bool:
+    """Whether a reader took a zero of this figures' code (an ODS code's or account ID's, where
+    the format says a figure) for an `O`: its doubt there names both."""
+    value = field.value or ""
+    return any(u.index < len(value) and value[u.index] == "0" and "O" in u.alternatives for u in field.uncertain)
+
+
+def doubt_zeros_and_Os(field: CodeField) -> CodeField:
+    """A key's `0`s and `O`s flagged for review, on a letter whose own zeros the readers took for
+    `O`s (``zeros_read_as_O``): there the readers' `0`/`O` calls on its key are no surer, and the
+    shapes may not measure the key at all.  Independent seed 88's photo: a TeX Gyre Adventor `0`
+    (as round as its `O`) read `O` by every reader in the ODS code and the key, the key going out
+    wrong and unflagged (its glyphs ran together, unmeasured)."""
+    value = field.value or ""
+    have = {u.index: u for u in field.uncertain}
+    reason = "this letter's zeros were read as the letter O: check whether it is a zero or an O"
+    for i, c in enumerate(value):
+        if c in "0O" and i not in have:
+            have[i] = UncertainChar(index=i, alternatives=[c, "O" if c == "0" else "0"], reason=reason)
+    if len(have) == len(field.uncertain):
+        return field
+    return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
+                                    "uncertain": sorted(have.values(), key=lambda u: u.index)})
+
+
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
                tesseract: bool, zero: float | None = None, printed: str | None = None) -> tuple[CodeField, np.ndarray]:
     """The looks at one value crop, Tesseract's line read where needed, and the vote.  ``printed``:

@@ -1179,3 +1179,24 @@ def test_a_ring_broken_at_its_thin_top_and_bottom_counts_as_one_glyph():
     for text, font in (("UDn3PJ", "Caladea-Bold.ttf"), ("AVh3PJkq", "Lato-Bold.ttf"), ("cc7PJyo", "Lato-Bold.ttf")):
         img = linegen.render_line(text, font, 36, random.Random(6), degrade=False)
         assert glyphs_as_many_as(img, text)
+
+
+def test_a_letter_whose_zeros_were_read_as_O_has_its_keys_zeros_and_Os_checked():
+    # Independent seed 88's photo in TeX Gyre Adventor, whose `0` is as round as its `O`: the
+    # recogniser read the ODS code's zero `O` (its format made it `0`, flagged), and every reader
+    # read the key's `0` as `O`, sure; the key's glyphs ran together, so no shape measured them.
+    from scanner.models import CodeField, UncertainChar
+    from scanner.reading import doubt_zeros_and_Os, zeros_read_as_O
+
+    ods = vote("ods_code", [model("W1751O", [0.988, 0.999, 1.0, 0.998, 0.999, 0.92]), tess("W17510")])
+    assert ods.value == "W17510" and zeros_read_as_O(ods)
+    assert not zeros_read_as_O(vote("ods_code", [model("W17510", [0.999] * 6), tess("W17510")]))
+    assert not zeros_read_as_O(CodeField(value="W17518", uncertain=[UncertainChar(index=5, alternatives=["8", "B"])]))
+    key = vote("linkage_key", [model("19iwnHUGVLUO1F", [0.99] * 14), tess("19iwnHUGVLUO1F")])
+    assert not key.needs_review
+    doubted = doubt_zeros_and_Os(key)
+    assert doubted.needs_review and doubted.confidence <= 0.5
+    assert [(u.index, u.alternatives) for u in doubted.uncertain] == [(11, ["O", "0"])]
+    # A key with no `0` or `O` is left as it was.
+    plain = vote("linkage_key", [model("19iwnHUGVLUA1F", [0.99] * 14), tess("19iwnHUGVLUA1F")])
+    assert doubt_zeros_and_Os(plain) == plain
