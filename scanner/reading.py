@@ -798,7 +798,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
             gaps.add(i)
             said.setdefault(i, []).append(extra)
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
-    apart = _figures_read_apart(fname, value, others)
+    apart = _figures_read_apart(fname, value, others) or _figure_or_letter_apart(fname, value, others)
     errors: list[float] = []
     for i, ch in enumerate(value):
         # Tesseract's agreeing on an `I` or `l`, an `O` or `0`, is little evidence: many faces draw
@@ -935,6 +935,33 @@ def _figures_read_apart(fname: str, value: str, others: list[Reading], letters: 
             for i, (a, b) in enumerate(zip(value, code)):
                 if a != b and (a.isdigit() and b.isdigit() or letters and a.isalpha() and b.isalpha()):
                     apart.setdefault(i, []).append(b)
+    return apart
+
+
+#: Tesseract this sure of a figure where the recogniser read its look-alike letter in a key puts the
+#: character in doubt (``_figure_or_letter_apart``).
+TESSERACT_SURE = 0.9
+
+
+def _figure_or_letter_apart(fname: str, value: str, others: list[Reading]) -> dict[int, list[str]]:
+    """Where Tesseract's reading of a key's crop, as long as the value, has, ``TESSERACT_SURE`` or
+    more sure, a figure in place of the recogniser's look-alike letter (`5` for `S`, `8` for `B`, `2`
+    for `Z`, `6` for `G`): by index, what it has there.  The error table says the recogniser's reading
+    stands, 0.97 sure or more, where Tesseract disagrees; on seed 89's photo (a bold Nimbus Roman
+    key, blurred) it read both `5`s of `nXDKt54j65mMR` as `S`, 0.98 and 0.99 sure, Tesseract `5`,
+    0.98 and 0.95 sure, and the key went out wrong, unflagged.  Only that way round (figures are
+    Tesseract's strength: over the samples and 22 seeds its sure `S` for a `5` the recogniser read
+    right came twice), and not `0` or `1` for `o`, `O`, `l` or `I` (Tesseract's `0` for a key's last
+    `o`, five right keys; those twins have checks of their own, ``AGREEMENT_WEAK`` and the shapes)."""
+    if fname != "linkage_key":
+        return {}
+    apart: dict[int, list[str]] = {}
+    for other in others:
+        if other.source != "tesseract" or len(other.text) != len(value) or len(other.probs) != len(value):
+            continue
+        for i, (a, b) in enumerate(zip(value, other.text)):
+            if a.isalpha() and b.isdigit() and b in _look_alikes(a) and b not in "01" and other.probs[i] >= TESSERACT_SURE:
+                apart.setdefault(i, []).append(b)
     return apart
 
 
