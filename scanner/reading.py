@@ -1270,15 +1270,21 @@ def short_group(printed: str | None, value: str | None) -> range | None:
     return range(start, start + sizes[short[0]])
 
 
+def _flagged_at(field: CodeField, places: dict[int, list[str]], reason: str) -> CodeField:
+    """``field`` for review, each of ``places`` (index -> the character and its alternatives) among
+    its uncertain characters for ``reason`` unless already there."""
+    have = {u.index: u for u in field.uncertain}
+    for i, options in places.items():
+        have.setdefault(i, UncertainChar(index=i, alternatives=options, reason=reason))
+    return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
+                                    "uncertain": sorted(have.values(), key=lambda u: u.index)})
+
+
 def _flag_short_group(field: CodeField, places: range) -> CodeField:
     """``field`` for review, the characters of a group read short (``short_group``) flagged."""
     value = field.value or ""
-    have = {u.index: u for u in field.uncertain}
-    reason = "its group is shorter than the others: a character may be missing here"
-    for i in places:
-        have.setdefault(i, UncertainChar(index=i, alternatives=[value[i]], reason=reason))
-    return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
-                                    "uncertain": sorted(have.values(), key=lambda u: u.index)})
+    return _flagged_at(field, {i: [value[i]] for i in places},
+                       "its group is shorter than the others: a character may be missing here")
 
 
 def zeros_read_as_O(field: CodeField) -> bool:
@@ -1294,16 +1300,11 @@ def doubt_zeros_and_Os(field: CodeField) -> CodeField:
     shapes may not measure the key at all.  Independent seed 88's photo: a TeX Gyre Adventor `0`
     (as round as its `O`) read `O` by every reader in the ODS code and the key, the key going out
     wrong and unflagged (its glyphs ran together, unmeasured)."""
-    value = field.value or ""
-    have = {u.index: u for u in field.uncertain}
-    reason = "this letter's zeros were read as the letter O: check whether it is a zero or an O"
-    for i, c in enumerate(value):
-        if c in "0O" and i not in have:
-            have[i] = UncertainChar(index=i, alternatives=[c, "O" if c == "0" else "0"], reason=reason)
-    if len(have) == len(field.uncertain):
+    doubted = {u.index for u in field.uncertain}
+    places = {i: [c, "O" if c == "0" else "0"] for i, c in enumerate(field.value or "") if c in "0O" and i not in doubted}
+    if not places:
         return field
-    return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
-                                    "uncertain": sorted(have.values(), key=lambda u: u.index)})
+    return _flagged_at(field, places, "this letter's zeros were read as the letter O: check whether it is a zero or an O")
 
 
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
