@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -95,13 +95,19 @@ def cmd_scan(ns: argparse.Namespace) -> int:
         return 2
     jobs = max(1, ns.jobs or os.cpu_count() or 1)
     work = [(f, ns.engine, bool(ns.crops)) for f in files]
-    worst = 0
     if jobs == 1 or len(files) == 1:
-        results = map(_scan_one, work)
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(files)), initializer=_worker_init)
-        results = pool.map(_scan_one, work, chunksize=1)
-    progress = _progress(len(files)) if (len(files) > 1 and sys.stderr.isatty() and not ns.json) else None
+        return _report(map(_scan_one, work), ns, len(files))
+    # Shut down here, not at interpreter exit: left to the exit hook, its joining of the pool's
+    # threads now and then printed a traceback after the last result line (a CI run of
+    # test_hostile's batch of bad inputs).
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), initializer=_worker_init) as pool:
+        return _report(pool.map(_scan_one, work, chunksize=1), ns, len(files))
+
+
+def _report(results: Iterable[tuple[str, dict | None, str | None, int]], ns: argparse.Namespace, total: int) -> int:
+    """Print each input's result as it comes; the exit code for the batch (the worst of them)."""
+    worst = 0
+    progress = _progress(total) if (total > 1 and sys.stderr.isatty() and not ns.json) else None
     for name, res, error, _code in results:
         if progress:
             progress.update(1)
