@@ -740,11 +740,11 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
                                      recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
                                      rest=cand.tail_box() if joined else None, drop_hyphen=hyphen, left_limit=left,
                                      zero=zero if fname == "linkage_key" else None, italic=italic)
-        if fname != "linkage_key" and zero is None and cf.value is not None:
-            zero = zero_aspect(crop, cf.value)
         if fname != "linkage_key":
+            if zero is None and cf.value is not None:
+                zero = zero_aspect(crop, cf.value)
             round_zeros = round_zeros or zeros_read_as_O(cf)
-        elif round_zeros and cf.value is not None:
+        elif round_zeros:
             cf = doubt_zeros_and_Os(cf)
         italic = italic or slant > 0
         if cf.value is not None:

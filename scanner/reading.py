@@ -798,7 +798,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
             gaps.add(i)
             said.setdefault(i, []).append(extra)
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree)
-    apart = _figures_read_apart(fname, value, others) or _figure_or_letter_apart(fname, value, others)
+    apart = _figures_read_apart(fname, value, others) or _figure_for_letter(fname, value, others)
     errors: list[float] = []
     for i, ch in enumerate(value):
         # Tesseract's agreeing on an `I` or `l`, an `O` or `0`, is little evidence: many faces draw
@@ -939,11 +939,11 @@ def _figures_read_apart(fname: str, value: str, others: list[Reading], letters: 
 
 
 #: Tesseract this sure of a figure where the recogniser read its look-alike letter in a key puts the
-#: character in doubt (``_figure_or_letter_apart``).
+#: character in doubt (``_figure_for_letter``).
 TESSERACT_SURE = 0.9
 
 
-def _figure_or_letter_apart(fname: str, value: str, others: list[Reading]) -> dict[int, list[str]]:
+def _figure_for_letter(fname: str, value: str, others: list[Reading]) -> dict[int, list[str]]:
     """Where Tesseract's reading of a key's crop, as long as the value, has, ``TESSERACT_SURE`` or
     more sure, a figure in place of the recogniser's look-alike letter (`5` for `S`, `8` for `B`, `2`
     for `Z`, `6` for `G`): by index, what it has there.  The error table says the recogniser's reading
