@@ -812,6 +812,31 @@ def test_a_letters_own_zeros_are_measured_where_its_figures_touch():
     assert shapes.zero_aspect(touching, code + "5") is None
 
 
+def test_a_dot_joined_to_its_zeros_ring_is_still_a_mark():
+    # Seed 87's JetBrains Mono account ID `4476580970`: blur joined the last zero's dot to its ring
+    # on one side; the counter wraps round the dot, and the middle of the counter is ink.
+    img = _clean_render("4476580970", "JetBrainsMono-Regular.ttf", 28, 0)
+    g, _, _, _ = shapes._level_measure(img, "4476580970", None)
+    assert g.crossed.tolist() == [False] * 6 + [True, False, False, True]
+    mid, x, half = int(round((g.tops[9] + g.bottoms[9]) / 2)), int(round(g.xs[9])), int(g.widths[9] / 2)
+    touching = img.copy()
+    touching[mid - 1:mid + 1, x - half:x] = 0
+    assert shapes._level_measure(touching, "4476580970", None)[0].crossed.tolist() == [False] * 6 + [True, False, False, True]
+    # An `O`'s counter is empty in the middle: no mark.
+    assert not any(
+        shapes._level_measure(_clean_render("HOHEO", "JetBrainsMono-Regular.ttf", 28, 0), "HOHEO", None)[0].crossed)
+
+
+def test_a_cells_side_in_the_crop_does_not_make_dots_specks():
+    # The samples' clean_007: the key's crop held the table cell's left side, as tall as the crop;
+    # measured against it, the dot of DejaVu Sans Mono Bold's zero and the `i`'s dot were specks.
+    key = "tw7Q!0i2DySV"
+    img = _clean_render(key, "DejaVuSansMono-Bold.ttf", 23, 0)
+    img[:, 2:4] = 0
+    g, _, _, _ = shapes._level_measure(img, key, None)
+    assert g.in_order and g.crossed[5] and g.stacked[6]
+
+
 def test_a_glyph_read_as_O_as_wide_as_the_letters_own_zeros_is_doubted():
     # Where a face's zero is as wide as another face's O (Cabin's), the key's own figures and capitals
     # name it `O`; the letter's account ID shows how wide its zeros are.  Here a real `O`, held to a
