@@ -52,7 +52,7 @@ from .page import (
 from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import doubt_zeros_and_Os, read_value, zeros_read_as_O
-from .shapes import zero_aspect
+from .shapes import OwnZeros, own_zeros
 
 
 @dataclass
@@ -722,7 +722,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     fields: dict[str, CodeField] = {}
     crops: dict[str, np.ndarray] = {}
     total_scale = f  # OCR image px per page px
-    zero: float | None = None  # the letter's zeros' width for their height, from the figures' codes
+    zero: OwnZeros | None = None  # how the letter draws its zeros, from the figures' codes
     italic = False  # a code read before was set upright: the letter's face is italic
     round_zeros = False  # a reader took a zero of the figures' codes for an `O`
     for fname in ("account_id", "ods_code", "linkage_key"):  # (the key's `0`s and `O`s are held to those zeros)
@@ -742,7 +742,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
                                      zero=zero if fname == "linkage_key" else None, italic=italic)
         if fname != "linkage_key":
             if zero is None and cf.value is not None:
-                zero = zero_aspect(crop, cf.value)
+                zero = own_zeros(crop, cf.value)
             round_zeros = round_zeros or zeros_read_as_O(cf)
         elif round_zeros:
             cf = doubt_zeros_and_Os(cf)

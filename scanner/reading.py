@@ -23,7 +23,7 @@ import numpy as np
 from .enhance import even_line_light, line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
-from .shapes import Verdict, glyphs_as_many_as, look_alikes
+from .shapes import OwnZeros, Verdict, glyphs_as_many_as, look_alikes
 from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods, evenly_grouped
 
 WHITELIST: dict[str, str] = {
@@ -1182,13 +1182,13 @@ def stitched(head: np.ndarray, tail: np.ndarray, drop_hyphen: bool) -> np.ndarra
 def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_text: str,
                engine: OcrEngine, recognizer, tesseract: bool = True,  # noqa: ANN001
                rest: Box | None = None, drop_hyphen: bool = False,
-               left_limit: float | None = None, zero: float | None = None,
+               left_limit: float | None = None, zero: OwnZeros | None = None,
                italic: bool = False) -> tuple[CodeField, np.ndarray, float]:
     """Read one value crop with every reader available and vote (``tesseract=False``: the
     recogniser's reading alone, for the benchmark's comparison).  ``rest``: where a key wrapped
     onto the next line goes on; both lines are read as one (``stitched``).  ``left_limit``: where
-    the label before the value on its line ends (``crop_value``).  ``zero``: the letter's zeros'
-    width for their height, measured on its other codes (``shapes.zero_aspect``).  ``italic``: its
+    the label before the value on its line ends (``crop_value``).  ``zero``: how the letter draws
+    its zeros, measured on its other codes (``shapes.own_zeros``).  ``italic``: its
     other codes were set upright (``SLANT_GAIN_ITALIC``).  The field, the crop read, and the slant
     taken out of it (``set_upright``)."""
     least = SLANT_GAIN_ITALIC if italic else SLANT_GAIN
@@ -1308,7 +1308,7 @@ def doubt_zeros_and_Os(field: CodeField) -> CodeField:
 
 
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
-               tesseract: bool, zero: float | None = None, printed: str | None = None) -> tuple[CodeField, np.ndarray]:
+               tesseract: bool, zero: OwnZeros | None = None, printed: str | None = None) -> tuple[CodeField, np.ndarray]:
     """The looks at one value crop, Tesseract's line read where needed, and the vote.  ``printed``:
     OCR's page reading of a key with its spaces (``_printed_length``)."""
     # Counting the crop's glyphs costs 1-2 ms a crop: only where a reading has a character more.
