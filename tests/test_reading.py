@@ -169,6 +169,28 @@ def test_ods_digit_the_format_pins_down_is_not_flagged():
     assert f.uncertain == []
 
 
+def test_a_code_tesseract_read_alike_twice_takes_its_characters_where_the_recogniser_was_unsure():
+    # Fresh seed 94's close-up: the ODS code `W22380` read so by Tesseract on the crop and on the page,
+    # `N22380` by the recogniser, 0.80 sure of its `N`. Tesseract's letter is taken, flagged, the
+    # recogniser's on offer.
+    page = Reading("page", "W22380", [0.5] * 6)
+    f = vote("ods_code", [model("N22380", [0.8] + [0.999] * 5), tess("W22380"), page])
+    assert f.value == "W22380" and f.needs_review
+    assert [(u.index, u.alternatives) for u in f.uncertain] == [(0, ["W", "N"])]
+    # Not where the recogniser is sure of a character they differ at, nor with one Tesseract reading,
+    # nor for a key.
+    sure = vote("ods_code", [model("N22380", [0.95] + [0.999] * 5), tess("W22380"), page])
+    assert sure.value == "N22380"
+    assert vote("ods_code", [model("N22380", [0.8] + [0.999] * 5), tess("W22380")]).value == "N22380"
+    key = vote("linkage_key", [model("Nx22380abc", [0.8] + [0.999] * 9), tess("Wx22380abc"),
+                               Reading("page", "Wx22380abc", [0.5] * 10)])
+    assert key.value == "Nx22380abc"
+    # Nor where the two Tesseract readings differ from each other.
+    apart = vote("account_id", [model("119663", [0.79, 0.61, 0.73, 0.999, 0.999, 0.94]), tess("71657"),
+                                Reading("page", "779663", [0.5] * 6)])
+    assert apart.value == "119663"
+
+
 def test_a_figure_the_readers_read_apart_is_flagged_however_sure_the_recogniser():
     # An independent letter's close-up in Century Schoolbook: the recogniser read the ODS code's
     # last `7` as `1`, 0.99 sure; Tesseract read `7`. The key's error table would leave a figure so
