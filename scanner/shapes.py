@@ -221,10 +221,11 @@ def _glyphs(ink: np.ndarray) -> list[tuple[int, int, np.ndarray, int]]:
     parts = []
     # (The tallest glyph, not a rule: measured against a cell's side as tall as the crop, a dotted
     # zero's dot and an `i`'s were specks - the samples' clean_007, a `0` of DejaVu Sans Mono Bold.)
-    big = max((stats[i, cv2.CC_STAT_HEIGHT] for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] < 0.95 * h), default=0)
+    rule = 0.95 * h  # a blob this tall is a rule or a cell's side
+    big = max((stats[i, cv2.CC_STAT_HEIGHT] for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] < rule), default=0)
     for i in range(1, n):
         x, y, cw, ch, area = stats[i]
-        if ch >= 0.95 * h or cw > 3 * max(1, big) or area < 2:
+        if ch >= rule or cw > 3 * max(1, big) or area < 2:
             continue  # a rule, a cell border or noise
         if ch < 0.12 * big and cw < 0.12 * big and area < 0.01 * big * big:
             continue  # a speck
@@ -965,10 +966,12 @@ def _unmarked_rings(value: str, g: _Glyphs, heights: np.ndarray, marked: bool = 
     marked_here = [i for i in idx if g.crossed[i]]
     if marked_here:
         tall = float(np.min(heights[marked_here]))
+    elif not marked:
+        return {}
     else:
         refs = [k for k, c in enumerate(value) if c in TALL_REFS and not g.cut[k] and np.isfinite(heights[k])]
         tall = float(np.median(heights[refs])) if refs else 0.0
-        if not marked or tall < MARK_SEEN_PX:
+        if tall < MARK_SEEN_PX:
             return {}
     return {i: Verdict("O", "0", UNMARKED_O_ERROR) for i in idx
             if g.ringed[i] and not g.crossed[i] and heights[i] >= tall - _clear_gap(tall, 0.0)}
