@@ -107,6 +107,13 @@ MONO_LETTER_GAP = 0.6
 #: The widest gap, in line heights, between two letters of one word in a proportional face
 #: (a word space is 0.3 or more), and how far back a word begun before OCR's box is followed.
 LETTER_SPACE, LETTERS_BACK = 0.2, 16
+#: How far past the crop's start the value's own glyphs are looked at (their height, their gaps).
+LETTERS_ON = 8
+#: A gap before the value's first glyph no wider than this many times the value's own usual
+#: letter gap is a letter space too (a word space adds a quarter em or more to it).
+LETTER_SPACE_OF_WORD = 1.5
+#: A blob smaller than this share of the glyph height squared is noise, not one of a colon's dots.
+SPECK_AREA = 0.01
 #: A blob as tall as a value's crop is a rule that ends the value when at most this wide for its
 #: height (a box's side leaning 15 degrees is 0.3) or filled this much (a region, not a glyph).
 RULE_THIN, RULE_SOLID = 0.5, 0.8
@@ -441,7 +448,7 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
     be one).  ``from_label`` (the crop is bounded by the label's end): gaps up to a word space
     (``WORD_GAP``) are walked, and a glyph the edge cuts is taken whole."""
     lo = int(max(0, x0 - LETTERS_BACK * h))
-    hi = int(min(page.shape[1], x0 + 2 * h))
+    hi = int(min(page.shape[1], x0 + LETTERS_ON * h))
     if x0 - lo < 2 or hi <= x0 or y1 - y0 < 4:
         return x0
     blobs = _line_blobs(page, y0, y1, lo, hi, (x0, hi))
@@ -461,17 +468,33 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
     if not inside.size:
         return x0
     at = first = int(left[inside].min())
+    reach = max(gap * h, LETTER_SPACE_OF_WORD * _letter_gap(left[inside], end[inside]))
+    # A colon is two dots, a rule is tall; one dot alone between two letters is the photo's noise
+    # (or a bit of a glyph), as is a pixel.
+    mark = stats[:, cv2.CC_STAT_AREA] > SPECK_AREA * glyph_h ** 2
+    tall = height >= 0.3 * glyph_h
     while True:
-        near = np.flatnonzero((glyph | dash) & (left > 0) & (end <= at) & (end >= at - gap * h))
+        near = np.flatnonzero((glyph | dash) & (left > 0) & (end <= at) & (end >= at - reach))
         if not near.size:
             break
         k = int(near[np.argmax(end[near])])
-        if ((left >= end[k]) & (left < at)).any():
-            break  # a colon, a rule, a speck between: not one word
+        between = mark & (left >= end[k]) & (left < at)
+        if between.sum() >= 2 or (between & tall).any():
+            break  # a colon, a rule, a glyph between: not one word
         at = int(left[k])
     if at == first and (at >= edge or not from_label):
         return x0  # no letter before the first (nor one cut to be taken whole)
     return min(x0, lo + _margin_before(ink, at, h))  # (only ever further left)
+
+
+def _letter_gap(left: np.ndarray, end: np.ndarray) -> float:
+    """The usual gap between the value's glyphs (blobs from ``left`` to ``end``; 0 with fewer than
+    three): light type on a dark cell thins in a blurred photo, and its letters stand wider apart
+    than ``LETTER_SPACE`` (seed 96's bold Pagella key, gaps 5-7 px at 17 px glyphs, lost its `LF`
+    so)."""
+    order = np.argsort(left)
+    gaps = left[order][1:] - end[order][:-1]
+    return float(np.median(np.maximum(gaps, 0))) if gaps.size >= 2 else 0.0
 
 
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float,

@@ -418,6 +418,48 @@ def test_value_crop_does_not_cut_the_first_glyph_nor_reach_the_label():
     assert int((crop < 128).sum()) >= int((tight[rows, first:last_tight + 1] < 128).sum()), "value ink lost"
 
 
+def _spaced_line(text: str, x: int, gap: int, page: "np.ndarray") -> list[tuple[int, int]]:
+    """Draw ``text`` one glyph at a time, ``gap`` blank columns between glyphs; their ink spans."""
+    spans = []
+    for ch in text:
+        glyph = np.full(page.shape, 255, np.uint8)
+        cv2.putText(glyph, ch, (x, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+        cols = np.flatnonzero((glyph < 128).any(axis=0))
+        shift = x - int(cols[0])
+        glyph = np.full(page.shape, 255, np.uint8)
+        cv2.putText(glyph, ch, (x + shift, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+        page[:] = np.minimum(page, glyph)
+        spans.append((x, x + int(cols[-1] - cols[0])))
+        x = spans[-1][1] + 1 + gap
+    return spans
+
+
+def test_value_crop_walks_back_over_its_own_wide_letter_spaces_and_noise():
+    # Seed 96's photo of light bold Pagella on dark cells: blur thinned the type, its letters stood
+    # 0.4 glyph heights apart, OCR's word began at the fifth and the key lost its `LF`; seed 96's
+    # Noto Serif key lost its `Pc` to a one-pixel speck of noise between the `c` and the `0`.
+    page = np.full((100, 1200), 255, np.uint8)
+    label = _spaced_line("Key", 40, 3, page)
+    spans = _spaced_line("LFtnAuzk", label[-1][1] + 48, 11, page)
+    assert 0.2 * 32 < 11 < 48 / 1.5, "the setting no longer tests what it says"
+    late = Box(spans[4][0], 30, spans[-1][1], 62)
+    rows = slice(int(30 - 0.22 * 32), int(62 + 0.22 * 32))
+    value_ink = int((page[rows, spans[0][0]:spans[-1][1] + 1] < 128).sum())
+    crop = crop_value(page, late, 1.0)
+    assert int((crop < 128).sum()) == value_ink, "the crop lost the letters before OCR's word, or took the label"
+    noisy = page.copy()
+    noisy[45, spans[1][1] + 5] = 0
+    crop = crop_value(noisy, late, 1.0)
+    assert int((crop < 128).sum()) >= value_ink, "a pixel of noise ended the walk back"
+    # A colon between (two dots, a letter space from each side) is no letter: the walk stops there.
+    coloned = page.copy()
+    x = spans[1][1] + 4
+    cv2.rectangle(coloned, (x, 40), (x + 3, 43), 0, -1)
+    cv2.rectangle(coloned, (x, 54), (x + 3, 57), 0, -1)
+    crop = crop_value(coloned, late, 1.0)
+    assert int((crop < 128).sum()) < value_ink - int((page[rows, spans[0][0]:spans[1][1] + 1] < 128).sum()) + 40
+
+
 def test_value_crop_never_begins_inside_a_glyph():
     # A photo's `313778` in Lato: OCR began its word at the `1`, a letter space and a hair after the
     # first `3`, which the crop's margin then cut in half; the half read as `1`, with confidence, and
