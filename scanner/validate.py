@@ -27,7 +27,8 @@ TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "l": "1"
             "L": "1", "J": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "b": "6", "T": "7",
             "q": "9", "g": "9", "A": "4", "$": "5"}
 TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "7": "T", "4": "A", "$": "S", "£": "E",
-             "(": "C"}  # a blurred C's open round side reads as a bracket
+             "(": "C",  # a blurred C's open round side reads as a bracket
+             "¥": "Y"}  # a bold serifed Y's arms (seed 97's close-up: `¥78605` on the page)
 ODS_FIRST = set("ABCDEFGHJKLMNPQRSTUVWY")
 #: Where ``TO_LETTER``'s letter cannot start an ODS code (no code starts with O, I or Z): the
 #: letters the figure is next most often read for, likeliest first (a blurred `D` reads `0`).

@@ -32,6 +32,8 @@ def test_ods_repairs_digit_in_letter_position():
     assert c.value == "B81001" and c.repaired[0][0] == 0
     c = check_ods("(62770")  # a blurred C read as a bracket, and reported
     assert c.value == "C62770" and c.repaired == [(0, ["C", "("])]
+    c = check_ods("¥78605")  # a bold serifed Y's arms read as the yen sign, and reported
+    assert c.value == "Y78605" and c.repaired == [(0, ["Y", "¥"])]
 
 
 def test_account_id_keeps_leading_zeros_and_repairs():
