@@ -473,8 +473,13 @@ def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, fro
     # (or a bit of a glyph), as is a pixel.
     mark = stats[:, cv2.CC_STAT_AREA] > SPECK_AREA * glyph_h ** 2
     tall = height >= 0.3 * glyph_h
+    # A letter stands on the value's line: half of it at least within the rows its glyphs fill (a
+    # light corner of a dark cell's edge, glyph-sized but above the line, is none).
+    line_top, line_bottom = float(np.median(top[inside])), float(np.median(top[inside] + height[inside]))
+    on_line = np.minimum(top + height, line_bottom) - np.maximum(top, line_top) >= 0.5 * np.minimum(
+        height, line_bottom - line_top)
     while True:
-        near = np.flatnonzero((glyph | dash) & (left > 0) & (end <= at) & (end >= at - reach))
+        near = np.flatnonzero((glyph | dash) & on_line & (left > 0) & (end <= at) & (end >= at - reach))
         if not near.size:
             break
         k = int(near[np.argmax(end[near])])
