@@ -23,7 +23,7 @@ import numpy as np
 from .enhance import even_line_light, line_for_ocr
 from .models import CodeField, FieldName, UncertainChar
 from .ocr import Box, OcrEngine
-from .shapes import OwnZeros, Verdict, glyphs_as_many_as, look_alikes
+from .shapes import OwnZeros, Verdict, glyphs_as_many_as, look_alikes, sevens
 from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods, evenly_grouped
 
 WHITELIST: dict[str, str] = {
@@ -1401,7 +1401,8 @@ def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEn
         counted = None
     else:
         readings = model + ([tess] if tess else [])
-        shapes = look_alikes(crop, model[0].text, model[0].centers, zero) if model and fname == "linkage_key" else None
+        shapes = None if not model else look_alikes(crop, model[0].text, model[0].centers, zero) \
+            if fname == "linkage_key" else sevens(crop, model[0].text, model[0].centers)
         counted = (lambda: counts(model[0].text)) if model else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))
