@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import random
-import statistics
 import sys
 import time
 from email.message import EmailMessage
@@ -52,16 +51,13 @@ def test_text_documents_are_exact(sample):
         assert r.status == "ok"
 
 
-def test_text_documents_take_milliseconds():
-    times = {}
+def test_text_documents_are_read_from_their_text_without_any_image_stage():
+    # Why they take milliseconds (the benchmark's document rows time them): no page is found, no
+    # panel, nothing enhanced or OCR'd. (A wall-clock bound here failed on a busy machine.)
     for s in DOCS:
         if s["kind"] in TEXT_KINDS:
-            data = (SAMPLES / s["file"]).read_bytes()
-            scan(data)  # warm
-            t0 = time.perf_counter()
-            scan(data)
-            times[s["file"]] = time.perf_counter() - t0
-    assert statistics.median(times.values()) < 0.05, times
+            t = scan((SAMPLES / s["file"]).read_bytes()).timings
+            assert t.page == t.panel == t.enhance == t.ocr == 0.0, (s["file"], t)
 
 
 @pytest.mark.parametrize("sample", [s for s in DOCS if s["kind"] not in TEXT_KINDS], ids=lambda s: s["file"])
