@@ -58,6 +58,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         "phone", "postcode", "token", "reference", "mobile", "email",
     ),
 }
+#: The things above whose values are figures, dates or postcodes, never a key's mixed-case letters and
+#: figures: near one, a word found by a key's format is no value of theirs (seed 99's photo of an email:
+#: its "Pass phrase:" read `Pow phose`, taken for "phone", and the key beside it was passed over).
+NOT_KEY_LIKE = {"nhs number", "nhs no", "date of birth", "dob", "telephone", "tel", "phone", "mobile", "postcode"}
 
 _SPLIT = regex.compile(r"[\p{L}\p{N}]+")
 #: How far the boxes of two words on one line may overlap, as a share of the line's height.
@@ -851,9 +855,12 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
     ``leading_zero``: also an account ID beginning with `0` (as a phone number does: the caller
     holds it to the codes found by their labels)."""
     others = [lab for lab in labels if lab.field == "other"]
+    key_like_others = [lab for lab in others if lab.text not in NOT_KEY_LIKE]
 
-    def near_other(w: Word) -> bool:
-        for lab in others:
+    def near_other(w: Word, key: bool = False) -> bool:
+        """Beside or under the label of a thing not a code (``key``: of one whose values may look
+        like a key's, ``NOT_KEY_LIKE``'s not)."""
+        for lab in key_like_others if key else others:
             h = lab.box.h
             same_row = abs(w.box.cy - lab.box.cy) < 0.7 * h and 0 <= w.box.x0 - lab.box.x1 < 25 * h
             under = 0 < w.box.y0 - lab.box.y1 < 2.5 * h and abs(w.box.x0 - lab.box.x0) < 4 * h
@@ -872,11 +879,16 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
                 return True
         return False
 
+    def near_key_like_other(w: Word) -> bool:
+        return near_other(w, key=True)
+
     out: list[Candidate] = []
     for w in words:
-        if near_other(w):
-            continue
         t = w.text.strip(".,;:()")
+        if near_other(w):
+            if len(t) >= 10 and not near_key_like_other(w) and _reads_as_a_key(t) and _mixed_like_a_key(t):
+                out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
+            continue
         if regex.fullmatch(r"(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})", t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
         elif misread_ods and _an_ods_code_misread(t):
@@ -888,9 +900,9 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
             out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
     if not grouped:
         return out
-    after = _grouped_keys_after_labels(words, labels, near_other)
+    after = _grouped_keys_after_labels(words, labels, near_key_like_other)
     taken = {w for c in after for w in c.words}
-    return out + after + [c for c in _grouped_keys_alone(words, near_other) if not taken & set(c.words)]
+    return out + after + [c for c in _grouped_keys_alone(words, near_key_like_other) if not taken & set(c.words)]
 
 
 def _reads_as_a_key(t: str) -> bool:

@@ -1026,3 +1026,21 @@ def test_a_key_whose_label_is_past_reading_is_found_by_its_format_with_one_glyph
         assert "linkage_key" not in best_candidates(words)[0]
     # And with no code label on the page, nothing is taken by its format alone.
     assert best_candidates(_line(100, 0, (100, "ronptene"), (300, "Y¥*tGG5IOj8munNe")))[0] == {}
+
+
+def test_a_key_beside_a_label_misread_as_a_phone_label_is_still_found_by_its_format():
+    # Seed 99's photo of an email: "Pass phrase:" read `Pow phose`, which matches "phone"; a phone
+    # number is figures, so a mixed-case key beside that label is no value of its, and is found
+    # (by its format, for review). Figures beside it stay the phone's, and a key beside a password
+    # label stays the password's.
+    words = (
+        _line(100, 0, (100, "Pow"), (160, "phose"), (300, "EqzladizpXhd5fm"))
+        + _line(150, 1, (100, "ODS"), (160, "code"), (300, "D50200"))
+        + _line(200, 2, (100, "Account"), (220, "ID:"), (300, "029523655"))
+    )
+    chosen, _ = best_candidates(words)
+    assert chosen["linkage_key"].text == "EqzladizpXhd5fm" and chosen["linkage_key"].found_by == "pattern"
+    phone = _line(100, 0, (100, "Phone:"), (300, "0195029928")) + _line(150, 1, (100, "ODS"), (160, "code"), (300, "D50200"))
+    assert "account_id" not in best_candidates(phone)[0]
+    password = _line(100, 0, (100, "Password:"), (300, "MDUL2vbs4Xq")) + _line(150, 1, (100, "ODS"), (160, "code"), (300, "D50200"))
+    assert "linkage_key" not in best_candidates(password)[0]
