@@ -885,19 +885,18 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
     out: list[Candidate] = []
     for w in words:
         t = w.text.strip(".,;:()")
-        if near_other(w):
-            if len(t) >= 10 and not near_key_like_other(w) and _reads_as_a_key(t) and _mixed_like_a_key(t):
-                out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
-            continue
-        if regex.fullmatch(r"(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})", t):
+        key_shaped = len(t) >= 10 and _reads_as_a_key(t) and _mixed_like_a_key(t)
+        if near_other(w) and (not key_shaped or near_key_like_other(w)):
+            continue  # (a key's shape is no phone number's, NHS number's, date's or postcode's)
+        if key_shaped:
+            out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
+        elif regex.fullmatch(r"(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})", t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
         elif misread_ods and _an_ods_code_misread(t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 0.25))
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and (leading_zero or not t.startswith("0")) \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
-        elif len(t) >= 10 and _reads_as_a_key(t) and _mixed_like_a_key(t):
-            out.append(Candidate("linkage_key", t, w.box, (w,), "pattern", "anywhere", 0.5))
     if not grouped:
         return out
     after = _grouped_keys_after_labels(words, labels, near_key_like_other)

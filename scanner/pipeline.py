@@ -605,9 +605,15 @@ def _found_within(result: ScanResult, mask: np.ndarray, loaded: LoadedImage, par
     h, w = mask.shape
     if mask[min(h - 1, max(0, int(y))), min(w - 1, max(0, int(x)))]:
         return True
+    return partly and float(_within_box(mask, pts).mean()) >= PARTLY_DARK
+
+
+def _within_box(image: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Every second pixel of ``image`` in the upright box around the points ``pts``."""
+    h, w = image.shape[:2]
     x0, y0 = np.clip(pts.min(axis=0).astype(int), 0, [w - 1, h - 1])
     x1, y1 = np.clip(pts.max(axis=0).astype(int) + 1, 1, [w, h])
-    return partly and float(mask[y0:y1:2, x0:x1:2].mean()) >= PARTLY_DARK
+    return image[y0:y1:2, x0:x1:2]
 
 
 #: A box around the codes this much dark ground (``_dark_share``) or more, where a code is in doubt,
@@ -625,10 +631,7 @@ def _dark_share(result: ScanResult, loaded: LoadedImage) -> float:
     pts = _codes_at(result, loaded)
     if pts is None:
         return 0.0
-    h, w = loaded.image.shape[:2]
-    x0, y0 = np.clip(pts.min(axis=0).astype(int), 0, [w - 1, h - 1])
-    x1, y1 = np.clip(pts.max(axis=0).astype(int) + 1, 1, [w, h])
-    box = loaded.image[y0:y1:2, x0:x1:2]
+    box = _within_box(loaded.image, pts)
     if box.size == 0:
         return 0.0
     paper = float(np.percentile(loaded.image[::16, ::16], 95))
