@@ -526,7 +526,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     missing = any(result.field(f).value is None for f in FIELD_NAMES)
     dark = _dark_share(result, seen)
     partly = dark >= PARTLY_DARK and any(result.field(f).needs_review for f in FIELD_NAMES)
-    if missing or dark > 0.5 or partly:
+    if missing or dark > ON_DARK or partly:
         # Read the picture again with its reversed-out boxes inverted, when it has one and the
         # codes were not found outside it (on the samples and 14 seeds, only letters whose panel
         # is printed so ever had one).  Such a box is dark in the picture as taken, light in one
@@ -616,7 +616,9 @@ def _within_box(image: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return image[y0:y1:2, x0:x1:2]
 
 
-#: A box around the codes this much dark ground (``_dark_share``) or more, where a code is in doubt,
+#: Codes whose box is more than this share dark ground (``_dark_share``) were found on a dark ground.
+ON_DARK = 0.5
+#: A box around the codes this much dark ground or more, where a code is in doubt,
 #: is read with its reversed-out panels inverted too: value cells white on navy beside light label
 #: cells (a generated table, 48 % dark), whose light type read as it is was cut at the cells' edges.
 #: On the samples' photos, scans and close-ups not printed so: 35 % at most, shadows and all.
@@ -625,8 +627,8 @@ PARTLY_DARK = 0.4
 
 def _dark_share(result: ScanResult, loaded: LoadedImage) -> float:
     """How much of the box around the codes found is dark against the paper (their ground, not
-    their ink, as ``reversed_panels`` counts dark); over half, the codes were found on a dark
-    ground: a look of a millisecond that spares the search for reversed-out panels on the usual
+    their ink, as ``reversed_panels`` counts dark); over ``ON_DARK``, the codes were found on a
+    dark ground: a look of a millisecond that spares the search for reversed-out panels on the usual
     letter.  0 where no code was found."""
     pts = _codes_at(result, loaded)
     if pts is None:

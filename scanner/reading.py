@@ -1401,8 +1401,12 @@ def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEn
         counted = None
     else:
         readings = model + ([tess] if tess else [])
-        shapes = None if not model else look_alikes(crop, model[0].text, model[0].centers, zero) \
-            if fname == "linkage_key" else sevens(crop, model[0].text, model[0].centers)
+        if not model:
+            shapes = None
+        elif fname == "linkage_key":
+            shapes = look_alikes(crop, model[0].text, model[0].centers, zero)
+        else:
+            shapes = sevens(crop, model[0].text, model[0].centers)
         counted = (lambda: counts(model[0].text)) if model else None
     if tesseract or not model:
         readings.append(Reading(source="page", text=page_text, probs=[0.5] * len(page_text)))

@@ -611,17 +611,26 @@ def _evened(crop: np.ndarray) -> tuple[np.ndarray, float] | None:
     return even, f
 
 
+def _paired_glyphs(crop: np.ndarray, value: str,
+                   centers: list[float] | None = None) -> list[tuple[int, int, np.ndarray, int] | None] | None:
+    """The evened crop's glyphs (``_glyph_boxes``), one per character of ``value``: in order where
+    the count matches, else by ``centers`` (the crop's pixels); None when the crop is too small or
+    nothing pairs."""
+    prepared = _evened(crop)
+    if prepared is None:
+        return None
+    even, f = prepared
+    _, ink = cv2.threshold(even, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return _glyph_boxes(ink, len(value), [c * f for c in centers] if centers is not None else None)
+
+
 def glyphs_as_many_as(crop: np.ndarray, value: str) -> bool:
     """Does the crop hold as many glyphs as ``value`` has characters (pieces stacked in one column,
     an `i`'s dot, counted as one glyph), each as narrow as one character?  Then no character was
     dropped: a reader that read one more saw a glyph twice.  Glyphs that touch count as one: a
     count short of the value says nothing, and a glyph wider than the line's tall glyphs are high
     (not `W`, `M`, `m`, `w`) is two run together, which could even the count with one dropped."""
-    prepared = _evened(crop)
-    if prepared is None or not value:
-        return False
-    _, ink = cv2.threshold(prepared[0], 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    boxes = _glyph_boxes(ink, len(value))
+    boxes = _paired_glyphs(crop, value) if value else None
     if boxes is None:
         return False
     heights = [int(np.ptp(np.flatnonzero(mask.any(axis=1)))) + 1 for _, _, mask, _ in boxes if mask.any()]
@@ -733,14 +742,7 @@ def sevens(crop: np.ndarray, value: str, centers: list[float] | None = None) -> 
     Gyre Termes and Cursor, Nimbus Roman Bold, FreeMono).  ``centers``: where the recogniser placed
     each character, to pair glyphs with characters when the count is off; glyphs cut by the crop's
     edge are not measured."""
-    if "1" not in value:
-        return {}
-    prepared = _evened(crop)
-    if prepared is None:
-        return {}
-    even, f = prepared
-    _, ink = cv2.threshold(even, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    boxes = _glyph_boxes(ink, len(value), [c * f for c in centers] if centers is not None else None)
+    boxes = _paired_glyphs(crop, value, centers) if "1" in value else None
     if boxes is None:
         return {}
     out: dict[int, Verdict] = {}
