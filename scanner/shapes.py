@@ -9,7 +9,9 @@ left only; a `0` is as narrow as the other figures while an `O` is as wide as th
 where a face's figures stand above its capitals, as Courier's do, a `0` stands with them).
 Each verdict says only what the shape rules out.  Where the font draws both alike (Helvetica-likes,
 monospaced faces), the glyphs cannot be told apart, or the text is too small, nothing is said: the
-vote then leaves the character as uncertain as it was.
+vote then leaves the character as uncertain as it was.  (A Helvetica-like `I`'s stem is still a
+little heavier than its `l`'s, as its other capitals' stems are than its lower case's: weighed
+against them, a bare stem turns an unsure reading, for review only.)
 """
 
 from __future__ import annotations
