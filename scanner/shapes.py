@@ -574,6 +574,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
     xs, tops, bottoms, cut, widths, stacked, dotted, barred, crossed, dot_over, flagged, ringed, serif_top, plain, stems = \
         ([] for _ in range(15))
     serifs: list[str] = []
+    weigh = "l" in value or "I" in value  # stems are weighed for an `l`/`I` only (``_l_or_I_by_stems``)
     for ch, glyph in zip(value, glyphs):
         if glyph is None:
             for a in (xs, tops, bottoms, widths, stems):
@@ -609,7 +610,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         serif_top.append(ch in "lI1" and pieces == 1 and not flagged[-1] and _serif_topped(mask, tops[-1], bottoms[-1]))
         plain.append(ch in "lI" and pieces == 1 and _plain_stem(mask, tops[-1], bottoms[-1]))
         bands = CAP_STEM_ROWS.get(ch) or LOWER_STEM_ROWS.get(ch)
-        stems.append(_stem_ink(strength, mask, x0, bands) if bands and pieces == 1 else float("nan"))
+        stems.append(_stem_ink(strength, mask, x0, bands) if weigh and bands and pieces == 1 else float("nan"))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
                    np.array(stacked), np.array(dotted), np.array(barred), np.array(ringed), np.array(crossed),
