@@ -154,7 +154,10 @@ CAP_STEM_ROWS = {**{c: ((0.15, 0.40), (0.60, 0.85)) for c in "BDEFHKLPR"},
                  "T": ((0.3, 0.9),), "U": ((0.1, 0.6),), "N": ((0.5, 0.9),)}
 LOWER_STEM_ROWS = {**{c: ((0.05, 0.30),) for c in "bdhk"}, **{c: ((0.55, 0.90),) for c in "nmr"},
                    **{c: ((0.80, 0.95),) for c in "pq"}, "u": ((0.1, 0.6),), "t": ((0.45, 0.75),),
-                   "f": ((0.45, 0.9),), "l": ((0.25, 0.75),), "I": ((0.25, 0.75),)}
+                   "f": ((0.45, 0.9),)}
+#: ... and an `l`'s or `I`'s, between any serifs, flag or tail.
+BARE_STEM_ROWS = {c: ((0.25, 0.75),) for c in "lI"}
+_STEM_ROWS = {**CAP_STEM_ROWS, **LOWER_STEM_ROWS, **BARE_STEM_ROWS}
 #: A stem's ink is summed this many pixels beyond its run (Otsu's edge), to take in what blur spread.
 STEM_MARGIN_PX = 2
 #: A bare `l`/`I` is weighed by its stem (``_l_or_I_by_stems``) where the line's capital stems carry at least
@@ -609,7 +612,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
         flagged.append(ch in "lI" and pieces == 1 and _flagged(mask, tops[-1], bottoms[-1]))
         serif_top.append(ch in "lI1" and pieces == 1 and not flagged[-1] and _serif_topped(mask, tops[-1], bottoms[-1]))
         plain.append(ch in "lI" and pieces == 1 and _plain_stem(mask, tops[-1], bottoms[-1]))
-        bands = CAP_STEM_ROWS.get(ch) or LOWER_STEM_ROWS.get(ch)
+        bands = _STEM_ROWS.get(ch)
         stems.append(_stem_ink(strength, mask, x0, bands) if weigh and bands and pieces == 1 else float("nan"))
         cut.append(bool(mask[0].any() or mask[-1].any()))
     return _Glyphs(np.array(xs), np.array(tops), np.array(bottoms), np.array(cut), np.array(widths), in_order,
@@ -1204,8 +1207,7 @@ def _l_or_I_by_stems(value: str, stems: np.ndarray, plain: np.ndarray, cut: np.n
     their own spread, and the stem within ``STEM_SIDE`` of that gap of one of them.  Each verdict
     is doubtful: it turns an unsure reading and leaves it flagged (``STEM_ERROR``)."""
     caps = [float(stems[k]) for k, c in enumerate(value) if c in CAP_STEM_ROWS and not cut[k] and np.isfinite(stems[k])]
-    lower = [float(stems[k]) for k, c in enumerate(value)
-             if c in LOWER_STEM_ROWS and c not in "lI" and not cut[k] and np.isfinite(stems[k])]
+    lower = [float(stems[k]) for k, c in enumerate(value) if c in LOWER_STEM_ROWS and not cut[k] and np.isfinite(stems[k])]
     if not caps or not lower:
         return {}
     cap, low = float(np.median(caps)), float(np.median(lower))
