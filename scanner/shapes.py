@@ -185,11 +185,16 @@ class Verdict:
 
 def _glyph_boxes(ink: np.ndarray, n_expected: int,
                  centers: list[float] | None = None) -> list[tuple[int, int, np.ndarray, int] | None] | None:
-    """The line's glyphs (``_glyphs``), one per character expected.  With as many glyphs as
-    characters they pair up in order; otherwise (glyphs touching, a glyph in pieces) each glyph
-    goes to the one character whose centre, as the recogniser placed it, lies on it, and a
-    character sharing its glyph with another, or on none, gets None.  None when nothing pairs up."""
-    boxes = _glyphs(ink)
+    """The line's glyphs (``_glyphs``), one per character expected (``_paired``)."""
+    return _paired(_glyphs(ink), n_expected, centers)
+
+
+def _paired(boxes: list[tuple[int, int, np.ndarray, int]], n_expected: int,
+            centers: list[float] | None = None) -> list[tuple[int, int, np.ndarray, int] | None] | None:
+    """Glyphs paired with the characters expected.  With as many glyphs as characters they pair up
+    in order; otherwise (glyphs touching, a glyph in pieces) each glyph goes to the one character
+    whose centre, as the recogniser placed it, lies on it, and a character sharing its glyph with
+    another, or on none, gets None.  None when nothing pairs up."""
     if len(boxes) == n_expected:
         return list(boxes)
     if centers is None or len(centers) != n_expected:
@@ -567,10 +572,11 @@ class _Glyphs(NamedTuple):
 def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyphs | None:
     """Each character's glyph measured (``_Glyphs``); None when no glyph pairs with a character."""
     _, ink = cv2.threshold(even, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    glyphs = _glyph_boxes(ink, len(value), None)
+    boxes = _glyphs(ink)  # labelled once: paired in order, or else by the recogniser's centres
+    glyphs = _paired(boxes, len(value), None)
     in_order = glyphs is not None
     if glyphs is None:
-        glyphs = _glyph_boxes(ink, len(value), centers)
+        glyphs = _paired(boxes, len(value), centers)
     if glyphs is None:
         return None
     strength = (255.0 - even.astype(np.float32)) / 255.0
@@ -1206,8 +1212,10 @@ def _l_or_I_by_stems(value: str, stems: np.ndarray, plain: np.ndarray, cut: np.n
     (``CAP_STEM_ROWS``) and lower case (``LOWER_STEM_ROWS``) stand ``STEMS_APART`` and clear of
     their own spread, and the stem within ``STEM_SIDE`` of that gap of one of them.  Each verdict
     is doubtful: it turns an unsure reading and leaves it flagged (``STEM_ERROR``)."""
-    caps = [float(stems[k]) for k, c in enumerate(value) if c in CAP_STEM_ROWS and not cut[k] and np.isfinite(stems[k])]
-    lower = [float(stems[k]) for k, c in enumerate(value) if c in LOWER_STEM_ROWS and not cut[k] and np.isfinite(stems[k])]
+    def weighed(group: dict) -> list[float]:
+        return [float(stems[k]) for k, c in enumerate(value) if c in group and not cut[k] and np.isfinite(stems[k])]
+
+    caps, lower = weighed(CAP_STEM_ROWS), weighed(LOWER_STEM_ROWS)
     if not caps or not lower:
         return {}
     cap, low = float(np.median(caps)), float(np.median(lower))
