@@ -42,6 +42,8 @@ CONFUSABLE = set("lI1|O0oQDcCsSvVwWxXzZkKpPuUyY")
 #: `...IOpx...pOUZ` went out unflagged); with a shape verdict 1 in 135.  Over the samples and 37
 #: seeds (2,239 keys), those read 0.94-0.98 sure, agreed, no shape verdict: 4 of 47 wrong (seed 59's
 #: Cantarell `vOSWP...` for `v0SWP...`, 0.967, unflagged); 0.98-0.99: 0 of 36; 0.99 and over: 0 of 106.
+#: A shape verdict on the character lifts this (``_settle_by_shape``): one that rules the twin out,
+#: or one that rules nothing out on a serifed line, where `l` and `I` are drawn apart (``shapes._serifed``).
 AGREEMENT_WEAK = {"l": 0.94, "I": 0.94, "O": 0.98, "0": 0.98}
 #: A character this likely to be wrong is flagged for review, with its alternatives.
 CHAR_FLAG = 0.03

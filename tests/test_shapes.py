@@ -329,6 +329,61 @@ def test_a_stem_verdict_turns_an_unsure_reading_for_review_and_only_flags_a_sure
     assert sure.value == "tTALlBP3rLR16" and 4 in {u.index for u in sure.uncertain}
 
 
+SERIF_FEET = SERIFED + ["NimbusMonoPS-Regular.otf", "LiberationSerif-Regular.ttf", "DejaVuSerif.ttf"]
+SANS_FEET = EQUAL + TALL_L + ["DejaVuSans.ttf", "Lato-Regular.ttf", "Cantarell-Regular.otf",
+                             "LiberationMono-Regular.ttf", "DejaVuSansMono.ttf", "Inconsolata.otf"]
+FOOT_KEYS = ["KlHdIbTxlEIhk", "BIhZlKdEhlIN", "mIrPlnRDIkFl", "lEIbXhIKlT", "DnlMRkIhEpl"]
+FOOT_SETTINGS = [(12, False), (16, True), (20, False), (28, True), (40, False)]
+
+
+def _serifed_lines(font: str) -> tuple[int, int]:
+    """Of the keys rendered in the face at each (cap height, degraded) setting, how many lines
+    were measured and how many of them called serifed (``shapes._serifed``)."""
+    measured = serifed = 0
+    for seed, (cap, degrade) in enumerate(FOOT_SETTINGS):
+        rng = random.Random(seed)
+        for key in FOOT_KEYS:
+            m = shapes._level_measure(linegen.render_line(key, font, cap, rng, degrade=degrade), key, None)
+            if m is not None:
+                measured += 1
+                serifed += shapes._serifed(key, m[0].feet, m[0].cut)
+    return measured, serifed
+
+
+@pytest.mark.parametrize("font", SERIF_FEET + SANS_FEET)
+def test_a_line_is_called_serifed_by_its_feet_in_serifed_faces_only(font):
+    """A serifed face's stems stand on foot serifs, even where a 12 px capital's serif is a grey
+    pixel; a sans face's, the monospaced ones' too, never do: a sans line called serifed would
+    let two readers' agreement on a Helvetica-like `l` or `I` pass unflagged."""
+    if not linegen.available([font]):
+        pytest.skip(f"{font} not installed")
+    measured, serifed = _serifed_lines(font)
+    assert measured >= 8, measured  # (serifs touch more often: a line whose glyphs run together is not measured)
+    if font in SERIF_FEET:
+        assert serifed >= 0.7 * measured, (serifed, measured)
+    else:
+        assert serifed == 0, (serifed, measured)
+
+
+def test_readers_agreeing_on_a_serifed_lines_I_need_no_review_but_on_a_sans_line_they_do():
+    """Two readers agreeing on an `I` the recogniser is 0.9 sure of: in a serifed face, which draws
+    `I` and `l` apart, that is evidence (``shapes._serifed`` lets the agreement count); in a
+    Helvetica-like, which draws them alike, it is not, and the `I` is flagged."""
+    key = "BIhZlKdEhlIN"
+    probs = [0.999] * len(key)
+    probs[1] = 0.9
+    flagged = {}
+    for font in ("NimbusRoman-Regular.otf", "NimbusSans-Regular.otf"):
+        if not linegen.available([font]):
+            pytest.skip(f"{font} not installed")
+        img = linegen.render_line(key, font, 24, random.Random(0))
+        field = vote("linkage_key", [_model(key, probs), Reading("tesseract", key, [0.95] * len(key))],
+                     look_alikes(img, key))
+        assert field.value == key
+        flagged[font] = 1 in {u.index for u in field.uncertain}
+    assert flagged == {"NimbusRoman-Regular.otf": False, "NimbusSans-Regular.otf": True}
+
+
 def _stem(head: tuple[int, int], foot: tuple[int, int]) -> np.ndarray:
     """A 40 px stem, 4 px wide, with a top bar and a foot bar reaching out (left, right) pixels."""
     mask = np.zeros((48, 30), bool)
@@ -408,7 +463,7 @@ def test_a_split_of_closed_rings_speaks_where_the_glyphs_paired_only_in_part():
 
     def glyphs(ringed: np.ndarray) -> shapes._Glyphs:
         return shapes._Glyphs(np.arange(n, dtype=float), np.zeros(n), np.ones(n), np.isnan(widths), widths, False,
-                              flags, flags, flags, ringed, flags, flags, flags, flags, flags, [""] * n, np.full(n, np.nan))
+                              flags, flags, flags, ringed, flags, flags, flags, flags, flags, [""] * n, np.full(n, np.nan), np.full(n, np.nan))
 
     heights = np.full(n, 20.0)
     rings = np.array([c in "0O" for c in value])
