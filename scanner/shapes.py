@@ -181,6 +181,9 @@ LEFT_FOOT_STEMS = set("BDEFHKLMNPRhkmnr")
 #: sans-monospaced lines called serifed, 319 of 402 serifed ones (Times-, Century-, Palatino-,
 #: Bookman-, Courier-likes, DejaVu Serif, Libertine, Go Mono).  The median foot rather than the
 #: lower median called 3 sans lines serifed, 0.05 rather than 0.07 an Inconsolata `Kk` (0.067, 0.08).
+#: Checked on seed 5: 1 of 1,029 sans lines (DejaVu Sans Condensed Bold `mn`, 14 px, degraded),
+#: 333 of 428 serifed ones.  A sans line so called only lets an `l`/`I` the readers agree on pass
+#: at the error rate the vote's table gives any character.
 SERIFED_FOOT, SERIFED_GLYPHS = 0.07, 2
 
 
