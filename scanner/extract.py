@@ -1108,11 +1108,15 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
-    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(words, labels, grouped=False, misread_ods=True)} \
-            and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True))):
+    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(
+            words, labels, grouped=False, misread_ods=True, leading_zero=True)} \
+            and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True, leading_zero=True))):
         # No label read beside a valid code, but all three codes stacked in one column by their
         # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
-        # labels read `Onganestiee conte`, `Acoma bd`; the values, larger, read right).
+        # labels read `Onganestiee conte`, `Acoma bd`; the values, larger, read right).  An account
+        # ID may begin with `0` here: the column holds it to the other two codes, as the labels
+        # would (independent seed 103's photo_004: `0446440700` under blurred 5 px labels, and no
+        # code found at all).
         return column, labels
     # A format-only search runs only on a letter that has at least one code next to its label:
     # a page with no code label at all (an appointment letter) must give nothing.

@@ -910,6 +910,13 @@ def test_three_codes_in_one_column_are_taken_by_their_formats_when_no_label_is_r
         "ods_code": "CO7500", "account_id": "478343489", "linkage_key": "xnCkcZkHS3uBr3p"}
     for other in ("CO75OO", "Closed"):
         assert best_candidates(labels + _line(100, 0, (500, other)) + values[1:])[0] == {}
+    # An account ID that begins with `0` makes the column too (seed 103's photo_004: `0446440700`
+    # under 5 px labels blurred past reading, nothing found); a phone number's `0` off the column, not.
+    zero = values[:1] + _line(150, 1, (500, "0446440700")) + values[2:]
+    assert {f: c.text for f, c in best_candidates(labels + zero)[0].items()} == {
+        "ods_code": "C77500", "account_id": "0446440700", "linkage_key": "xnCkcZkHS3uBr3p"}
+    phone = values[:1] + _line(600, 9, (900, "01621824258")) + values[2:]
+    assert best_candidates(labels + phone)[0] == {}
 
 
 def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_start():
