@@ -610,12 +610,27 @@ def _model(text: str, probs: list[float]) -> Reading:
 def test_a_height_verdict_settles_an_unsure_character_and_clears_its_flag():
     probs = [0.999] * 13
     probs[4] = 0.55
-    unsure = [_model("tTALlBP3rLR16", probs), Reading("tesseract", "tTALlBP3rLR16", [0.9] * 13)]
+    unsure = [_model("tTALlBP3rLR16", probs), Reading("tesseract", "tTALIBP3rLR16", [0.9] * 13)]
     assert vote("linkage_key", unsure).needs_review
     f = vote("linkage_key", unsure, {4: Verdict("I", "l", 0.005)})
     assert f.value == "tTALIBP3rLR16"
     assert 4 not in {u.index for u in f.uncertain}
     assert not f.needs_review
+
+
+def test_a_shape_verdict_against_both_readers_turns_the_character_for_review_only():
+    """Tesseract read the `l` the unsure recogniser read: a verdict overturning both was wrong 2 times
+    in 17 on the pipeline's crops (``reading.SHAPE_AGAINST_READERS``), so it turns the character and
+    leaves the readers' `l` on offer."""
+    probs = [0.999] * 13
+    probs[4] = 0.55
+    both = [_model("tTALlBP3rLR16", probs), Reading("tesseract", "tTALlBP3rLR16", [0.9] * 13)]
+    f = vote("linkage_key", both, {4: Verdict("I", "l", 0.005)})
+    assert f.value == "tTALIBP3rLR16" and f.needs_review
+    assert [(u.index, u.alternatives[:2]) for u in f.uncertain] == [(4, ["I", "l"])]
+    # Only the recogniser read, no second reader: the verdict settles it as before.
+    alone = vote("linkage_key", both[:1], {4: Verdict("I", "l", 0.005)})
+    assert alone.value == "tTALIBP3rLR16" and 4 not in {u.index for u in alone.uncertain}
 
 
 def test_a_height_verdict_does_not_overrule_a_sure_recogniser():
