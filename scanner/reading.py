@@ -723,6 +723,12 @@ def _as_code(fname: str, text: str) -> str | None:
     return joined if fname == "linkage_key" else _validated(fname, joined).value
 
 
+def _as_text(fname: str, reading: Reading) -> str:
+    """A reading's text as the vote aligns it with the value: the code it reads as, or else its
+    text without spaces."""
+    return _as_code(fname, reading.text) or "".join(reading.text.split())
+
+
 def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
                    others: list[Reading], counted: Callable[[], bool] | None = None) -> tuple[set[int], dict[int, list[str]], set[int]]:
     """Where other readings differ from the value: the indices, what they read there (same-length
@@ -736,7 +742,7 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
     where: set[int] = set()
     gaps: set[int] = set()
     said: dict[int, list[str]] = {}
-    texts = [_as_code(fname, other.text) or "".join(other.text.split()) for other in others]
+    texts = [_as_text(fname, other) for other in others]
     aligned = [(t, difflib.SequenceMatcher(a=value, b=t, autojunk=False).get_opcodes()) for t in texts]
     inserts: dict[tuple[int, str], int] = {}
     for other_text, ops in aligned:
@@ -839,9 +845,8 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
             said.setdefault(i, []).append(extra)
     # Where another reader of the crop read every character as the recogniser did (same length), its
     # agreement at each place, for a shape verdict that would overturn both (``_settle_by_shape``).
-    seconds = [t for t in (_as_code(fname, o.text) or "".join(o.text.split()) for o in others if o.source != "page")
-               if len(t) == len(value)]
-    agreed = {i for i, ch in enumerate(value) if seconds and all(t[i] == ch for t in seconds)}
+    crop_reads = [t for t in (_as_text(fname, o) for o in others if o.source != "page") if len(t) == len(value)]
+    agreed = {i for i, ch in enumerate(value) if crop_reads and all(t[i] == ch for t in crop_reads)}
     value, settled = _settle_by_shape(value, probs, alts, primary, shapes, said, disagree, agreed)
     apart = _figures_read_apart(fname, value, others) or _figure_for_letter(fname, value, others)
     errors: list[float] = []

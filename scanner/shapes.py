@@ -699,11 +699,12 @@ def _left_foot(strength: np.ndarray, mask: np.ndarray, x0: int) -> float:
     reach = 0.3 * h
 
     def out_and_stem(y: int) -> tuple[float, float]:
+        """Row ``y``'s ink left of the stem's edge (within ``reach``), and across the stem's edge."""
         edge = int(round(float(np.polyval(fit, y))))
         return float(ink[y, max(0, int(edge - reach)):max(0, edge - 1)].sum()), float(ink[y, max(0, edge - 1):edge + 3].sum())
 
-    spill = float(np.mean([out_and_stem(y)[0] for y in middle]))
-    stem = float(np.median([out_and_stem(y)[1] for y in middle]))
+    rows = [out_and_stem(y) for y in middle]
+    spill, stem = float(np.mean([o for o, _ in rows])), float(np.median([e for _, e in rows]))
     if stem <= 0:
         return float("nan")
     foot = range(b - max(1, round(0.1 * h)) + 1, b + 1)
