@@ -1144,7 +1144,7 @@ def _settle_by_shape(value: str, probs: list[float], alts: list[list[tuple[str, 
         if against:
             e = max(e, SHAPE_AGAINST_READERS)
         chars[i], settled[i] = v.char, e
-        if v.error >= CHAR_FLAG or v.doubtful or against:  # the shape itself unsure: what it doubts stays an option
+        if v.error >= CHAR_FLAG or v.doubtful or against:  # the shape unsure, or against both readers: what it doubts stays an option
             alts[i] = [(a, q) for a, q in [(ch, probs[i]), *alts[i]] if a != v.char]
         else:
             alts[i] = [(a, q) for a, q in alts[i] if a != v.char and a not in v.rules_out]

@@ -601,7 +601,7 @@ def _measure(even: np.ndarray, value: str, centers: list[float] | None) -> _Glyp
     xs, tops, bottoms, cut, widths, stacked, dotted, barred, crossed, dot_over, flagged, ringed, serif_top, plain, stems, feet = \
         ([] for _ in range(16))
     serifs: list[str] = []
-    weigh = "l" in value or "I" in value  # stems are weighed for an `l`/`I` only (``_l_or_I_by_stems``)
+    weigh = "l" in value or "I" in value  # stems and feet are measured for an `l`/`I` only (their only use)
     for ch, glyph in zip(value, glyphs):
         if glyph is None:
             for a in (xs, tops, bottoms, widths, stems, feet):
@@ -693,15 +693,17 @@ def _left_foot(strength: np.ndarray, mask: np.ndarray, x0: int) -> float:
             return float("nan")
         edges.append(x0 + int(xs[0]))
     fit = np.polyfit(list(middle), edges, 1) if len(edges) > 1 else np.array([0.0, float(edges[0])])
-    own = np.zeros(strength.shape, np.uint8)
-    own[:, x0:x0 + mask.shape[1]] = mask
-    ink = strength * cv2.dilate(own, np.ones((3, 3), np.uint8))
+    # The glyph's own ink lies within a pixel of its box: only those columns are dilated (``lo`` on).
+    lo, hi = max(0, x0 - 1), min(strength.shape[1], x0 + mask.shape[1] + 1)
+    own = np.zeros((strength.shape[0], hi - lo), np.uint8)
+    own[:, x0 - lo:x0 - lo + mask.shape[1]] = mask
+    ink = strength[:, lo:hi] * cv2.dilate(own, np.ones((3, 3), np.uint8))
     reach = 0.3 * h
 
     def out_and_stem(y: int) -> tuple[float, float]:
         """Row ``y``'s ink left of the stem's edge (within ``reach``), and across the stem's edge."""
-        edge = int(round(float(np.polyval(fit, y))))
-        return float(ink[y, max(0, int(edge - reach)):max(0, edge - 1)].sum()), float(ink[y, max(0, edge - 1):edge + 3].sum())
+        edge = int(round(float(np.polyval(fit, y)))) - lo
+        return float(ink[y, max(0, int(edge - reach)):max(0, edge - 1)].sum()), float(ink[y, max(0, edge - 1):max(0, edge + 3)].sum())
 
     rows = [out_and_stem(y) for y in middle]
     spill, stem = float(np.mean([o for o, _ in rows])), float(np.median([e for _, e in rows]))

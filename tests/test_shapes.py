@@ -340,13 +340,11 @@ def _serifed_lines(font: str) -> tuple[int, int]:
     """Of the keys rendered in the face at each (cap height, degraded) setting, how many lines
     were measured and how many of them called serifed (``shapes._serifed``)."""
     measured = serifed = 0
-    for seed, (cap, degrade) in enumerate(FOOT_SETTINGS):
-        rng = random.Random(seed)
-        for key in FOOT_KEYS:
-            m = shapes._level_measure(linegen.render_line(key, font, cap, rng, degrade=degrade), key, None)
-            if m is not None:
-                measured += 1
-                serifed += shapes._serifed(key, m[0].feet, m[0].cut)
+    for key, img in _renders(font, FOOT_SETTINGS, FOOT_KEYS):
+        m = shapes._level_measure(img, key, None)
+        if m is not None:
+            measured += 1
+            serifed += shapes._serifed(key, m[0].feet, m[0].cut)
     return measured, serifed
 
 
