@@ -891,6 +891,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
                 break
             cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
             uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
+    doubts = len(uncertain)
     if fname == "linkage_key":
         # The same look-alike twice in a row ('00' read 'OO') is one glyph drawn twice: a doubt
         # about one is a doubt about the other, however sure the reading of the second.
@@ -901,11 +902,23 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
                     uncertain[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
                                                  reason="the same glyph as a doubtful neighbour")
                     j += step
-    if fname == "linkage_key" and len(uncertain) >= POOR_READ_SHARE * len(value):
+        doubts = len(uncertain)  # the places doubted in their own right (and their twins in a row)
+        # Apart too: a doubt between a character and its look-alike is a doubt about how the face
+        # draws the two, so the key's other places read as the same character share it (seed 92's
+        # Lato photo: both zeros read `O`, the second flagged, the first not; seed 76's Schola
+        # photo: its `O` read `0`, unflagged, where another `0` of the key was doubted).  They are
+        # not counted as more doubts below: one doubt about a face is not a poor picture.
+        for i in sorted(uncertain):
+            if value[i] in CONFUSABLE and set(uncertain[i].alternatives) & set(_look_alikes(value[i])):
+                for j, ch in enumerate(value):
+                    if ch == value[i] and j not in uncertain:
+                        uncertain[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
+                                                     reason="the same glyph as a doubtful one")
+    if fname == "linkage_key" and doubts >= POOR_READ_SHARE * len(value):
         # So many doubts mean a poor picture of the key: its look-alike characters read with
         # confidence are no safer than the rest, and flagging them costs nothing more (the key is
         # for review already).
-        every = len(uncertain) >= UNREAD_SHARE * len(value)  # most of it in doubt: a sure character is no safer
+        every = doubts >= UNREAD_SHARE * len(value)  # most of it in doubt: a sure character is no safer
         for i, ch in enumerate(value):
             if i not in uncertain and (every or _confusable(fname, i, ch)):
                 uncertain[i] = UncertainChar(index=i, alternatives=[ch] + _look_alikes(ch)[:3], reason="hard to read")
