@@ -907,11 +907,14 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         # draws the two, so the key's other places read as the same character share it (seed 92's
         # Lato photo: both zeros read `O`, the second flagged, the first not; seed 76's Schola
         # photo: its `O` read `0`, unflagged, where another `0` of the key was doubted).  They are
-        # not counted as more doubts below: one doubt about a face is not a poor picture.
+        # not counted as more doubts below: one doubt about a face is not a poor picture.  A place
+        # whose own shape rules out every look-alike in doubt keeps its verdict.
         for i in sorted(uncertain):
-            if value[i] in CONFUSABLE and set(uncertain[i].alternatives) & set(_look_alikes(value[i])):
+            doubted = set(uncertain[i].alternatives) & set(_look_alikes(value[i]))
+            if value[i] in CONFUSABLE and doubted:
                 for j, ch in enumerate(value):
-                    if ch == value[i] and j not in uncertain:
+                    ruled_out = shapes is not None and j in shapes and shapes[j].char == ch and doubted <= set(shapes[j].rules_out)
+                    if ch == value[i] and j not in uncertain and not ruled_out:
                         uncertain[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
                                                      reason="the same glyph as a doubtful one")
     if fname == "linkage_key" and doubts >= POOR_READ_SHARE * len(value):

@@ -27,7 +27,7 @@ from scanner.reading import (
     vote,
 )
 from scanner.recognizer import get_recognizer
-from scanner.shapes import look_alikes
+from scanner.shapes import Verdict, look_alikes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -138,6 +138,10 @@ def test_a_doubt_between_look_alikes_spreads_to_the_same_character_elsewhere_in_
     f = vote("linkage_key", [model("el1ZppKOZlUqO", probs, {12: [("0", 0.38)]}), tess("el1ZppKOZlUqO")])
     assert {u.index for u in f.uncertain} == {7, 12}
     assert [(u.alternatives, u.reason) for u in f.uncertain if u.index == 7] == [(["O", "0"], "the same glyph as a doubtful one")]
+    # Unless that place's own shape rules the look-alike out.
+    shaped = vote("linkage_key", [model("el1ZppKOZlUqO", probs, {12: [("0", 0.38)]}), tess("el1ZppKOZlUqO")],
+                  {7: Verdict("O", "0", 0.005)})
+    assert {u.index for u in shaped.uncertain} == {12}
     # A doubt that is not between the character and its look-alike says nothing of the face.
     f = vote("linkage_key", [model("el1ZppKOZlUqO", probs, {12: [("e", 0.38)]}), tess("el1ZppKOZlUqO")])
     assert {u.index for u in f.uncertain} == {12}
