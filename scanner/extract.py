@@ -944,10 +944,8 @@ def _random_case(text: str) -> bool:
 
 
 #: Codes found by format alone, with no code label read, are taken only all three together, stacked
-#: within this many of their heights from the first's top to the last's bottom (each label on its
-#: own line above its value, as in a sidebar, sets the values 3.7 of their heights apart: seed 77's
-#: photo_018, its small labels blurred past reading, stood 8.4 high, and nothing was found) ...
-CODE_COLUMN_HEIGHTS = 12.0
+#: within this many of their heights from the first's top to the last's bottom ...
+CODE_COLUMN_HEIGHTS = 8.0
 #: ... their left edges within this many of their heights of each other (one column of values).
 CODE_COLUMN_ALIGN = 1.5
 

@@ -917,13 +917,6 @@ def test_three_codes_in_one_column_are_taken_by_their_formats_when_no_label_is_r
         "ods_code": "C77500", "account_id": "0446440700", "linkage_key": "xnCkcZkHS3uBr3p"}
     phone = values[:1] + _line(600, 9, (900, "01621824258")) + values[2:]
     assert best_candidates(labels + phone)[0] == {}
-    # Each label on its own line above its value (a sidebar: seed 77's photo_018, labels blurred past
-    # reading): the values stand 3.7 of their heights apart, the column 8.4 high.  Twice that apart,
-    # no panel holds them.
-    for pitch, found in ((89, True), (178, False)):
-        stacked = [w for i, t in enumerate(("xnCkcZkHS3uBr3p", "C77500", "478343489"))
-                   for w in _line(100 + i * pitch, 2 * i + 1, (500, t)) + _line(60 + i * pitch, 2 * i, (500, "Bhrseq"))]
-        assert (len(best_candidates(stacked)[0]) == 3) is found, pitch
 
 
 def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_start():
