@@ -891,7 +891,6 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
                 break
             cands = [value[i]] + [a for a, q in sorted(alts[i], key=lambda t: -t[1]) if _allowed(fname, value, i, a)]
             uncertain[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys(cands))[:4], reason="less sure")
-    doubts = len(uncertain)
     if fname == "linkage_key":
         # The same look-alike twice in a row ('00' read 'OO') is one glyph drawn twice: a doubt
         # about one is a doubt about the other, however sure the reading of the second.
@@ -902,21 +901,10 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
                     uncertain[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
                                                  reason="the same glyph as a doubtful neighbour")
                     j += step
-        doubts = len(uncertain)  # the places doubted in their own right (and their twins in a row)
-        # Apart too: a doubt between a character and its look-alike is a doubt about how the face
-        # draws the two, so the key's other places read as the same character share it (seed 92's
-        # Lato photo: both zeros read `O`, the second flagged, the first not; seed 76's Schola
-        # photo: its `O` read `0`, unflagged, where another `0` of the key was doubted).  They are
-        # not counted as more doubts below: one doubt about a face is not a poor picture.  A place
-        # whose own shape rules out every look-alike in doubt keeps its verdict.
-        for i in sorted(uncertain):
-            doubted = set(uncertain[i].alternatives) & set(_look_alikes(value[i]))
-            if value[i] in CONFUSABLE and doubted:
-                for j, ch in enumerate(value):
-                    ruled_out = shapes is not None and j in shapes and shapes[j].char == ch and doubted <= set(shapes[j].rules_out)
-                    if ch == value[i] and j not in uncertain and not ruled_out:
-                        uncertain[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
-                                                     reason="the same glyph as a doubtful one")
+    doubts = len(uncertain)  # the places doubted in their own right (and their twins in a row)
+    if fname == "linkage_key":
+        # Not counted as more doubts below: one doubt about a face is not a poor picture.
+        uncertain.update(_shared_doubts(value, uncertain, shapes))
     if fname == "linkage_key" and doubts >= POOR_READ_SHARE * len(value):
         # So many doubts mean a poor picture of the key: its look-alike characters read with
         # confidence are no safer than the rest, and flagging them costs nothing more (the key is
@@ -941,6 +929,29 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+def _shared_doubts(value: str, uncertain: dict[int, UncertainChar],
+                   shapes: dict[int, Verdict] | None) -> dict[int, UncertainChar]:
+    """The key's places not yet in doubt that share a doubt between a character and its look-alike,
+    being read as the same character: the doubt is about how the face draws the two (seed 92's Lato
+    photo: both zeros read `O`, the second flagged, the first not; seed 76's Schola photo: its `O`
+    read `0`, unflagged, where another `0` of the key was doubted).  A place whose own shape verdict
+    rules out every look-alike in doubt keeps its verdict."""
+    shared: dict[int, UncertainChar] = {}
+    for i in sorted(uncertain):
+        doubted = set(uncertain[i].alternatives) & set(_look_alikes(value[i]))
+        if value[i] not in CONFUSABLE or not doubted:
+            continue
+        for j, ch in enumerate(value):
+            if ch != value[i] or j in uncertain or j in shared:
+                continue
+            own = (shapes or {}).get(j)
+            if own is not None and own.char == ch and doubted <= set(own.rules_out):
+                continue
+            shared[j] = UncertainChar(index=j, alternatives=uncertain[i].alternatives,
+                                      reason="the same glyph as a doubtful one")
+    return shared
 
 
 #: OCR's page reading may have this many characters more at an end of a key than its crop's readings.
