@@ -523,7 +523,7 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         again = _scan_one(other, engine, recognizer, opts, clock)
         if _more_codes(again) > _more_codes(result):
             result, seen = again, other
-    missing = any(result.field(f).value is None for f in FIELD_NAMES)
+    missing = _codes_wanted(result)
     dark = _dark_share(result, seen)
     partly = dark >= PARTLY_DARK and any(result.field(f).needs_review for f in FIELD_NAMES)
     if missing or dark > ON_DARK or partly:
@@ -542,6 +542,16 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
                 _field_by_field(result, again)
     result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
     return result
+
+
+def _codes_wanted(result: ScanResult) -> bool:
+    """A code not found, or none found next to its label: codes found by their formats alone are
+    as good as missing when a picture's reversed-out boxes may hold their labels' or their own
+    reading (seed 76's photo: the values white in navy cells beside dark labels, read only in the
+    picture inverted whole, where the labels were white on black: three codes by format, all
+    flagged; with the cells alone inverted, each beside its label)."""
+    return any(result.field(f).value is None for f in FIELD_NAMES) or \
+        all(result.field(f).found_by != "label" for f in FIELD_NAMES)
 
 
 def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:

@@ -351,6 +351,25 @@ def test_of_two_readings_of_one_picture_each_code_comes_from_the_surer():
     assert best.ods_code.value == "Q75438" and best.ods_code.needs_review and best.status == "needs_review"
 
 
+def test_codes_found_by_their_formats_alone_send_the_picture_to_its_reversed_out_boxes():
+    # Seed 76's photo: values white in navy cells beside dark labels. Read inverted whole, the three
+    # codes were found by their formats in a column (the labels then white on black), all flagged,
+    # and the search for reversed-out boxes, made only for codes missing, never ran. A reading with
+    # no code next to its label now asks for it as a missing code does; one label-anchored code,
+    # or all three, does not.
+    from scanner.models import CodeField
+    from scanner.pipeline import _codes_wanted
+
+    def reading(*found_by: str | None) -> ScanResult:
+        return ScanResult(**{f: CodeField(value=None if how is None else "x", found_by=how)
+                             for f, how in zip(FIELD_NAMES, found_by)})
+
+    assert _codes_wanted(reading("pattern", "pattern", "pattern"))
+    assert _codes_wanted(reading("label", "label", None))
+    assert not _codes_wanted(reading("label", "pattern", "pattern"))
+    assert not _codes_wanted(reading("label", "label", "label"))
+
+
 def test_the_band_read_around_labels_reaches_the_rows_of_codes_not_seen():
     # Independent seed 23's photo_014: the page read whole saw only "Surgery ID"; the band read
     # again around it ended 5 lines below it, and the key's row, 6 lines below, was never read.
