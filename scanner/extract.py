@@ -944,8 +944,9 @@ def _random_case(text: str) -> bool:
 
 
 #: Codes found by format alone, with no code label read, are taken only all three together, stacked
-#: within this many of their heights from the first's top to the last's bottom ...
-CODE_COLUMN_HEIGHTS = 8.0
+#: within this many of their heights from the first's top to the last's bottom (12, not 8: seed 77's
+#: C059 sidebar photo, each blurred label on its own line above its value, the column 8.4 high) ...
+CODE_COLUMN_HEIGHTS = 12.0
 #: ... their left edges within this many of their heights of each other (one column of values).
 CODE_COLUMN_ALIGN = 1.5
 
