@@ -951,25 +951,51 @@ CODE_COLUMN_HEIGHTS = 12.0
 CODE_COLUMN_ALIGN = 1.5
 
 
-def codes_in_a_column(cands: list[Candidate]) -> dict[str, Candidate]:
+#: A value found by its format may follow, on its line, at most this many words of a label OCR
+#: garbled ("Organisation code" read `Organesatme cote`) for ``codes_in_a_column``'s list of labels.
+LIST_LABEL_WORDS = 3
+
+
+def _listed_line_start(cand: Candidate, words: list[Word]) -> float | None:
+    """Where the line of a value found by its format begins, when the value ends its line after
+    one to ``LIST_LABEL_WORDS`` words (a label and its value, as an email lists them); else None."""
+    line = {w.line for w in cand.words}
+    if len(line) != 1:
+        return None
+    on_line = [w for w in words if w.line in line and w not in cand.words]
+    # (By where words begin: OCR's box for a garbled word may reach over the next one.)
+    before = [w for w in on_line if w.box.x0 < cand.box.x0]
+    if len(before) != len(on_line) or not 1 <= len(before) <= LIST_LABEL_WORDS:
+        return None
+    return min(w.box.x0 for w in before)
+
+
+def codes_in_a_column(cands: list[Candidate], words: list[Word] | None = None) -> dict[str, Candidate]:
     """The codes when the format-only search found one of each stacked in one column
     (``CODE_COLUMN_HEIGHTS``, ``CODE_COLUMN_ALIGN``): a code panel whose labels went unread.  A
     letter without codes has no such column (an ODS code's, an account ID's and a random key's
     formats together); anything else, none.  Where one field's format matched more than once (a
     SystmOnline username of figures under the account ID: seed 45's photo), the column is the
     tightest one of each, and that field is left out: which of its matches is the code, no label
-    says."""
+    says.  Given the page's ``words``, the values may instead each end a line that a short label
+    begins, the lines' starts in one column: a list of labels and values, as an email prints
+    them, whose labels OCR garbled past knowing (seed 74's photo of an email: `Account kt`,
+    `Organesatme cote`, `Ponphraxc`, each before its code)."""
     by_field: dict[str, list[Candidate]] = {}
     for c in cands:
         by_field.setdefault(c.field, []).append(c)
     if len(by_field) != 3 or sum(len(v) > 1 for v in by_field.values()) > 1:
         return {}
 
+    def aligned(lefts: list[float | None], h: float) -> bool:
+        return None not in lefts and max(lefts) - min(lefts) <= CODE_COLUMN_ALIGN * h  # type: ignore[operator]
+
     def column(picked: list[Candidate]) -> float | None:
         """The column's height in its values' heights, or None where they stand in no column."""
         boxes = [c.box for c in picked]
         h = float(np.median([b.h for b in boxes]))
-        if max(b.x0 for b in boxes) - min(b.x0 for b in boxes) > CODE_COLUMN_ALIGN * h:
+        if not aligned([b.x0 for b in boxes], h) and not (
+                words is not None and aligned([_listed_line_start(c, words) for c in picked], h)):
             return None
         return (max(b.y1 for b in boxes) - min(b.y0 for b in boxes)) / h
 
@@ -1111,7 +1137,7 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
     anchored = any(c.score >= 2.0 for c in chosen.values())
     if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(
             words, labels, grouped=False, misread_ods=True, leading_zero=True)} \
-            and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True, leading_zero=True))):
+            and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True, leading_zero=True), words)):
         # No label read beside a valid code, but all three codes stacked in one column by their
         # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
         # labels read `Onganestiee conte`, `Acoma bd`; the values, larger, read right).  An account

@@ -919,6 +919,29 @@ def test_three_codes_in_one_column_are_taken_by_their_formats_when_no_label_is_r
     assert best_candidates(labels + phone)[0] == {}
 
 
+def test_codes_each_ending_a_line_after_a_garbled_label_are_taken_as_a_list():
+    # Seed 74's photo of an email: "Account ID", "Organisation code" and "Passphrase" read
+    # `Account kt`, `Organesatme cote`, `Ponphraxc`, each code after its label, so the codes stand
+    # at three different distances from the margin: no column of values, and nothing was found.
+    # The lines begin in one column, each a short label and its code: a list, taken by format.
+    items = _line(100, 7, (130, "Account"), (235, "kt"), (270, "073830647")) \
+        + _line(150, 8, (130, "Organesatme"), (290, "cote"), (350, "W69971")) \
+        + _line(200, 9, (130, "Ponphraxc"), (270, "OPKl/esveQuiCzEZ"))
+    chosen, _ = best_candidates(items)
+    assert {f: (c.text, c.found_by) for f, c in chosen.items()} == {
+        "account_id": ("073830647", "pattern"), "ods_code": ("W69971", "pattern"),
+        "linkage_key": ("OPKl/esveQuiCzEZ", "pattern")}
+    # Not where a code is followed by more words (prose runs on), nor after a sentence's words.
+    runs_on = items[:-1] + _line(200, 9, (130, "Ponphraxc"), (270, "OPKl/esveQuiCzEZ"), (520, "today"))
+    assert best_candidates(runs_on)[0] == {}
+    prose = items[:-2] + _line(200, 9, (130, "Your"), (200, "new"), (260, "code"), (330, "is"),
+                                (370, "OPKl/esveQuiCzEZ"))
+    assert best_candidates(prose)[0] == {}
+    # Nor where the lines begin at different places.
+    indented = items[:3] + _line(150, 8, (400, "Organesatme"), (560, "cote"), (620, "W69971")) + items[6:]
+    assert best_candidates(indented)[0] == {}
+
+
 def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_start():
     # An independent letter's photo (seed 42, photo_002): the page's lines rose 1.8-2 % across the
     # read, the key's line beside "Passphrase" stood level; measured along the page's slant its
