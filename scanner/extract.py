@@ -1165,7 +1165,61 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
                 cands = [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
             if len(cands) == 1 and not _split_key_holds(chosen.get(f), cands[0]):
                 chosen[f] = cands[0]
+        if "linkage_key" not in chosen and (key := _key_in_the_codes_column(words, labels, chosen)) is not None:
+            chosen["linkage_key"] = key
     return chosen, labels
+
+
+#: The rows of a column of codes stand at most this many of their heights apart, top to top
+#: (``_key_in_the_codes_column``).
+COLUMN_ROW_HEIGHTS = 3.0
+
+
+def _key_in_the_codes_column(words: list[Word], labels: list[Label], chosen: dict[str, Candidate]) -> Candidate | None:
+    """A key on the row next to the rows of the ODS code and the account ID, where those two stand
+    in one column (their values' left edges, or their lines' starts, within ``CODE_COLUMN_ALIGN``
+    heights; their rows ``COLUMN_ROW_HEIGHTS`` apart at most) and the key's row lines up with them:
+    its label garbled past knowing and its characters read as uneven words (seed 76's Caladea
+    photo: "Passphrase" read `ros phrase`, the key `ZCKOOs VOsu RsOPk` on the line under the
+    account ID's and the ODS code's, neither a key's word nor a key's groups, and no key was
+    found).  The key is the row's last words, after its first (the label), that together make a
+    key's length with a key's mix of characters, away from the labels of things that are not
+    codes; found so, it goes out for review."""
+    ods, account = chosen.get("ods_code"), chosen.get("account_id")
+    if ods is None or account is None or ods.found_by == account.found_by == "pattern":
+        return None
+    h = float(np.median([ods.box.h, account.box.h]))
+    pitch = abs(ods.box.y0 - account.box.y0)
+    if not 0.8 * h <= pitch <= COLUMN_ROW_HEIGHTS * h:
+        return None
+
+    def line_of(c: Candidate) -> list[Word]:
+        line = {w.line for w in c.words}
+        return sorted((w for w in words if w.line in line), key=lambda w: w.box.x0)
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) <= CODE_COLUMN_ALIGN * h
+
+    values_aligned = near(ods.box.x0, account.box.x0)
+    starts = [line_of(c)[0].box.x0 for c in (ods, account)]
+    if not (values_aligned or near(*starts)):
+        return None
+    others = [lab for lab in labels if lab.field == "other"]
+    found: list[Candidate] = []
+    for y in (min(ods.box.y0, account.box.y0) - pitch, max(ods.box.y0, account.box.y0) + pitch):
+        row = sorted((w for w in words if abs(w.box.y0 - y) < 0.5 * h), key=lambda w: w.box.x0)
+        if len(row) < 2 or len({w.line for w in row}) > 1 or not (
+                near(row[0].box.x0, min(starts)) or any(near(w.box.x0, ods.box.x0) for w in row)):
+            continue
+        if any(abs(w.box.cy - lab.box.cy) < 0.7 * h and lab.box.x1 <= w.box.x0 for w in row for lab in others):
+            continue  # a username or password beside its label
+        keys = [row[k:] for k in range(1, len(row)) if 10 <= len(joined := "".join(w.text for w in row[k:])) <= KEY_MAX
+                and _mixed_like_a_key(joined) and _validate("linkage_key", joined)]
+        if keys:
+            value = keys[0]  # the longest
+            found.append(Candidate("linkage_key", " ".join(w.text for w in value), _value_box(value), tuple(value),
+                                   "pattern", "right", 0.5))
+    return found[0] if len(found) == 1 else None
 
 
 #: The widest gap, in the words' heights, between the pieces of a key OCR split (FreeMono's `j`

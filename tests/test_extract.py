@@ -942,6 +942,26 @@ def test_codes_each_ending_a_line_after_a_garbled_label_are_taken_as_a_list():
     assert best_candidates(indented)[0] == {}
 
 
+def test_a_key_read_as_uneven_words_on_the_row_after_the_other_codes_is_found_by_its_place():
+    # Seed 76's Caladea photo: "Passphrase" read `ros phrase`, the key `ZCXO0sVOsuRsOPk` read as
+    # `ZCKOOs VOsu RsOPk` (neither a key's word nor a key's even groups) on the line under the
+    # account ID's, found by its label, and the ODS code's. The lines begin in one column: the
+    # row's last words, together a key, are taken for review.
+    items = _line(100, 1, (150, "Account"), (276, "ID"), (319, "number"), (434, "O72750453")) \
+        + _line(155, 2, (150, "National"), (283, "Practice"), (400, "Cate"), (488, "C58004"))
+    key = _line(210, 3, (150, "ros"), (224, "phrase"), (325, "ZCKOOs"), (430, "VOsu"), (500, "RsOPk"))
+    chosen, _ = best_candidates(items + key)
+    assert chosen["account_id"].found_by == "label"
+    assert (chosen["linkage_key"].text, chosen["linkage_key"].found_by) == ("ZCKOOs VOsu RsOPk", "pattern")
+    # Not a row that begins elsewhere, nor a username beside its label, nor words of prose.
+    indented = _line(210, 3, (600, "ros"), (674, "phrase"), (775, "ZCKOOs"), (880, "VOsu"), (950, "RsOPk"))
+    assert "linkage_key" not in best_candidates(items + indented)[0]
+    user = _line(210, 3, (150, "Username"), (325, "graham"), (430, "BegumXk8")) + key[:0]
+    assert "linkage_key" not in best_candidates(items + user)[0]
+    prose = _line(210, 3, (150, "Please"), (250, "keep"), (330, "this"), (400, "letter"), (480, "safe"))
+    assert "linkage_key" not in best_candidates(items + prose)[0]
+
+
 def test_a_value_whose_first_groups_left_a_slanted_labels_line_is_read_from_its_start():
     # An independent letter's photo (seed 42, photo_002): the page's lines rose 1.8-2 % across the
     # read, the key's line beside "Passphrase" stood level; measured along the page's slant its
