@@ -153,6 +153,27 @@ def test_a_doubt_between_look_alikes_spreads_to_the_same_character_elsewhere_in_
     assert {u.index for u in f.uncertain} == {1, 4, 6, 8, 10}
 
 
+def test_a_look_alike_another_reader_saw_is_pointed_at_in_a_key_going_to_review():
+    # Seed 76's Schola photo: `p0cUplSWSsbvUWLO`'s last `O` read `0` 0.98 sure, Tesseract's `O`
+    # making it 2 % likely wrong, under the flag; the key went to review for three other places,
+    # and the wrong one was not among them.
+    probs = [0.999] * 16
+    probs[5], probs[15] = 0.84, 0.98
+    readings = [model("p0cUplSWSsbvUWL0", probs, {5: [("I", 0.15)], 15: [("O", 0.017)]}), tess("p0cUpISWSsbvUWLO")]
+    f = vote("linkage_key", readings)
+    assert f.needs_review
+    assert [(u.alternatives, u.reason) for u in f.uncertain if u.index == 15] == [(["0", "O"], "readings disagree")]
+    # Not in a key sure enough to need no review: there the other reading's `O` costs a flag.
+    sure = vote("linkage_key", [model("p0cUplSWSsbvUWL0", [0.999] * 15 + [0.98]), tess("p0cUplSWSsbvUWLO")])
+    assert not sure.needs_review and not sure.uncertain
+    # Nor where the other reading's character is no look-alike (a blur's `e` for a `c`), nor where
+    # the place's shape verdict settled it.
+    other = vote("linkage_key", [model("p0cUplSWSsbvUWL0", probs, {5: [("I", 0.15)]}), tess("p0eUpISWSsbvUWL0")])
+    assert 2 not in {u.index for u in other.uncertain}
+    shaped = vote("linkage_key", readings, {15: Verdict("0", "O", 0.005)})
+    assert 15 not in {u.index for u in shaped.uncertain}
+
+
 def test_many_slightly_unsure_characters_add_up():
     probs = [0.999] * 13
     for i in (1, 5, 8, 11):
