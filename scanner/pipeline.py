@@ -418,20 +418,26 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
             break
     if not _complete(chosen) and any(map(_settled, chosen.values())) and read.text_h:
         for again in _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine):
-            # Only a code read in its format right of its label, on a row read again, or an ODS code
-            # or account ID under its label: a row of dark cells read again gives junk (seed 38's
-            # photo_016, white type on navy, for the inverted reading to read), and a row's words
-            # read again may stand under another row's label (seed 45's scan_007: the account ID's
-            # row read `Account 12`, taken for the key under "Linkage key").
-            fresh = set(again)
-            found = {f: c for f, c in best_candidates(page_words + again)[0].items()
-                     if _settled(c) and (c.where == "right" or f != "linkage_key") and set(c.words) <= fresh} \
-                if again else {}
+            found = _found_on_lines_read_again(best_candidates(page_words + again)[0], set(again)) if again else {}
             chosen = _merge(chosen, found)
             if _complete(chosen):
                 break
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
+
+
+def _found_on_lines_read_again(found: dict[str, Candidate], fresh: set[Word]) -> dict[str, Candidate]:
+    """Of the codes found with the lines read again (``_lines_left_unread``), those on them that
+    count: a code read in its format right of its label, or an ODS code or account ID under its
+    label, or one found by its format alone (the format-only search's own rules: a unique match, or
+    the one within a few lines of the codes found by their labels; seed 105's sidebar photo: its
+    account ID's label read `Accommt ©`, the value under it found only so, and dropped).  Not a key
+    under its label, nor one by format: a row of dark cells read again gives junk (seed 38's
+    photo_016, white type on navy, for the inverted reading to read), and a row's words read again
+    may stand under another row's label (seed 45's scan_007: the account ID's row read `Account
+    12`, taken for the key under "Linkage key")."""
+    return {f: c for f, c in found.items() if set(c.words) <= fresh and (
+        (_settled(c) and (c.where == "right" or f != "linkage_key")) or (c.found_by == "pattern" and f != "linkage_key"))}
 
 
 #: A line of text Tesseract gave no word for is read again at these scales, in turn.

@@ -370,6 +370,32 @@ def test_codes_found_by_their_formats_alone_send_the_picture_to_its_reversed_out
     assert not _codes_wanted(reading("label", "label", "label"))
 
 
+def test_codes_found_on_lines_read_again_count_by_label_or_by_format_but_no_key_under_a_label():
+    # Seed 105's sidebar photo: the account ID's label read `Accommt ©`, its value, on a line OCR
+    # had left unread, found again only by its format, and dropped: only label-anchored codes
+    # counted there. An ODS code or account ID found by format (the format-only search's own rules)
+    # now counts; a key under a label or found by format still does not (a row read again may stand
+    # under another row's label), nor anything not on the lines read again.
+    from scanner.extract import Candidate
+    from scanner.ocr import Box, Word
+    from scanner.pipeline import _found_on_lines_read_again
+
+    def cand(field: str, text: str, found_by: str, where: str, score: float, y: int) -> Candidate:
+        w = Word(text, 90.0, Box(100, y, 300, y + 20), y)
+        return Candidate(field, text, w.box, (w,), found_by, where, score)
+
+    found = {"account_id": cand("account_id", "935235922", "pattern", "anywhere", 0.5, 500),
+             "ods_code": cand("ods_code", "E34294", "label", "below", 2.5, 400),
+             "linkage_key": cand("linkage_key", "HYJaRYsYG4gkcMM", "label", "below", 2.6, 300)}
+    fresh = {w for c in found.values() for w in c.words}
+    assert set(_found_on_lines_read_again(found, fresh)) == {"account_id", "ods_code"}
+    by_format = {"linkage_key": cand("linkage_key", "HYJaRYsYG4gkcMM", "pattern", "anywhere", 0.5, 300)}
+    assert _found_on_lines_read_again(by_format, fresh | set(by_format["linkage_key"].words)) == {}
+    beside = {"linkage_key": cand("linkage_key", "HYJaRYsYG4gkcMM", "label", "right", 2.6, 300)}
+    assert set(_found_on_lines_read_again(beside, set(beside["linkage_key"].words))) == {"linkage_key"}
+    assert _found_on_lines_read_again(found, set()) == {}
+
+
 def test_the_band_read_around_labels_reaches_the_rows_of_codes_not_seen():
     # Independent seed 23's photo_014: the page read whole saw only "Surgery ID"; the band read
     # again around it ended 5 lines below it, and the key's row, 6 lines below, was never read.
