@@ -1145,6 +1145,8 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         # would (independent seed 103's photo_004: `0446440700` under blurred 5 px labels, and no
         # code found at all).
         return column, labels
+    if not anchored and (listed := _a_list_missing_its_key(words, labels)):
+        return listed, labels
     # A format-only search runs only on a letter that has at least one code next to its label:
     # a page with no code label at all (an appointment letter) must give nothing.
     if missing and anchored:
@@ -1170,12 +1172,39 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
     return chosen, labels
 
 
+def _a_list_missing_its_key(words: list[Word], labels: list[Label]) -> dict[str, Candidate]:
+    """The three codes of a list (``codes_in_a_column``'s: each value ending a line after a short
+    label, the lines beginning in one column) where the format-only search found the ODS code and
+    the account ID but no key: the key is looked for on the list's next row with letters of both
+    cases enough (seed 77's photo of an email: `Lotge key knWSooXAXplikp`, `008 ete L10035`,
+    `Accom ¢ 3035472728`; a key of letters alone changing case four times, too few for a key found
+    anywhere by its format).  Empty unless all three are found."""
+    by_field: dict[str, list[Candidate]] = {}
+    for c in pattern_candidates(words, labels, grouped=False, misread_ods=True, leading_zero=True):
+        by_field.setdefault(c.field, []).append(c)
+    if set(by_field) != {"ods_code", "account_id"} or any(len(v) > 1 for v in by_field.values()):
+        return {}
+    ods, account = by_field["ods_code"][0], by_field["account_id"][0]
+    h = float(np.median([ods.box.h, account.box.h]))
+    starts = [_listed_line_start(c, words) for c in (ods, account)]
+    if None in starts or abs(starts[0] - starts[1]) > CODE_COLUMN_ALIGN * h:  # type: ignore[operator]
+        return {}
+    key = _key_in_the_codes_column(words, labels, {"ods_code": ods, "account_id": account}, listed=True)
+    return {} if key is None else {"ods_code": ods, "account_id": account, "linkage_key": key}
+
+
+#: The words of the codes' labels ("key", "phrase", "id" ...) and of the prose around them: never a
+#: key's first word (`Lotge key Knightsbridge` is no key `keyKnightsbridge`).
+_LABEL_WORDS = frozenset(w for syns in LABELS.values() for syn in syns for w in syn.split()) | PROSE_WORDS
+
+
 #: The rows of a column of codes stand at most this many of their heights apart, top to top
 #: (``_key_in_the_codes_column``).
 COLUMN_ROW_HEIGHTS = 3.0
 
 
-def _key_in_the_codes_column(words: list[Word], labels: list[Label], chosen: dict[str, Candidate]) -> Candidate | None:
+def _key_in_the_codes_column(words: list[Word], labels: list[Label], chosen: dict[str, Candidate],
+                             listed: bool = False) -> Candidate | None:
     """A key on the row next to the rows of the ODS code and the account ID, where those two stand
     in one column (their values' left edges, or their lines' starts, within ``CODE_COLUMN_ALIGN``
     heights; their rows ``COLUMN_ROW_HEIGHTS`` apart at most) and the key's row lines up with them:
@@ -1184,9 +1213,11 @@ def _key_in_the_codes_column(words: list[Word], labels: list[Label], chosen: dic
     account ID's and the ODS code's, neither a key's word nor a key's groups, and no key was
     found).  The key is the row's last words, after its first (the label), that together make a
     key's length with a key's mix of characters, away from the labels of things that are not
-    codes; found so, it goes out for review."""
+    codes; found so, it goes out for review.  ``listed``: the two were found by their formats alone,
+    each ending a line after a short label (``_a_list_missing_its_key``); the key then may be letters
+    of both cases alone, however few its changes of case, on a row that begins where theirs do."""
     ods, account = chosen.get("ods_code"), chosen.get("account_id")
-    if ods is None or account is None or ods.found_by == account.found_by == "pattern":
+    if ods is None or account is None or (ods.found_by == account.found_by == "pattern" and not listed):
         return None
     h = float(np.median([ods.box.h, account.box.h]))
     pitch = abs(ods.box.y0 - account.box.y0)
@@ -1209,12 +1240,14 @@ def _key_in_the_codes_column(words: list[Word], labels: list[Label], chosen: dic
     for y in (min(ods.box.y0, account.box.y0) - pitch, max(ods.box.y0, account.box.y0) + pitch):
         row = sorted((w for w in words if abs(w.box.y0 - y) < 0.5 * h), key=lambda w: w.box.x0)
         if len(row) < 2 or len({w.line for w in row}) > 1 or not (
-                near(row[0].box.x0, min(starts)) or any(near(w.box.x0, ods.box.x0) for w in row)):
+                near(row[0].box.x0, min(starts)) or (not listed and any(near(w.box.x0, ods.box.x0) for w in row))):
             continue
         if any(abs(w.box.cy - lab.box.cy) < 0.7 * h and lab.box.x1 <= w.box.x0 for w in row for lab in others):
             continue  # a username or password beside its label
         keys = [row[k:] for k in range(1, len(row)) if 10 <= len(joined := "".join(w.text for w in row[k:])) <= KEY_MAX
-                and _mixed_like_a_key(joined) and _validate("linkage_key", joined)]
+                and row[k].text.lower().strip(":") not in _LABEL_WORDS
+                and (_mixed_like_a_key(joined) or (listed and joined.lower() != joined != joined.upper()))
+                and _validate("linkage_key", joined)]
         if keys:
             value = keys[0]  # the longest
             found.append(Candidate("linkage_key", " ".join(w.text for w in value), _value_box(value), tuple(value),

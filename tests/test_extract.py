@@ -942,6 +942,28 @@ def test_codes_each_ending_a_line_after_a_garbled_label_are_taken_as_a_list():
     assert best_candidates(indented)[0] == {}
 
 
+def test_a_list_of_codes_by_format_takes_a_key_of_letters_alone_on_its_next_row():
+    # Seed 77's photo of an email: `Lotge key knWSooXAXplikp`, `008 ete L10035`, `Accom ¢ 3035472728`.
+    # The ODS code and account ID were found by their formats, each ending its line after a short
+    # label, but the key, letters alone changing case four times, is no key by format anywhere:
+    # nothing was found. On the list's next row it is taken with the other two, for review.
+    key = _line(100, 1, (130, "Lotge"), (215, "key"), (270, "knWSooXAXplikp"))
+    items = _line(150, 2, (130, "008"), (190, "ete"), (270, "L10035")) \
+        + _line(200, 3, (130, "Accom"), (230, "¢"), (270, "3035472728"))
+    chosen, _ = best_candidates(key + items)
+    assert {f: (c.text, c.found_by) for f, c in chosen.items()} == {
+        "linkage_key": ("knWSooXAXplikp", "pattern"), "ods_code": ("L10035", "pattern"),
+        "account_id": ("3035472728", "pattern")}
+    # Not a word of one case, nor a capitalised word; not a row that begins elsewhere.
+    for word in ("knwsooxaxplikp", "Knightsbridge"):
+        assert best_candidates(_line(100, 1, (130, "Lotge"), (215, "key"), (270, word)) + items)[0] == {}
+    indented = _line(100, 1, (430, "Lotge"), (515, "key"), (570, "knWSooXAXplikp"))
+    assert best_candidates(indented + items)[0] == {}
+    # A label's word is never the key's first (`key` + a ten-character key would pass for one).
+    short = _line(100, 1, (130, "Lotge"), (215, "key"), (270, "knWSooXAXp"))
+    assert best_candidates(short + items)[0]["linkage_key"].text == "knWSooXAXp"
+
+
 def test_a_key_read_as_uneven_words_on_the_row_after_the_other_codes_is_found_by_its_place():
     # Seed 76's Caladea photo: "Passphrase" read `ros phrase`, the key `ZCXO0sVOsuRsOPk` read as
     # `ZCKOOs VOsu RsOPk` (neither a key's word nor a key's even groups) on the line under the
