@@ -929,8 +929,50 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
             conf = min(conf, 0.75)
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
+    if fname == "account_id" and (whole := _longer_on_the_page(value, [r for r in readings if r.source == "page"])):
+        # The crop lost figures at an end that OCR's page reading has: the page's is given, for review.
+        # Unless they are all `1`s, as a cell's edge or a rule beside the value reads (seed 107's
+        # photo: `402331581` in a navy cell read `1402331581` on the page): then the crop's value
+        # stays, its end pointed at with the page's reading.
+        longer, before = whole
+        after = len(longer) - len(value) - before
+        extra = longer[:before] + longer[len(longer) - after:]
+        if set(extra) == {"1"}:
+            end = 0 if before else len(value) - 1
+            uncertain.setdefault(end, UncertainChar(index=end, alternatives=[value[end], extra + value[0] if before else value[-1] + extra],
+                                                    reason="read on the page with another figure beside it"))
+        else:
+            uncertain = {i + before: u.model_copy(update={"index": i + before}) for i, u in uncertain.items()}
+            for i in (*range(before), *range(len(longer) - after, len(longer))):
+                uncertain[i] = UncertainChar(index=i, alternatives=[longer[i]],
+                                             reason="read on the page but not in the value's own crop: check it is there")
+            value = longer
+        needs_review, conf = True, min(conf, 0.5)
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
+
+
+#: OCR's page reading of an account ID may have this many figures more at an end than its crop's.
+ACCOUNT_PAGE_EXTRA = 2
+
+
+def _longer_on_the_page(value: str, pages: list[Reading]) -> tuple[str, int] | None:
+    """OCR's page reading of an account ID, valid, that holds the crop's reading ``value`` at its
+    start or end and has one to ``ACCOUNT_PAGE_EXTRA`` figures more; and how many of them come
+    before ``value``.  The crop may have lost its first glyph to the label: seed 110's FreeMono
+    close-up, `ID:6833066675` read as one word, split by an estimate inside the `D`, the label's
+    end found after the `6`; both readers of the crop read `833066675`, sure, and it went out
+    unflagged.  None where no page reading is so."""
+    for page in pages:
+        text = "".join(page.text.split())
+        extra = len(text) - len(value)
+        if not value or not text.isdigit() or not 1 <= extra <= ACCOUNT_PAGE_EXTRA or not check_account(text).valid:
+            continue
+        if text.endswith(value):
+            return text, extra
+        if text.startswith(value):
+            return text, 0
+    return None
 
 
 def _shared_doubts(value: str, uncertain: dict[int, UncertainChar],

@@ -174,6 +174,31 @@ def test_a_look_alike_another_reader_saw_is_pointed_at_in_a_key_going_to_review(
     assert 15 not in {u.index for u in shaped.uncertain}
 
 
+def test_an_account_id_whose_crop_lost_a_figure_the_page_read_is_given_whole_for_review():
+    # Seed 110's FreeMono close-up: `ID:6833066675` read as one word and split by an estimate inside
+    # the `D`; the crop began after the `6`, both of its readers read `833066675`, sure, and it went
+    # out unflagged. OCR's page reading, valid, holds it with one figure more: that is given, the
+    # figure pointed at, for review.
+    page = Reading("page", "6833066675", [0.5] * 10, [[] for _ in range(10)])
+    f = vote("account_id", [model("833066675", [0.999] * 9), tess("833066675"), page])
+    assert (f.value, f.needs_review, [u.index for u in f.uncertain]) == ("6833066675", True, [0])
+    assert f.confidence <= 0.5
+    # At the end too; not a page reading three figures longer, one that is no account ID, nor one
+    # that does not hold the crop's reading at an end.
+    tail = vote("account_id", [model("683306667", [0.999] * 9), tess("683306667"), page])
+    assert (tail.value, [u.index for u in tail.uncertain]) == ("6833066675", [9])
+    # A `1` more at an end is as often a cell's edge or a rule read beside the value (seed 107's
+    # photo: `402331581` in a navy cell, `1402331581` on the page): the crop's value stays, pointed at.
+    edge = vote("account_id", [model("402331581", [0.999] * 9), tess("402331581"),
+                               Reading("page", "1402331581", [0.5] * 10, [[] for _ in range(10)])])
+    assert (edge.value, edge.needs_review, [(u.index, u.alternatives) for u in edge.uncertain]) == (
+        "402331581", True, [(0, ["4", "14"])])
+    for other in ("6833066675123", "ID6833066675", "6833166675"):
+        p = Reading("page", other, [0.5] * len(other), [[] for _ in other])
+        f = vote("account_id", [model("833066675", [0.999] * 9), tess("833066675"), p])
+        assert f.value == "833066675", other
+
+
 def test_many_slightly_unsure_characters_add_up():
     probs = [0.999] * 13
     for i in (1, 5, 8, 11):
