@@ -970,6 +970,13 @@ def _listed_line_start(cand: Candidate, words: list[Word]) -> float | None:
     return min(w.box.x0 for w in before)
 
 
+def _by_field(cands: list[Candidate]) -> dict[str, list[Candidate]]:
+    by_field: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_field.setdefault(c.field, []).append(c)
+    return by_field
+
+
 def codes_in_a_column(cands: list[Candidate], words: list[Word] | None = None) -> dict[str, Candidate]:
     """The codes when the format-only search found one of each stacked in one column
     (``CODE_COLUMN_HEIGHTS``, ``CODE_COLUMN_ALIGN``): a code panel whose labels went unread.  A
@@ -981,9 +988,7 @@ def codes_in_a_column(cands: list[Candidate], words: list[Word] | None = None) -
     begins, the lines' starts in one column: a list of labels and values, as an email prints
     them, whose labels OCR garbled past knowing (seed 74's photo of an email: `Account kt`,
     `Organesatme cote`, `Ponphraxc`, each before its code)."""
-    by_field: dict[str, list[Candidate]] = {}
-    for c in cands:
-        by_field.setdefault(c.field, []).append(c)
+    by_field = _by_field(cands)
     if len(by_field) != 3 or sum(len(v) > 1 for v in by_field.values()) > 1:
         return {}
 
@@ -1135,8 +1140,9 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         used.update(cand.words)
     missing = [f for f in ("linkage_key", "ods_code", "account_id") if f not in chosen or chosen[f].score < 2.0]
     anchored = any(c.score >= 2.0 for c in chosen.values())
-    if not anchored and {"ods_code", "account_id"} <= {c.field for c in pattern_candidates(
-            words, labels, grouped=False, misread_ods=True, leading_zero=True)} \
+    # (The single-word format search, once: the column and the list below both start from it.)
+    single = pattern_candidates(words, labels, grouped=False, misread_ods=True, leading_zero=True) if not anchored else []
+    if not anchored and {"ods_code", "account_id"} <= {c.field for c in single} \
             and (column := codes_in_a_column(pattern_candidates(words, labels, misread_ods=True, leading_zero=True), words)):
         # No label read beside a valid code, but all three codes stacked in one column by their
         # formats alone: a code panel whose labels blur took (seed 41's photo: small, blurred serif
@@ -1145,7 +1151,7 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         # would (independent seed 103's photo_004: `0446440700` under blurred 5 px labels, and no
         # code found at all).
         return column, labels
-    if not anchored and (listed := _a_list_missing_its_key(words, labels)):
+    if not anchored and (listed := _a_list_missing_its_key(words, labels, single)):
         return listed, labels
     # A format-only search runs only on a letter that has at least one code next to its label:
     # a page with no code label at all (an appointment letter) must give nothing.
@@ -1172,16 +1178,15 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
     return chosen, labels
 
 
-def _a_list_missing_its_key(words: list[Word], labels: list[Label]) -> dict[str, Candidate]:
+def _a_list_missing_its_key(words: list[Word], labels: list[Label], single: list[Candidate]) -> dict[str, Candidate]:
     """The three codes of a list (``codes_in_a_column``'s: each value ending a line after a short
     label, the lines beginning in one column) where the format-only search found the ODS code and
     the account ID but no key: the key is looked for on the list's next row with letters of both
     cases enough (seed 77's photo of an email: `Lotge key knWSooXAXplikp`, `008 ete L10035`,
     `Accom ¢ 3035472728`; a key of letters alone changing case four times, too few for a key found
-    anywhere by its format).  Empty unless all three are found."""
-    by_field: dict[str, list[Candidate]] = {}
-    for c in pattern_candidates(words, labels, grouped=False, misread_ods=True, leading_zero=True):
-        by_field.setdefault(c.field, []).append(c)
+    anywhere by its format).  ``single``: the single-word format search's matches.  Empty unless all
+    three are found."""
+    by_field = _by_field(single)
     if set(by_field) != {"ods_code", "account_id"} or any(len(v) > 1 for v in by_field.values()):
         return {}
     ods, account = by_field["ods_code"][0], by_field["account_id"][0]

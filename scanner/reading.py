@@ -930,23 +930,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     if fname == "linkage_key" and len(value) < KEY_USUAL_MIN:
         needs_review, conf = True, min(conf, 0.5)  # unusually short: part of it may be missing
     if fname == "account_id" and (whole := _longer_on_the_page(value, [r for r in readings if r.source == "page"])):
-        # The crop lost figures at an end that OCR's page reading has: the page's is given, for review.
-        # Unless they are all `1`s, as a cell's edge or a rule beside the value reads (seed 107's
-        # photo: `402331581` in a navy cell read `1402331581` on the page): then the crop's value
-        # stays, its end pointed at with the page's reading.
-        longer, before = whole
-        after = len(longer) - len(value) - before
-        extra = longer[:before] + longer[len(longer) - after:]
-        if set(extra) == {"1"}:
-            end = 0 if before else len(value) - 1
-            uncertain.setdefault(end, UncertainChar(index=end, alternatives=[value[end], extra + value[0] if before else value[-1] + extra],
-                                                    reason="read on the page with another figure beside it"))
-        else:
-            uncertain = {i + before: u.model_copy(update={"index": i + before}) for i, u in uncertain.items()}
-            for i in (*range(before), *range(len(longer) - after, len(longer))):
-                uncertain[i] = UncertainChar(index=i, alternatives=[longer[i]],
-                                             reason="read on the page but not in the value's own crop: check it is there")
-            value = longer
+        value, uncertain = _with_the_pages_figures(value, uncertain, *whole)
         needs_review, conf = True, min(conf, 0.5)
     return CodeField(value=value, confidence=round(conf, 4), needs_review=needs_review,
                      uncertain=sorted(uncertain.values(), key=lambda u: u.index))
@@ -973,6 +957,28 @@ def _longer_on_the_page(value: str, pages: list[Reading]) -> tuple[str, int] | N
         if text.startswith(value):
             return text, 0
     return None
+
+
+def _with_the_pages_figures(value: str, uncertain: dict[int, UncertainChar], longer: str,
+                            before: int) -> tuple[str, dict[int, UncertainChar]]:
+    """An account ID whose crop lost figures at an end that OCR's page reading ``longer`` has
+    (``_longer_on_the_page``: ``before`` of them before ``value``): the page's, those figures pointed
+    at.  Unless they are all `1`s, as a cell's edge or a rule beside the value reads (seed 107's
+    photo: `402331581` in a navy cell read `1402331581` on the page): then the crop's value stays,
+    its end pointed at with the page's reading."""
+    after = len(longer) - len(value) - before
+    extra = longer[:before] + longer[len(longer) - after:]
+    if set(extra) == {"1"}:
+        end = 0 if before else len(value) - 1
+        joined = extra + value[end] if before else value[end] + extra
+        uncertain.setdefault(end, UncertainChar(index=end, alternatives=[value[end], joined],
+                                                reason="read on the page with another figure beside it"))
+        return value, uncertain
+    shifted = {i + before: u.model_copy(update={"index": i + before}) for i, u in uncertain.items()}
+    for i in (*range(before), *range(len(longer) - after, len(longer))):
+        shifted[i] = UncertainChar(index=i, alternatives=[longer[i]],
+                                   reason="read on the page but not in the value's own crop: check it is there")
+    return longer, shifted
 
 
 def _shared_doubts(value: str, uncertain: dict[int, UncertainChar],
