@@ -377,8 +377,24 @@ def slow_loris(url: str, photo: bytes, seconds: float, byte_every: float = 0.5) 
             "seconds": round(time.perf_counter() - started, 1)}
 
 
-def oversized_stream(url: str, max_bytes: int) -> dict[str, Any]:
-    """Stream a chunked body past the limit, without Content-Length: the service must answer 413 early."""
+def oversized_stream(url: str, max_bytes: int, tries: int = 20) -> dict[str, Any]:
+    """Stream a chunked body past the limit, without Content-Length: the service must answer 413 early.
+
+    A service whose slots are all taken answers ``503 busy`` before reading any body, as it should; the
+    stream is then sent again after a moment, as a client would, until the service reads it (``busy_first``
+    counts those answers).
+    """
+    busy = 0
+    for _ in range(tries):
+        result = _stream_past(url, max_bytes)
+        if result["status"] != 503:
+            break
+        busy += 1
+        time.sleep(0.5)
+    return {**result, "busy_first": busy}
+
+
+def _stream_past(url: str, max_bytes: int) -> dict[str, Any]:
     sock, head = _raw_request(url, 0, chunked=True)
     sock.sendall(head)
     chunk = b"\xff\xd8\xff" + b"\0" * (64 * 1024 - 3)
