@@ -620,7 +620,7 @@ _KEY_PART = regex.compile(r"[A-Za-z0-9/!?*+=\-$£|%&#@()\[\]{}]{1,15}")
 
 
 #: A numbered list's item number ("2.", "3)"), which a letter's steps to link the record start with.
-_LIST_NUMBER = regex.compile(r"\d{1,2}[.)]")
+_LIST_NUMBER = regex.compile(r"\d{1,2}[.),]")  # (`4,`: its full stop read as a comma)
 
 
 def _run_text(words: Sequence[Word]) -> str:
@@ -661,6 +661,27 @@ def _line_start(last: Word, words: list[Word], h: float) -> float:
     return min(w.box.x0 for w in words if _on_line_of(w, last, h) and w.box.x1 <= last.box.x1)
 
 
+#: Words further apart than this (text heights) on one line are in different columns: a sidebar's
+#: box beside the letter's text, a table's cells.
+COLUMN_GAP = 1.5
+
+
+def _own_line_start(last: Word, words: list[Word], label_words: set[Word], h: float) -> float:
+    """Where the text line of ``last`` begins in its own column: ``_line_start``, unless the words
+    before it are a column apart (COLUMN_GAP) and none is a label's (a label, a tab, its value: one
+    line).  Independent seed 114's photo: a key in a sidebar's box level with the letter's own
+    lines; the next step's line (`4, Enter the details ...`) began where the key's line seemed to,
+    and its `4,` was taken for the key's wrapped rest."""
+    before = sorted((w for w in words if _on_line_of(w, last, h) and w.box.x1 <= last.box.x1 and w is not last),
+                    key=lambda w: -w.box.x1)
+    start = last.box.x0
+    for k, w in enumerate(before):
+        if w.box.x1 < start - COLUMN_GAP * h:
+            return _line_start(last, words, h) if any(o in label_words for o in before[k:]) else start
+        start = min(start, w.box.x0)
+    return start
+
+
 def _value_on_next_line(label: Label, vw: list[Word], words: list[Word], label_words: set[Word]) -> list[Word]:
     """A code a sentence's line break put at the next line's start: its label (and words such as
     "which is") end their line ("... and your Account ID is / 1195029928.").  The words there up
@@ -680,7 +701,25 @@ def _value_on_next_line(label: Label, vw: list[Word], words: list[Word], label_w
     return _strip_punct(out, label.field)
 
 
-def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> tuple[tuple[Word, ...], bool]:
+#: The fewest characters of a key's head a wrapped rest is joined to: a line does not break a key
+#: after its first character or two, and a cell's edge or a smudge beside a key label reads as one
+#: (independent seed 117's cards photo: a card's corner read `a`, joined to the username under the
+#: next card's label into a "key").
+WRAP_HEAD_MIN = 3
+
+
+def _under_another_label(first: Word, labels: Sequence[Label]) -> bool:
+    """``first`` starts under a label of another field or of a thing not a code: that label's value."""
+    for lab in labels:
+        h = lab.box.h
+        if lab.field != "linkage_key" and 0 < first.box.y0 - lab.box.y1 < 2.5 * h \
+                and abs(first.box.x0 - lab.box.x0) < 4 * h:
+            return True
+    return False
+
+
+def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word],
+                 labels: Sequence[Label] = ()) -> tuple[tuple[Word, ...], bool]:
     """The rest of a linkage key wrapped onto the next line, if it may be (its words: a key printed
     in groups may go on with more than one), and whether surely: a narrow table cell or a paragraph
     broke the key (a word processor may add a hyphen at the break, which is no part of it).  The
@@ -693,8 +732,11 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
     (a wrapped cell: nothing else is printed there), or starts the next line of a paragraph whose
     line the key fills to the text's right edge and holds a figure or a key's symbol, or follows
     a hyphen that ended the key's line.  Otherwise the key may go on, for a person to check, but
-    is not joined: a key ending a short line over a house number did not wrap."""
+    is not joined: a key ending a short line over a house number did not wrap.  A head shorter
+    than WRAP_HEAD_MIN, or a rest under another field's label (``labels``), is never joined."""
     none: tuple[tuple[Word, ...], bool] = ((), False)
+    if len(_run_text(vw).removesuffix("-")) < WRAP_HEAD_MIN:
+        return none
     last = vw[-1]
     h = float(np.median([w.box.h for w in vw]))
     if last.text.endswith((".", ",", ";", ":")):
@@ -705,9 +747,9 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word]) -> t
     if not line:
         return none
     value_x = vw[0].box.x0
-    line_x = _line_start(last, words, h)
+    line_x = _own_line_start(last, words, label_words, h)
     k = next((i for i, w in enumerate(line) if w.box.x1 > line_x - WRAP_ALIGN * h), None)
-    if k is None or line[k] in label_words:
+    if k is None or line[k] in label_words or _under_another_label(line[k], labels):
         return none
     first = line[k]
     if _LIST_NUMBER.fullmatch(first.text) and len(line) > k + 1:
@@ -819,7 +861,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                                and (lab.field != "linkage_key" or (k == 1 and len(vw[0].text) >= 10))), vw)
                     text = " ".join(w.text for w in vw)
             box = _run_in_start(_value_box(vw), vw, words, lab, where)
-            tail, sure = wrapped_tail(vw, words, label_words) if lab.field == "linkage_key" else ((), False)
+            tail, sure = wrapped_tail(vw, words, label_words, labels) if lab.field == "linkage_key" else ((), False)
             valid = _validate(lab.field, text)
             joined = "".join(text.split()).removesuffix("-") + _run_text(tail)
             # (OCR may read a joined key a character or two long, a glyph as two: the value readers

@@ -1116,3 +1116,30 @@ def test_a_key_beside_a_label_misread_as_a_phone_label_is_still_found_by_its_for
     assert "account_id" not in best_candidates(phone)[0]
     password = _line(100, 0, (100, "Password:"), (300, "MDUL2vbs4Xq")) + _line(150, 1, (100, "ODS"), (160, "code"), (300, "D50200"))
     assert "linkage_key" not in best_candidates(password)[0]
+
+
+def test_a_cards_corner_beside_a_key_label_is_no_key_head_joined_to_the_username_under_another_label():
+    # Independent seed 117's cards photo (boxes as Tesseract gave them): the passphrase card's
+    # corner read `a` beside its label, level with the username card's label far to the left.  The
+    # `a` was taken for a key's head wrapped onto the next line, the username under its own label
+    # for the rest: the "key" `amargaretnowak73` beat the key under its label.
+    words = [_word("USERNAME", 192, 449, 332, 466, line=0), _word("margaret", 189, 485, 314, 519, line=1),
+             _word("nowak73", 322, 485, 436, 519, line=1), _word("PASS", 1495, 451, 1560, 468, line=2),
+             _word("PHRASE", 1569, 452, 1669, 467, line=2), _word("a", 1840, 425, 1863, 474, line=2),
+             _word("2nZolzkkpol?IV-B", 1499, 491, 1782, 523, line=3)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "2nZolzkkpol?IV-B" and not key.tail
+
+
+def test_a_key_in_a_sidebar_level_with_a_numbered_step_does_not_take_the_step_as_its_wrapped_rest():
+    # Independent seed 114's sidebar photo (boxes as Tesseract gave them): the key, in a box right
+    # of the letter's text, ends its line; the step `4, Enter the details ...` below starts the
+    # letter's column, which was taken for the key's line's start, and `4,` for the key's rest.
+    words = [_word("Passphrase", 957, 960, 1120, 990, line=20), _word("from", 151, 1028, 193, 1050, line=22),
+             _word("your", 199, 1034, 238, 1055, line=22), _word("GP", 245, 1029, 270, 1050, line=22),
+             _word("surgery.", 277, 1034, 347, 1055, line=22), _word("4,", 127, 1066, 143, 1086, line=23),
+             _word("Enter", 151, 1066, 197, 1087, line=23), _word("the", 203, 1065, 232, 1087, line=23),
+             _word("details", 238, 1065, 299, 1087, line=23),
+             _word("sZ*WWsupUsGOzlsf", 957, 1008, 1259, 1041, line=25)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "sZ*WWsupUsGOzlsf" and not key.tail
