@@ -826,6 +826,23 @@ def _past_the_label_split(lab: Label, vw: list[Word], words: list[Word], label_w
     return _value_words(whole, words, label_words | set(rest), "right", slope)
 
 
+#: What a value right of a label that heads a table's column (``_heads_a_column``) loses against
+#: the valid value under it.
+HEADER_RIGHT_PENALTY = 0.5
+
+
+def _heads_a_column(lab: Label, labels: list[Label]) -> bool:
+    """``lab`` is one of a table's column headings: another field's label stands further along its
+    row, and no colon ends it.  What stands right of it is more likely the next heading misread
+    than its value (independent seed 115's photo: `PATIENT NAME  LINKAGE KEY  ODS CODE  ACCOUNT ID`
+    over the values, `ODS CODE` read `008 cone`, which passed for a key beside its label)."""
+    if lab.in_prose or lab.words[-1].text.rstrip().endswith(":"):
+        return False
+    h = _label_height(lab)
+    return any(o.field != lab.field and not o.in_prose and o.box.x0 > lab.box.x1
+               and abs(o.box.cy - lab.box.cy) < 0.5 * h for o in labels)
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -875,7 +892,8 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
             # A label named inside a sentence may still carry its value ("your Account Id is 4622...")
             # but loses to a label that stands alone.
             score = (2.0 if valid else 0.0) + (0.3 if where == "below" else 0.5 if not _far(lab, vw) else 0.2) \
-                + 0.1 * len(lab.words) - (0.5 if lab.in_prose else 0.0)
+                + 0.1 * len(lab.words) - (0.5 if lab.in_prose else 0.0) \
+                - (HEADER_RIGHT_PENALTY if where == "right" and _heads_a_column(lab, labels) else 0.0)
             if not valid and regex.search(r"\d", text) and not reads_like_prose(text.split()):
                 # Every code has digits; of two doubtful values, prefer the one that looks like one -
                 # not a sentence that has a date in it (the line under a key label, "... expire two

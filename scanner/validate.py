@@ -138,6 +138,10 @@ def evenly_grouped(sizes: list[int], shortest: int = 1) -> bool:
     return bool(sizes) and len(set(sizes[:-1])) <= 1 and sizes[0] >= shortest and sizes[-1] <= sizes[0]
 
 
+#: A key's symbols that OCR may set a space beside, splitting one key in two.
+_SPLIT_SYMBOLS = set("-=/!?*+")
+
+
 def grouped_like_a_key(tokens: list[str]) -> bool:
     """Words read beside a key label that could be one key printed in space-separated groups:
     no group is a word of the surrounding sentence, and every group but the last has 3-6
@@ -160,6 +164,9 @@ def grouped_like_a_key(tokens: list[str]) -> bool:
     if len(tokens) == 2 and len(bare[0]) >= 8 and len(bare[1]) <= 4 and not_a_word(tokens[0]) and \
             not_a_word(tokens[1]):
         return True  # ... or its last few, after a glyph set wide ("UFOro3Olf91 N-kk")
+    if len(tokens) == 2 and (tokens[1][:1] in _SPLIT_SYMBOLS or tokens[0][-1:] in _SPLIT_SYMBOLS) and \
+            not_a_word(tokens[0]) and not_a_word(tokens[1]):
+        return True  # ... or at a symbol, whose side bearings a monospaced font sets wide ("mKww6VB -WU0C=")
     return all(3 <= key_group_length(t) <= 6 for t in tokens[:-1])
 
 

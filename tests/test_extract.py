@@ -1143,3 +1143,21 @@ def test_a_key_in_a_sidebar_level_with_a_numbered_step_does_not_take_the_step_as
              _word("sZ*WWsupUsGOzlsf", 957, 1008, 1259, 1041, line=25)]
     key = best_candidates(words)[0]["linkage_key"]
     assert key.text == "sZ*WWsupUsGOzlsf" and not key.tail
+
+
+def test_a_key_heading_a_table_column_takes_its_value_below_not_the_next_heading_misread():
+    # Independent seed 115's photo: a table's headings `PATIENT NAME  LINKAGE KEY  ODS CODE  ACCOUNT
+    # ID` over one row of values; `ODS CODE` read `008 cone`, which passes for a key beside its
+    # label, and the key below was read split at its hyphen (`mKww6VB -WU0C=`).
+    words = (_line(100, 0, (100, "PATIENT"), (220, "NAME"), (400, "LINKAGE"), (510, "KEY"), (700, "008"),
+                   (760, "cone"), (1000, "ACCOUNT"), (1110, "ID"))
+             + _line(140, 1, (100, "Niamh"), (190, "MacLeod"), (400, "mKww6VB"), (510, "-WU0C="),
+                     (700, "H14099"), (1000, "1331204012")))
+    chosen, _ = best_candidates(words)
+    assert "".join(chosen["linkage_key"].text.split()) == "mKww6VB-WU0C="
+    assert chosen["account_id"].text == "1331204012"
+    # A label ending in a colon is no heading: its value beside it stands.
+    words = (_line(100, 0, (100, "Linkage"), (210, "Key:"), (300, "tTALtBP3rLR16"), (600, "Account"), (710, "ID:"),
+                   (770, "1195029928"))
+             + _line(140, 1, (100, "Please"), (200, "keep"), (280, "this"), (350, "X7kPq2ZmWt9a")))
+    assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"

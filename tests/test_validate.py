@@ -117,3 +117,11 @@ def test_evenly_grouped_is_how_letters_print_a_key_in_groups():
     assert not evenly_grouped([4, 4, 5])  # the last longer than the others
     assert not evenly_grouped([2, 2, 2, 1], 3)  # shorter than asked
     assert not evenly_grouped([])
+
+
+def test_a_key_split_at_a_symbol_set_wide_is_still_grouped_like_a_key():
+    from scanner.validate import grouped_like_a_key
+
+    assert grouped_like_a_key(["mKww6VB", "-WU0C="])  # a monospaced `-` with wide side bearings
+    assert grouped_like_a_key(["Xq7/", "kP2mZ9wR"])
+    assert not grouped_like_a_key(["well", "-being"])  # words, not groups of a key
