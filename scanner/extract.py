@@ -230,8 +230,9 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
             return seen in _ID_HALVES  # "Account 1:": blur took the D
         if len(wanted) == 3:
             # one letter misread ("oos"), or turned into a symbol and split off ("OD%": "od"); a
-            # zero for the O besides ("00S", "005": blur rounds the D too)
-            seen = _ocr_fold(seen)
+            # zero for the O besides ("00S", "005": blur rounds the D too), and an `8` for the S
+            # (independent seed 116's blurred bold email photo: `O08 Code`)
+            seen = _ocr_fold(seen).replace("8", "s")
             return (len(seen) == 3 and sum(a != b for a, b in zip(seen, wanted)) == 1) or \
                 (len(seen) == 2 and any(wanted[:k] + wanted[k + 1:] == seen for k in range(3)))
         cap = 2 if len(wanted) < 9 else 3

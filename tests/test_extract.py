@@ -1131,20 +1131,6 @@ def test_a_cards_corner_beside_a_key_label_is_no_key_head_joined_to_the_username
     assert key.text == "2nZolzkkpol?IV-B" and not key.tail
 
 
-def test_a_key_in_a_sidebar_level_with_a_numbered_step_does_not_take_the_step_as_its_wrapped_rest():
-    # Independent seed 114's sidebar photo (boxes as Tesseract gave them): the key, in a box right
-    # of the letter's text, ends its line; the step `4, Enter the details ...` below starts the
-    # letter's column, which was taken for the key's line's start, and `4,` for the key's rest.
-    words = [_word("Passphrase", 957, 960, 1120, 990, line=20), _word("from", 151, 1028, 193, 1050, line=22),
-             _word("your", 199, 1034, 238, 1055, line=22), _word("GP", 245, 1029, 270, 1050, line=22),
-             _word("surgery.", 277, 1034, 347, 1055, line=22), _word("4,", 127, 1066, 143, 1086, line=23),
-             _word("Enter", 151, 1066, 197, 1087, line=23), _word("the", 203, 1065, 232, 1087, line=23),
-             _word("details", 238, 1065, 299, 1087, line=23),
-             _word("sZ*WWsupUsGOzlsf", 957, 1008, 1259, 1041, line=25)]
-    key = best_candidates(words)[0]["linkage_key"]
-    assert key.text == "sZ*WWsupUsGOzlsf" and not key.tail
-
-
 def test_a_key_heading_a_table_column_takes_its_value_below_not_the_next_heading_misread():
     # Independent seed 115's photo: a table's headings `PATIENT NAME  LINKAGE KEY  ODS CODE  ACCOUNT
     # ID` over one row of values; `ODS CODE` read `008 cone`, which passes for a key beside its
@@ -1161,3 +1147,23 @@ def test_a_key_heading_a_table_column_takes_its_value_below_not_the_next_heading
                    (770, "1195029928"))
              + _line(140, 1, (100, "Please"), (200, "keep"), (280, "this"), (350, "X7kPq2ZmWt9a")))
     assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"
+
+
+def test_a_key_in_a_sidebar_level_with_a_numbered_step_does_not_take_the_step_as_its_wrapped_rest():
+    # Independent seed 114's sidebar photo (boxes as Tesseract gave them): the key, in a box right
+    # of the letter's text, ends its line; the step `4, Enter the details ...` below starts the
+    # letter's column, which was taken for the key's line's start, and `4,` for the key's rest.
+    words = [_word("Passphrase", 957, 960, 1120, 990, line=20), _word("from", 151, 1028, 193, 1050, line=22),
+             _word("your", 199, 1034, 238, 1055, line=22), _word("GP", 245, 1029, 270, 1050, line=22),
+             _word("surgery.", 277, 1034, 347, 1055, line=22), _word("4,", 127, 1066, 143, 1086, line=23),
+             _word("Enter", 151, 1066, 197, 1087, line=23), _word("the", 203, 1065, 232, 1087, line=23),
+             _word("details", 238, 1065, 299, 1087, line=23),
+             _word("sZ*WWsupUsGOzlsf", 957, 1008, 1259, 1041, line=25)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "sZ*WWsupUsGOzlsf" and not key.tail
+
+
+def test_an_ods_label_read_with_figures_for_its_d_and_s_is_still_found():
+    # Independent seed 116's blurred bold email photo: `O08 Code £88547`.
+    labels = find_labels(_line(100, 0, (100, "O08"), (160, "Code"), (300, "E88547")))
+    assert [lab.field for lab in labels] == ["ods_code"]
