@@ -331,6 +331,39 @@ def _neutralised(grey_small: np.ndarray, chroma: np.ndarray) -> np.ndarray | Non
     return np.clip(grey_small - CHROMA_WEIGHT * excess, 0, 255).astype(np.uint8)
 
 
+#: A picture's flat parts (``_quad_by_flatness``): grey levels varying less than this (standard
+#: deviation, 0-255) over a window of FLAT_WINDOW of the picture's long side.
+FLAT_STD = 12.0
+FLAT_WINDOW = 0.025
+#: How much of the picture the flat outline must cover, and of the outline must be flat.
+FLAT_MIN_AREA = _SMALL_PAGE_FRACTION
+FLAT_MIN_SHARE = 0.9
+
+
+def _quad_by_flatness(grey_small: np.ndarray) -> np.ndarray | None:
+    """The sheet as the largest flat part of the picture, its print's holes filled: on a checked
+    tablecloth whose squares are as light as the sheet, and lit unevenly, brightness tells the two
+    apart nowhere, but a window a few squares wide always takes in the cloth's edges, never the
+    sheet's margins.  Kept only when plausible, clear of the picture's edges (at most one) and
+    large (``sheet_by_flatness``)."""
+    h, w = grey_small.shape
+    f = cv2.GaussianBlur(grey_small, (3, 3), 0).astype(np.float32)
+    k = max(9, int(FLAT_WINDOW * max(h, w)) | 1)
+    mean = cv2.blur(f, (k, k))
+    std = np.sqrt(np.maximum(cv2.blur(f * f, (k, k)) - mean * mean, 0))
+    flat = np.where(std < FLAT_STD, 255, 0).astype(np.uint8)
+    flat = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    contours, _ = cv2.findContours(flat, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(flat)
+    cv2.drawContours(filled, contours, -1, 255, cv2.FILLED)
+    quad = _quad_by_opening(filled)
+    if quad is None or not _plausible(quad, w, h) or _edges_touched(quad, w, h, 0.02) > 1 \
+            or cv2.contourArea(quad.astype(np.float32)) < FLAT_MIN_AREA * h * w \
+            or _paper_share(filled, quad) < FLAT_MIN_SHARE:
+        return None
+    return quad
+
+
 def page_quad(grey_small: np.ndarray, chroma: Callable[[], np.ndarray | None] | None = None) -> np.ndarray | None:
     """``find_page_quad``, and where its outline is in doubt (not convincingly paper, or running
     along two edges of the picture) and the picture is colourful, ``find_page_quad`` again on the
@@ -616,14 +649,31 @@ def invert_within(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def sheet_by_flatness(image: np.ndarray, chroma: Callable[[], np.ndarray | None] | None = None) -> np.ndarray | None:
+    """The sheet's corners in ``image`` by ``_quad_by_flatness``, where ``page_quad`` found no
+    outline or one along three edges of the picture (which takes in the table); else None.  For a
+    picture whose reading missed codes: two of the independent generator's gingham photos (seeds
+    114-115) lost all their codes so, and found on the flat part, gave all six."""
+    small = _shrunk(to_grey(image), DETECT_LONG_SIDE)
+    h, w = small.shape
+    quad = page_quad(small, chroma)
+    if quad is not None and _edges_touched(quad, w, h, 0.02) < 3:
+        return None
+    flat = _quad_by_flatness(small)
+    return None if flat is None else flat * (image.shape[1] / w)
+
+
 def locate_page(image: np.ndarray, max_width: int = 2600, outline_from: np.ndarray | None = None,
-                chroma: Callable[[], np.ndarray | None] | None = None) -> Page:
+                chroma: Callable[[], np.ndarray | None] | None = None, sheet: np.ndarray | None = None) -> Page:
     """Find and flatten the page; fall back to the whole image.  ``outline_from``: the picture to
     find the sheet's outline in, when ``image`` is a copy of it with its reversed-out boxes
     inverted (``invert_within``): those boxes, then the lightest thing in the picture, were once
     taken for the sheet, and the labels beside them cut off.  ``chroma``: the picture's colour,
-    when asked for (``page_quad``)."""
+    when asked for (``page_quad``).  ``sheet``: the sheet's corners, found already (``sheet_by_flatness``)."""
     grey = to_grey(image)
+    if sheet is not None:
+        warped, to_source = _rectify(grey, sheet, max_width)
+        return deskew(Page(image=warped, to_source=to_source, found_outline=True, quad=sheet), max_angle=25.0)
     small = _shrunk(grey if outline_from is None else to_grey(outline_from), DETECT_LONG_SIDE)
     f = small.shape[1] / grey.shape[1]
     quad = page_quad(small, chroma)

@@ -402,3 +402,32 @@ def test_a_checked_table_beside_a_sideways_page_does_not_hide_which_way_its_line
     assert len(judged[True]) >= 20
     assert all(judged[True]) and not any(judged[False])
     assert BAR_MAX_THICK < 12, "the checks must be thicker than a line may be, or this tests nothing"
+
+
+def test_on_a_checked_cloth_lit_from_one_side_the_sheet_is_found_as_the_flat_part():
+    # Lit from the right, the sheet's far side is darker than the cloth's light checks there, and
+    # its outline by brightness runs out into the cloth; the sheet is what stays flat over a window
+    # a few checks wide (independent seeds 114-115: two gingham photos whose codes were all lost).
+    from scanner.page import _quad_by_flatness, page_quad
+
+    h, w = 675, 900
+    yy, xx = np.mgrid[0:h, 0:w]
+    a, b = (yy // 22) % 2, (xx // 22) % 2
+    cloth = np.where((a == 0) & (b == 0), 250, np.where(a + b == 1, 200, 90)).astype(np.float32)
+    sheet = np.full((560, 420), 228, np.uint8)
+    for y in range(70, 500, 16):
+        cv2.putText(sheet, "Please use the details", (60, y), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 70, 1)
+    corners = np.float32([[200, 150], [560, 40], [700, 520], [330, 640]])
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [420, 0], [420, 560], [0, 560]]), corners)
+    inside = cv2.warpPerspective(np.full(sheet.shape, 255, np.uint8), m, (w, h)) > 127
+    img = np.where(inside, cv2.warpPerspective(sheet, m, (w, h), flags=cv2.INTER_AREA).astype(np.float32), cloth)
+    img = cv2.GaussianBlur(np.clip(img * np.linspace(0.4, 1.2, w, dtype=np.float32)[None, :], 0, 255).astype(np.uint8),
+                           (3, 3), 0)
+
+    def off(quad: np.ndarray | None) -> float:
+        return 1.0 if quad is None else max(float(np.min(np.linalg.norm(quad - c, axis=1))) for c in corners) / w
+
+    assert off(page_quad(img)) > 0.1, "the setting no longer tests what it says"
+    assert off(_quad_by_flatness(img)) < 0.03
+    # A picture with no flat part the size of a sheet (the cloth alone) gives none.
+    assert _quad_by_flatness(np.clip(cloth, 0, 255).astype(np.uint8)) is None
