@@ -908,13 +908,15 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
 
 
 def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = True,
-                       misread_ods: bool = False, leading_zero: bool = False) -> list[Candidate]:
+                       misread_ods: bool = False, leading_zero: bool = False,
+                       much_misread_ods: bool = False) -> list[Candidate]:
     """Format-only search, away from the labels of things that are not codes.  ``grouped=False``:
     single words only, without the keys printed in groups (whose search reads the line after every
     word that may be a label: most of this search's time on a page read whole).  ``misread_ods``:
     also an ODS code with one figure read as its look-alike (``_an_ods_code_misread``).
     ``leading_zero``: also an account ID beginning with `0` (as a phone number does: the caller
-    holds it to the codes found by their labels)."""
+    holds it to the codes found by their labels).  ``much_misread_ods``: also an ODS code with
+    several figures read as look-alikes (``_an_ods_code_much_misread``), scored 0.2."""
     others = [lab for lab in labels if lab.field == "other"]
     key_like_others = [lab for lab in others if lab.text not in NOT_KEY_LIKE]
 
@@ -955,6 +957,8 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 1.0))
         elif misread_ods and _an_ods_code_misread(t):
             out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 0.25))
+        elif much_misread_ods and _an_ods_code_much_misread(t):
+            out.append(Candidate("ods_code", t, w.box, (w,), "pattern", "anywhere", 0.2))
         elif regex.fullmatch(r"\d{6,15}", t) and not is_nhs_number(t) and (leading_zero or not t.startswith("0")) \
                 and not part_of_a_longer_number(w):
             out.append(Candidate("account_id", t, w.box, (w,), "pattern", "anywhere", 0.5))
@@ -981,6 +985,19 @@ def _an_ods_code_misread(t: str) -> bool:
         return False
     checked = check_ods(t)
     return checked.valid and len(checked.repaired) == 1
+
+
+#: An ODS code found by its format near the codes found by their labels may have several figures
+#: read as look-alike letters, but keeps this many figures read as figures (a word is no code).
+MISREAD_ODS_FIGURES = 2
+
+
+def _an_ods_code_much_misread(t: str) -> bool:
+    """An ODS code with several of its figures read as look-alike letters (seed 110's blurred
+    Roboto photo: `E89865` read `EB9B6S`, beside its label read `OS ate`), at least
+    MISREAD_ODS_FIGURES of them read as figures: `SOLIDS` repairs to `S01105` too."""
+    return len(t) == 6 and t[0] in ODS_FIRST and sum(ch.isdigit() for ch in t[1:]) >= MISREAD_ODS_FIGURES \
+        and check_ods(t).valid
 
 
 def _mixed_like_a_key(text: str) -> bool:
@@ -1220,7 +1237,7 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
         taken = {w for c in chosen.values() if c.score >= 2.0 for w in c.words}
         anchors = [c.box for c in chosen.values() if c.score >= 2.0]
         by_field: dict[str, list[Candidate]] = {}
-        for cand in pattern_candidates(words, labels, leading_zero=True):
+        for cand in pattern_candidates(words, labels, leading_zero=True, much_misread_ods="ods_code" in missing):
             if cand.field in missing and not (set(cand.words) & taken) and not (
                     cand.field == "account_id" and cand.text.startswith("0")
                     and _lines_from(cand.box, anchors) > NEAR_CODES_LINES):
@@ -1228,6 +1245,11 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
                 # does too, so only among the codes (seed 86's photo: `Account (© 0254815765`).
                 by_field.setdefault(cand.field, []).append(cand)
         for f, cands in by_field.items():
+            # An ODS code misread (``much_misread_ods``) only where none is printed right, and
+            # among the codes found by their labels.
+            if f == "ods_code":
+                right = [c for c in cands if c.score >= 1.0]
+                cands = right or [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
             # A unique match only; of several, the one among the codes found by their labels
             # (within a few lines of them: a garbled label's own value) where just one is.
             if len(cands) > 1:

@@ -1167,3 +1167,16 @@ def test_an_ods_label_read_with_figures_for_its_d_and_s_is_still_found():
     # Independent seed 116's blurred bold email photo: `O08 Code £88547`.
     labels = find_labels(_line(100, 0, (100, "O08"), (160, "Code"), (300, "E88547")))
     assert [lab.field for lab in labels] == ["ods_code"]
+
+
+def test_an_ods_code_with_several_figures_misread_among_the_labelled_codes_is_found_by_its_format():
+    # Seed 110's blurred Roboto photo: `OS ate EB9B6S` (`ODS code E89865`) over the key and the
+    # account ID, both beside their labels.  A word of look-alike letters (`SOLIDS`) is none.
+    def rows(ods_line: str) -> list[Word]:
+        return (_line(100, 0, (100, "OS"), (150, "ate"), (300, ods_line))
+                + _line(140, 1, (100, "Linkage"), (210, "Key"), (300, "PvTIUOC/OdQIH"))
+                + _line(180, 2, (100, "Account"), (210, "ID"), (300, "6908103298")))
+
+    ods = best_candidates(rows("EB9B6S"))[0]["ods_code"]
+    assert ods.text == "EB9B6S" and ods.found_by == "pattern"
+    assert "ods_code" not in best_candidates(rows("SOLIDS"))[0]
