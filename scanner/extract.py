@@ -844,6 +844,17 @@ def _heads_a_column(lab: Label, labels: list[Label]) -> bool:
                and abs(o.box.cy - lab.box.cy) < 0.5 * h for o in labels)
 
 
+def _beside_another_label(first: Word, lab: Label, labels: list[Label]) -> bool:
+    """A label of another field, or of a thing not a code, ends before ``first`` on its line: the
+    words are that label's value, the next row of a list, not ``lab``'s under it (seed 120's
+    photo: `Passphrase: IoDcAH1 InGq39QmJ5` over `Username: FPATEL813`; the key beside its label
+    read split, the username under it was taken for the key).  A label named in a sentence there
+    is none (`passphrase is for other apps.` beside a key under its label)."""
+    h = _label_height(lab)
+    return any(o.field != lab.field and not o.in_prose and o.words[-1].box.x1 <= first.box.x0 + 2
+               and _on_line_of(o.words[-1], first, h) for o in labels)
+
+
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     """Values next to their labels, scored: valid format first, then right over below."""
     label_words = {w for lab in labels for w in lab.words}
@@ -863,7 +874,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                     vw = vw[1:]
                 if not vw:
                     vw = _value_on_next_line(lab, lead, words, label_words)
-            if not vw:
+            if not vw or (where == "below" and _beside_another_label(vw[0], lab, labels)):
                 continue
             text = " ".join(w.text for w in vw)
             if not _validate(lab.field, text):

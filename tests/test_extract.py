@@ -1180,3 +1180,14 @@ def test_an_ods_code_with_several_figures_misread_among_the_labelled_codes_is_fo
     ods = best_candidates(rows("EB9B6S"))[0]["ods_code"]
     assert ods.text == "EB9B6S" and ods.found_by == "pattern"
     assert "ods_code" not in best_candidates(rows("SOLIDS"))[0]
+
+
+def test_the_value_beside_the_next_rows_label_is_never_the_value_under_a_label():
+    # Seed 120's photo: a list of `Label: value` rows; the key beside its label read split where no
+    # group of a key is so long (`IoDcAH1 InGq39QmJ5`), and the username on the next row, under the
+    # key's label, was taken for the key.
+    words = (_line(100, 0, (100, "Passphrase:"), (270, "IoDcAH1"), (390, "InGq39QmJ5"))
+             + _line(140, 1, (100, "Username:"), (250, "FPATEL813"))
+             + _line(180, 2, (100, "Password:"), (250, "ImGS9e6W")))
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "IoDcAH1 InGq39QmJ5" and key.where == "right"  # its crop is read again, whole
