@@ -822,6 +822,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     primary, pchk = valid[0]
     value = pchk.value or ""
     rest = [r for r in readings if r is not primary]
+    page_texts = ["".join(r.text.split()) for r in rest if r.source == "page"]
     # Tesseract's reading of the value crop is the second opinion; its page reading (same
     # engine, worse crop) only when there is no crop reading.
     others = [r for r in rest if r.source != "page"] if any(r.source == "tesseract" for r in rest) else rest
@@ -907,6 +908,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         uncertain.update(_shared_doubts(value, uncertain, shapes))
         if needs_review:
             uncertain.update(_look_alikes_read_apart(value, said, disagree, uncertain, set(settled), errors))
+            uncertain.update(_read_apart_twice(value, said, disagree, uncertain, set(settled), page_texts))
     if fname == "linkage_key" and doubts >= POOR_READ_SHARE * len(value):
         # So many doubts mean a poor picture of the key: its look-alike characters read with
         # confidence are no safer than the rest, and flagging them costs nothing more (the key is
@@ -1027,6 +1029,25 @@ def _look_alikes_read_apart(value: str, said: dict[int, list[str]], disagree: se
         twins = [c for c in said.get(i, []) if c in _look_alikes(value[i])]
         if twins:
             out[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *twins])),
+                                   reason="readings disagree")
+    return out
+
+
+def _read_apart_twice(value: str, said: dict[int, list[str]], disagree: set[int],
+                      uncertain: dict[int, UncertainChar], settled: set[int], pages: list[str]) -> dict[int, UncertainChar]:
+    """In a key going to review anyway, the places not in doubt where Tesseract read the crop and
+    the page alike, as a character that is no look-alike of the recogniser's: two readings of
+    another shape, however sure the recogniser (seed 119's Go Mono close-up: its `A` read `4`,
+    0.99 sure, the crop and the page read `A`; the key was flagged elsewhere, that place not).
+    Look-alikes are ``_look_alikes_read_apart``'s: Tesseract reads them alike both times."""
+    out: dict[int, UncertainChar] = {}
+    for i in sorted(disagree - set(uncertain) - settled):
+        if i >= len(value):
+            continue
+        both = [c for c in said.get(i, []) if len(c) == 1 and c not in _look_alikes(value[i]) and c != value[i]
+                and any(len(p) == len(value) and p[i] == c for p in pages)]
+        if both:
+            out[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *both])),
                                    reason="readings disagree")
     return out
 

@@ -174,6 +174,26 @@ def test_a_look_alike_another_reader_saw_is_pointed_at_in_a_key_going_to_review(
     assert 15 not in {u.index for u in shaped.uncertain}
 
 
+def test_a_character_tesseract_read_as_another_shape_on_the_crop_and_the_page_is_pointed_at_in_a_key_going_to_review():
+    # Seed 119's Go Mono close-up: `UoeA1fNVuZ6oJ` read `Uoe41fVVuZ6oJ` by the recogniser, its `4`
+    # 0.99 sure; Tesseract read the crop `UoeA1fNVuZ6o0J` and the page `UoeA1fNVuZ6oJ`. The key went
+    # to review for its `V`s; its `4` was not pointed at.
+    probs = [0.999] * 13
+    probs[3], probs[6], probs[7] = 0.993, 0.91, 0.67
+    readings = [model("Uoe41fVVuZ6oJ", probs, {7: [("Y", 0.14)]}), tess("UoeA1fNVuZ6o0J"),
+                Reading("page", "UoeA1fNVuZ6oJ", [0.5] * 13)]
+    f = vote("linkage_key", readings)
+    assert f.needs_review
+    assert [u.alternatives for u in f.uncertain if u.index == 3] == [["4", "A"]]
+    # Not where the page read it as the recogniser did (one reading of another shape), nor in a key
+    # sure enough to need no review.
+    one = vote("linkage_key", readings[:2] + [Reading("page", "Uoe41fNVuZ6oJ", [0.5] * 13)])
+    assert 3 not in {u.index for u in one.uncertain}
+    sure = vote("linkage_key", [model("Uoe41fVVuZ6oJ", [0.999] * 13), tess("UoeA1fVVuZ6oJ"),
+                                Reading("page", "UoeA1fVVuZ6oJ", [0.5] * 13)])
+    assert not sure.needs_review and not sure.uncertain
+
+
 def test_an_account_id_whose_crop_lost_a_figure_the_page_read_is_given_whole_for_review():
     # Seed 110's FreeMono close-up: `ID:6833066675` read as one word and split by an estimate inside
     # the `D`; the crop began after the `6`, both of its readers read `833066675`, sure, and it went
