@@ -278,6 +278,28 @@ def test_a_table_of_dark_cells_filling_a_close_up_is_never_taken_for_the_sheet()
     assert page.quad is None or (page.quad[:, 0].min() < 160 and page.quad[:, 0].max() > 1820)
 
 
+def _sheet_on_gingham(check: int, levels: tuple[int, int, int], paper: int, size: tuple[int, int],
+                      text: tuple[str, int, range], corners: np.ndarray,
+                      box: tuple[tuple[int, int], tuple[int, int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A sheet of ``size`` (rows, columns) at grey ``paper``, lines of ``text`` (words, left margin,
+    rows) and a dark ``box`` on it, laid at ``corners`` on a gingham of ``check``-pixel squares
+    (``levels``: its light, mixed and dark checks) in a 900 x 675 picture: the picture (float) and
+    the cloth alone."""
+    h, w = 675, 900
+    yy, xx = np.mgrid[0:h, 0:w]
+    a, b = (yy // check) % 2, (xx // check) % 2
+    cloth = np.where((a == 0) & (b == 0), levels[0], np.where(a + b == 1, levels[1], levels[2])).astype(np.float32)
+    sheet = np.full(size, paper, np.uint8)
+    words, left, rows = text
+    for y in rows:
+        cv2.putText(sheet, words, (left, y), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 70, 1)
+    if box is not None:
+        cv2.rectangle(sheet, box[0], box[1], 12, -1)
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [size[1], 0], [size[1], size[0]], [0, size[0]]]), corners)
+    inside = cv2.warpPerspective(np.full(sheet.shape, 255, np.uint8), m, (w, h)) > 127
+    return np.where(inside, cv2.warpPerspective(sheet, m, (w, h), flags=cv2.INTER_AREA).astype(np.float32), cloth), cloth
+
+
 def test_in_a_neutralised_picture_paper_near_the_lightest_leaves_pale_checks_out():
     # An independent letter's photo on a green gingham: neutralised (colour darkened), its white
     # checks stay as light as the sheet, its pale green ones mid-grey, its dark ones and the sheet's
@@ -287,22 +309,13 @@ def test_in_a_neutralised_picture_paper_near_the_lightest_leaves_pale_checks_out
     # this paper.)
     from scanner.page import _quad_and_paper
 
-    h, w = 675, 900
-    yy, xx = np.mgrid[0:h, 0:w]
-    a, b = (yy // 25) % 2, (xx // 25) % 2
-    cloth = np.where((a == 0) & (b == 0), 238, np.where(a + b == 1, 185, 40)).astype(np.uint8)
-    sheet = np.full((600, 440), 232, np.uint8)
-    for y in range(40, 580, 18):
-        cv2.putText(sheet, "Please use the details below", (25, y), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 70, 1)
-    cv2.rectangle(sheet, (120, 330), (330, 420), 12, -1)
     corners = np.float32([[240, 40], [700, 90], [610, 640], [230, 580]])
-    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [440, 0], [440, 600], [0, 600]]), corners)
-    inside = cv2.warpPerspective(np.full(sheet.shape, 255, np.uint8), m, (w, h)) > 127
-    neutral = cv2.GaussianBlur(np.where(inside, cv2.warpPerspective(sheet, m, (w, h), flags=cv2.INTER_AREA), cloth),
-                               (3, 3), 0)
+    picture, _ = _sheet_on_gingham(25, (238, 185, 40), 232, (600, 440), ("Please use the details below", 25, range(40, 580, 18)),
+                                   corners, box=((120, 330), (330, 420)))
+    neutral = cv2.GaussianBlur(picture.astype(np.uint8), (3, 3), 0)
 
     def off(quad: np.ndarray) -> float:
-        return max(float(np.min(np.linalg.norm(quad - c, axis=1))) for c in corners) / w
+        return max(float(np.min(np.linalg.norm(quad - c, axis=1))) for c in corners) / neutral.shape[1]
 
     two_levels, _ = _quad_and_paper(neutral)
     near_lightest, _ = _quad_and_paper(neutral, near_lightest=True)
@@ -410,22 +423,14 @@ def test_on_a_checked_cloth_lit_from_one_side_the_sheet_is_found_as_the_flat_par
     # a few checks wide (independent seeds 114-115: two gingham photos whose codes were all lost).
     from scanner.page import _quad_by_flatness, page_quad
 
-    h, w = 675, 900
-    yy, xx = np.mgrid[0:h, 0:w]
-    a, b = (yy // 22) % 2, (xx // 22) % 2
-    cloth = np.where((a == 0) & (b == 0), 250, np.where(a + b == 1, 200, 90)).astype(np.float32)
-    sheet = np.full((560, 420), 228, np.uint8)
-    for y in range(70, 500, 16):
-        cv2.putText(sheet, "Please use the details", (60, y), cv2.FONT_HERSHEY_SIMPLEX, 0.4, 70, 1)
     corners = np.float32([[200, 150], [560, 40], [700, 520], [330, 640]])
-    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [420, 0], [420, 560], [0, 560]]), corners)
-    inside = cv2.warpPerspective(np.full(sheet.shape, 255, np.uint8), m, (w, h)) > 127
-    img = np.where(inside, cv2.warpPerspective(sheet, m, (w, h), flags=cv2.INTER_AREA).astype(np.float32), cloth)
-    img = cv2.GaussianBlur(np.clip(img * np.linspace(0.4, 1.2, w, dtype=np.float32)[None, :], 0, 255).astype(np.uint8),
-                           (3, 3), 0)
+    picture, cloth = _sheet_on_gingham(22, (250, 200, 90), 228, (560, 420), ("Please use the details", 60, range(70, 500, 16)),
+                                       corners)
+    light = np.linspace(0.4, 1.2, picture.shape[1], dtype=np.float32)[None, :]
+    img = cv2.GaussianBlur(np.clip(picture * light, 0, 255).astype(np.uint8), (3, 3), 0)
 
     def off(quad: np.ndarray | None) -> float:
-        return 1.0 if quad is None else max(float(np.min(np.linalg.norm(quad - c, axis=1))) for c in corners) / w
+        return 1.0 if quad is None else max(float(np.min(np.linalg.norm(quad - c, axis=1))) for c in corners) / img.shape[1]
 
     assert off(page_quad(img)) > 0.1, "the setting no longer tests what it says"
     assert off(_quad_by_flatness(img)) < 0.03
