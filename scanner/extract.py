@@ -1259,8 +1259,8 @@ def best_candidates(words: list[Word]) -> tuple[dict[str, Candidate], list[Label
             # An ODS code misread (``much_misread_ods``) only where none is printed right, and
             # among the codes found by their labels.
             if f == "ods_code":
-                right = [c for c in cands if c.score >= 1.0]
-                cands = right or [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
+                as_printed = [c for c in cands if c.score >= 1.0]
+                cands = as_printed or [c for c in cands if _lines_from(c.box, anchors) <= NEAR_CODES_LINES]
             # A unique match only; of several, the one among the codes found by their labels
             # (within a few lines of them: a garbled label's own value) where just one is.
             if len(cands) > 1:
