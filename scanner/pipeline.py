@@ -54,6 +54,7 @@ from .panel import find_panels
 from .quality import assess, retake_advice
 from .reading import doubt_zeros_and_Os, read_value, zeros_read_as_O
 from .shapes import OwnZeros, own_zeros
+from .validate import check_account, check_ods
 
 
 @dataclass
@@ -195,12 +196,21 @@ def _score(chosen: dict[str, Candidate]) -> float:
 
 def _merge(a: dict[str, Candidate], b: dict[str, Candidate]) -> dict[str, Candidate]:
     """Per field, the better candidate of two OCR passes over the same image. Each pass may
-    find more or less (a page-wide layout analysis can merge a table into prose)."""
+    find more or less (a page-wide layout analysis can merge a table into prose).  An ODS code
+    or account ID read invalid never replaces a valid reading of the same place, whatever its
+    score beside a label (independent seed 113's photo: the panel's pass read `6655880` under its
+    garbled label, the page-wide pass `665` beside it, and the account ID was lost)."""
     out = dict(a)
     for f, cand in b.items():
-        if f not in out or cand.score > out[f].score:
+        if f not in out or (cand.score > out[f].score and not _valid_over_invalid(out[f], cand)):
             out[f] = cand
     return _one_code_per_place(out, (a, b))
+
+
+def _valid_over_invalid(kept: Candidate, other: Candidate) -> bool:
+    """``kept``, an ODS code or account ID valid as read, and ``other`` an invalid reading of the same place."""
+    check = {"ods_code": check_ods, "account_id": check_account}.get(kept.field)
+    return check is not None and kept.same_place(other) and check(kept.text).valid and not check(other.text).valid
 
 
 def _one_code_per_place(chosen: dict[str, Candidate], passes: tuple[dict[str, Candidate], ...]) -> dict[str, Candidate]:

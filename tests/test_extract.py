@@ -1191,3 +1191,21 @@ def test_the_value_beside_the_next_rows_label_is_never_the_value_under_a_label()
              + _line(180, 2, (100, "Password:"), (250, "ImGS9e6W")))
     key = best_candidates(words)[0]["linkage_key"]
     assert key.text == "IoDcAH1 InGq39QmJ5" and key.where == "right"  # its crop is read again, whole
+
+
+def test_an_account_id_read_short_beside_its_label_never_replaces_one_read_whole_in_another_pass():
+    # Seed 113's photo: the panel's pass read `6655880` under a label it could not read (found by
+    # its format among the labelled codes); the page-wide pass read the label and `665` under it.
+    # The short reading scored higher (beside its label) and the account ID was lost.
+    from scanner.pipeline import _merge
+
+    codes = (_line(100, 0, (100, "Surgery"), (220, "ID"), (400, "P77405"))
+             + _line(140, 1, (100, "Linkage"), (220, "Key"), (400, "EoUkxS1v11Xx0")))
+    first, _ = best_candidates(codes + _line(180, 2, (100, "Accum"), (200, "lD"), (400, "6655880")))
+    second, _ = best_candidates(codes + _line(180, 2, (100, "Account"), (220, "ID"), (400, "665")))
+    assert first["account_id"].text == "6655880" and first["account_id"].found_by == "pattern"
+    assert second["account_id"].text == "665" and second["account_id"].score > first["account_id"].score
+    assert _merge(first, second)["account_id"].text == "6655880"
+    # A valid reading beside its label still replaces a format-only one.
+    third, _ = best_candidates(codes + _line(180, 2, (100, "Account"), (220, "ID"), (400, "6655880")))
+    assert _merge(first, third)["account_id"].found_by == "label"
