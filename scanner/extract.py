@@ -709,14 +709,16 @@ def _value_on_next_line(label: Label, vw: list[Word], words: list[Word], label_w
 WRAP_HEAD_MIN = 3
 
 
+def _under_label(w: Word, lab: Label) -> bool:
+    """``w`` starts under ``lab``, where its value below it would (within 2.5 of its heights down
+    and 4 across)."""
+    h = lab.box.h
+    return 0 < w.box.y0 - lab.box.y1 < 2.5 * h and abs(w.box.x0 - lab.box.x0) < 4 * h
+
+
 def _under_another_label(first: Word, labels: Sequence[Label]) -> bool:
     """``first`` starts under a label of another field or of a thing not a code: that label's value."""
-    for lab in labels:
-        h = lab.box.h
-        if lab.field != "linkage_key" and 0 < first.box.y0 - lab.box.y1 < 2.5 * h \
-                and abs(first.box.x0 - lab.box.x0) < 4 * h:
-            return True
-    return False
+    return any(lab.field != "linkage_key" and _under_label(first, lab) for lab in labels)
 
 
 def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word],
@@ -937,8 +939,7 @@ def pattern_candidates(words: list[Word], labels: list[Label], grouped: bool = T
         for lab in key_like_others if key else others:
             h = lab.box.h
             same_row = abs(w.box.cy - lab.box.cy) < 0.7 * h and 0 <= w.box.x0 - lab.box.x1 < 25 * h
-            under = 0 < w.box.y0 - lab.box.y1 < 2.5 * h and abs(w.box.x0 - lab.box.x0) < 4 * h
-            if same_row or under:
+            if same_row or _under_label(w, lab):
                 return True
         return False
 

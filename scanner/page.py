@@ -649,18 +649,17 @@ def invert_within(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def sheet_by_flatness(image: np.ndarray, chroma: Callable[[], np.ndarray | None] | None = None) -> np.ndarray | None:
-    """The sheet's corners in ``image`` by ``_quad_by_flatness``, where ``page_quad`` found no
-    outline or one along three edges of the picture (which takes in the table); else None.  For a
-    picture whose reading missed codes: two of the independent generator's gingham photos (seeds
-    114-115) lost all their codes so, and found on the flat part, gave all six."""
-    small = _shrunk(to_grey(image), DETECT_LONG_SIDE)
-    h, w = small.shape
-    quad = page_quad(small, chroma)
-    if quad is not None and _edges_touched(quad, w, h, 0.02) < 3:
+def sheet_by_flatness(image: np.ndarray, located: Page) -> np.ndarray | None:
+    """The sheet's corners in ``image`` by ``_quad_by_flatness``, where ``locate_page`` (``located``)
+    found no outline or one along three edges of the picture (which takes in the table); else
+    None.  For a picture whose reading missed codes: two of the independent generator's gingham
+    photos (seeds 114-115) lost all their codes so, and found on the flat part, gave all six."""
+    h, w = image.shape[:2]
+    if located.quad is not None and _edges_touched(located.quad, w, h, 0.02) < 3:
         return None
+    small = _shrunk(to_grey(image), DETECT_LONG_SIDE)
     flat = _quad_by_flatness(small)
-    return None if flat is None else flat * (image.shape[1] / w)
+    return None if flat is None else flat * (w / small.shape[1])
 
 
 def locate_page(image: np.ndarray, max_width: int = 2600, outline_from: np.ndarray | None = None,

@@ -534,19 +534,19 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
     clock.lap("page")
     # The inverted copy (12 MB for a 12 MP photo) is made only for the reading that uses it.
     seen = _inverted(loaded) if light_first else loaded  # the picture the kept reading was made from
-    result = _scan_one(seen, engine, recognizer, opts, clock)
+    result, located = _scan_one(seen, engine, recognizer, opts, clock)
     if ratio >= LIGHT_TEXT_MAYBE and any(result.field(f).value is None for f in FIELD_NAMES):
         other = loaded if light_first else _inverted(loaded)
-        again = _scan_one(other, engine, recognizer, opts, clock)
+        again, again_located = _scan_one(other, engine, recognizer, opts, clock)
         if _more_codes(again) > _more_codes(result):
-            result, seen = again, other
+            result, seen, located = again, other, again_located
     if any(result.field(f).value is None for f in FIELD_NAMES) and \
-            (sheet := sheet_by_flatness(seen.image, seen.chroma)) is not None:
+            (sheet := sheet_by_flatness(seen.image, located)) is not None:
         # Codes missing where no outline of the sheet was found, or one that takes in the table:
         # the sheet as the picture's flat part (``sheet_by_flatness``: a checked cloth as light as
         # the sheet, lit unevenly).  Looked for only then: it costs a close-up 10-30 ms.
         clock.lap("page")
-        again = _scan_one(seen, engine, recognizer, opts, clock, sheet=sheet)
+        again, _ = _scan_one(seen, engine, recognizer, opts, clock, sheet=sheet)
         if _more_codes(again) > _more_codes(result):
             result = again
     missing = _codes_wanted(result)
@@ -562,8 +562,8 @@ def scan_loaded(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Option
         panels = reversed_panels(base.image, fine=missing, type_height=result.quality.text_height_px)
         clock.lap("page")
         if panels is not None and (missing or _found_within(result, panels, base, partly)):
-            again = _scan_one(replace(base, image=invert_within(base.image, panels)), engine, recognizer, opts, clock,
-                              reversed_out=(panels, base.image))
+            again, _ = _scan_one(replace(base, image=invert_within(base.image, panels)), engine, recognizer, opts,
+                                 clock, reversed_out=(panels, base.image))
             result = _field_by_field(again, result) if _more_codes(again) > _more_codes(result) else \
                 _field_by_field(result, again)
     result.timings = StageTimings(**{k: round(v, 4) for k, v in clock.marks.items()})
@@ -700,12 +700,15 @@ def _more_codes(result: ScanResult) -> tuple[int, int, float]:
 
 
 def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options, clock: _Clock,  # noqa: ANN001
-              reversed_out: tuple[np.ndarray, np.ndarray] | None = None, sheet: np.ndarray | None = None) -> ScanResult:
-    """The stages on one decoded image, dark ink on a light ground.  ``reversed_out``: the mask of
-    the reversed-out boxes ``loaded`` has inverted, and the picture before (for finding the sheet,
-    ``locate_page_inverted_within``).  ``sheet``: the sheet's corners, found already."""
+              reversed_out: tuple[np.ndarray, np.ndarray] | None = None,
+              sheet: np.ndarray | None = None) -> tuple[ScanResult, Page]:
+    """The stages on one decoded image, dark ink on a light ground, and the page as first located
+    (for ``sheet_by_flatness``).  ``reversed_out``: the mask of the reversed-out boxes ``loaded``
+    has inverted, and the picture before (for finding the sheet, ``locate_page_inverted_within``).
+    ``sheet``: the sheet's corners, found already."""
     page = locate_page(loaded.image, chroma=loaded.chroma, sheet=sheet) if reversed_out is None else \
         locate_page_inverted_within(loaded.image, *reversed_out, chroma=loaded.chroma)
+    located = page
     text_h = estimate_text_height(page.image)
     small, small_h = _small_for_turns(page, text_h)
     unturned = page
@@ -849,7 +852,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
                 result.field(fname).crop_png = _png_b64(crop)  # type: ignore[arg-type]
         if panel_crop is not None and panel_crop.size:
             result.panel_png = _png_b64(panel_crop)
-    return result
+    return result, located
 
 
 __all__ = ["Options", "scan_loaded", "Quality"]

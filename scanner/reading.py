@@ -907,8 +907,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
         # Not counted as more doubts below: one doubt about a face is not a poor picture.
         uncertain.update(_shared_doubts(value, uncertain, shapes))
         if needs_review:
-            uncertain.update(_look_alikes_read_apart(value, said, disagree, uncertain, set(settled), errors))
-            uncertain.update(_read_apart_twice(value, said, disagree, uncertain, set(settled), page_texts))
+            uncertain.update(_read_apart(value, said, disagree, uncertain, set(settled), errors, page_texts))
     if fname == "linkage_key" and doubts >= POOR_READ_SHARE * len(value):
         # So many doubts mean a poor picture of the key: its look-alike characters read with
         # confidence are no safer than the rest, and flagging them costs nothing more (the key is
@@ -1011,43 +1010,32 @@ def _shared_doubts(value: str, uncertain: dict[int, UncertainChar],
 LOOK_ALIKE_FLAG = 0.015
 
 
-def _look_alikes_read_apart(value: str, said: dict[int, list[str]], disagree: set[int],
-                            uncertain: dict[int, UncertainChar], settled: set[int],
-                            errors: list[float]) -> dict[int, UncertainChar]:
-    """In a key going to review anyway, the places not in doubt where another reading of the crop
-    has the character's look-alike (`O` for `0`, `I` for `l`), and the character is at least
-    ``LOOK_ALIKE_FLAG`` likely wrong: pointing at them costs the person a glance, where the field's
-    own sureness let them pass (seed 76's Schola photo: its last `O` read `0`, 0.98 sure, Tesseract's
-    `O` counted 2 % likely, under the flag's 3 %).  Not where a shape verdict settled the place.
-    (The floor leaves out what the recogniser read 0.99 sure or more, ``_ERROR_TABLE``: over the
-    samples and 15 independent seeds, 993 letters with codes, with no floor 76 more characters of
-    right keys were pointed at, with it 29, and the same one wrong character.)"""
-    out: dict[int, UncertainChar] = {}
-    for i in sorted(disagree - set(uncertain) - settled):
-        if i >= len(value) or value[i] not in CONFUSABLE or errors[i] < LOOK_ALIKE_FLAG:
-            continue
-        twins = [c for c in said.get(i, []) if c in _look_alikes(value[i])]
-        if twins:
-            out[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *twins])),
-                                   reason="readings disagree")
-    return out
+def _read_apart(value: str, said: dict[int, list[str]], disagree: set[int], uncertain: dict[int, UncertainChar],
+                settled: set[int], errors: list[float], pages: list[str]) -> dict[int, UncertainChar]:
+    """In a key going to review anyway, the places not in doubt (nor settled by a shape verdict)
+    that another reading puts in doubt, pointing at them costing the person a glance:
 
-
-def _read_apart_twice(value: str, said: dict[int, list[str]], disagree: set[int],
-                      uncertain: dict[int, UncertainChar], settled: set[int], pages: list[str]) -> dict[int, UncertainChar]:
-    """In a key going to review anyway, the places not in doubt where Tesseract read the crop and
-    the page alike, as a character that is no look-alike of the recogniser's: two readings of
-    another shape, however sure the recogniser (seed 119's Go Mono close-up: its `A` read `4`,
-    0.99 sure, the crop and the page read `A`; the key was flagged elsewhere, that place not).
-    Look-alikes are ``_look_alikes_read_apart``'s: Tesseract reads them alike both times."""
+    - another reading of the crop has the character's look-alike (`O` for `0`, `I` for `l`), and
+      the character is at least ``LOOK_ALIKE_FLAG`` likely wrong (seed 76's Schola photo: its last
+      `O` read `0`, 0.98 sure, Tesseract's `O` counted 2 % likely, under the flag's 3 %).  The floor
+      leaves out what the recogniser read 0.99 sure or more (``_ERROR_TABLE``: over the samples and
+      15 independent seeds, 993 letters with codes, with no floor 76 more characters of right keys
+      were pointed at, with it 29, and the same one wrong character);
+    - or Tesseract read the crop and the page (``pages``) alike, as a character of another shape,
+      however sure the recogniser (seed 119's Go Mono close-up: its `A` read `4`, 0.99 sure, the
+      crop and the page read `A`).  Look-alikes Tesseract reads alike both times: only the first
+      rule points at them."""
     out: dict[int, UncertainChar] = {}
     for i in sorted(disagree - set(uncertain) - settled):
         if i >= len(value):
             continue
-        both = [c for c in said.get(i, []) if len(c) == 1 and c not in _look_alikes(value[i]) and c != value[i]
+        alike = _look_alikes(value[i])
+        twins = [c for c in said.get(i, []) if c in alike] \
+            if value[i] in CONFUSABLE and errors[i] >= LOOK_ALIKE_FLAG else []
+        both = [c for c in said.get(i, []) if len(c) == 1 and c not in alike and c != value[i]
                 and any(len(p) == len(value) and p[i] == c for p in pages)]
-        if both:
-            out[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *both])),
+        if twins or both:
+            out[i] = UncertainChar(index=i, alternatives=list(dict.fromkeys([value[i], *(twins or both)])),
                                    reason="readings disagree")
     return out
 
