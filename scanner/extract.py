@@ -865,10 +865,16 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
     for lab in labels:
         if lab.field == "other":
             continue
+        under = _value_words(lab, words, label_words, "below", slope)
         for where in ("right", "below"):
-            vw = _value_words(lab, words, label_words, where, slope)
+            vw = _value_words(lab, words, label_words, where, slope) if where == "right" else under
             if where == "right" and lab.field == "linkage_key":
                 vw = _past_the_label_split(lab, vw, words, label_words, slope)
+            if where == "right" and vw and set(vw) < set(under):
+                # The words beside the label are the end of the line under it (seed 122's tilted
+                # photo: the key's groups boxed tall, the three past the label's end taken for a
+                # value beside it, `OvKu wMwu` for `opxK OvKu wMwu 5`): one line, read below.
+                continue
             if lab.in_prose and where == "right":
                 # "your Linkage Key, which is ...": the words between a sentence's label and its code.
                 lead = vw

@@ -1209,3 +1209,19 @@ def test_an_account_id_read_short_beside_its_label_never_replaces_one_read_whole
     # A valid reading beside its label still replaces a format-only one.
     third, _ = best_candidates(codes + _line(180, 2, (100, "Account"), (220, "ID"), (400, "6655880")))
     assert _merge(first, third)["account_id"].found_by == "label"
+
+
+def test_a_keys_line_under_its_label_boxed_tall_is_read_whole_not_from_past_the_labels_end():
+    # Independent seed 122's tilted sidebar photo (boxes as Tesseract gave them): the key's groups
+    # under `Linkage key` boxed 57 px tall, their middles within reach of the label's line; the
+    # groups past the label's end were taken for a value beside it (`OvKu wMwu`).
+    words = [_word("Linkage", 783, 677, 837, 709, line=3), _word("ley", 844, 677, 871, 709, line=3),
+             _word("opxK", 783, 696, 850, 753, line=4), _word("OvKu", 868, 696, 931, 753, line=4),
+             _word("wMwu", 942, 714, 1047, 749, line=4), _word("5", 1034, 696, 1049, 753, line=4)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "opxK OvKu wMwu 5" and key.where == "below"
+    # A key beside its label, with the line below running on past the label's end, stays beside.
+    words = (_line(100, 0, (100, "Linkage"), (210, "Key:"), (300, "tTALtBP3rLR16"))
+             + _line(140, 1, (100, "Please"), (200, "keep"), (280, "this"), (350, "letter")))
+    assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"
+
