@@ -309,6 +309,8 @@ def _label_tail(toks: list[tuple[Word, str]], i: int, j: int, used: set[int]) ->
 _MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
 #: What a cell's edge or a speck is read as, alone: a stroke or a dot.
 _SPECKS = set("1lI|'`.,:;")
+#: A key's symbols that stand as tall as its letters: read under half as tall, a speck too.
+_TALL_SYMBOLS = set("!?/")
 
 
 def _strip_punct(words: list[Word], field: str) -> list[Word]:
@@ -316,7 +318,8 @@ def _strip_punct(words: list[Word], field: str) -> list[Word]:
     symbol), a leading colon, dash or rule, and a speck at either end: a stroke or dot
     (``_SPECKS``) under half as tall as the value's other words (a cell's edge read as `1` or `|`:
     seed 56's dark value cells, `1 w32910`, `1 GriEBSpcPjRkcpG`; a real `1`, `l` or `I` stands as
-    tall as the rest, and a key's short `*`, `+` or `=` is no speck) or, in an ODS code or account
+    tall as the rest, and a key's short `*`, `+` or `=` is no speck; a `!`, `?` or `/` that short
+    is: seed 124's `! VXPH6uQw1Muruw`, a cell's corner) or, in an ODS code or account
     ID, which have no symbols, a word of symbols alone.  Left in, a speck widens the value's box,
     and the crop cut from it, over the cell's edge."""
     out = [w for w in words if _SPLIT.search(w.text) or len(w.text) > 1 or w.text in "/!?*+=-"]
@@ -326,7 +329,7 @@ def _strip_punct(words: list[Word], field: str) -> list[Word]:
     def speck(w: Word, rest: list[Word]) -> bool:
         if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
             return True
-        return w.text in _SPECKS and w.box.h < 0.5 * max(o.box.h for o in rest)
+        return (w.text in _SPECKS or w.text in _TALL_SYMBOLS) and w.box.h < 0.5 * max(o.box.h for o in rest)
 
     lo, hi = 0, len(out)
     while hi - lo > 1 and speck(out[lo], out[lo + 1:hi]):
@@ -580,8 +583,11 @@ def _tight_text(vw: list[Word]) -> str:
 
 def _value_box(vw: list[Word]) -> Box:
     """The box around a value's words; its height from the words of the line's own height (a word
-    OCR boxed together with the rule under it would make the crop twice as tall, rule included)."""
-    typical = float(np.median([w.box.h for w in vw]))
+    OCR boxed together with the rule under it would make the crop twice as tall, rule included),
+    counted by characters: a cell's corner read as a short `!` before a 14-character key is one of
+    two words, not half the line (seed 124's photo: the crop cut to the `!`'s height, the key's
+    bottom edge alone)."""
+    typical = float(np.median([w.box.h for w in vw for _ in w.text]))
     level = [w for w in vw if w.box.h <= 1.4 * typical] or vw
     return Box(min(w.box.x0 for w in vw), min(w.box.y0 for w in level),
                max(w.box.x1 for w in vw), max(w.box.y1 for w in level))

@@ -1225,3 +1225,16 @@ def test_a_keys_line_under_its_label_boxed_tall_is_read_whole_not_from_past_the_
              + _line(140, 1, (100, "Please"), (200, "keep"), (280, "this"), (350, "letter")))
     assert best_candidates(words)[0]["linkage_key"].text == "tTALtBP3rLR16"
 
+
+def test_a_cells_corner_read_as_a_short_mark_before_a_key_leaves_the_keys_box_its_own_height():
+    # Independent seed 124's photo of white-on-blue cells: the key cell's corner read `!`, 11 px tall
+    # beside the key's 33; the value's box took the `!`'s height, and its crop the key's bottom edge.
+    words = [_word("Linkage", 171, 827, 263, 854, line=0), _word("Key", 270, 828, 312, 854, line=0),
+             _word("!", 588, 853, 590, 864, line=1), _word("VXPH6uQw1Muruw", 617, 828, 919, 861, line=1)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "VXPH6uQw1Muruw"
+    assert (key.box.y0, key.box.y1) == (828, 861)
+    # A key's own `!`, as tall as its letters, stays.
+    words = [_word("Linkage", 171, 827, 263, 854, line=0), _word("Key", 270, 828, 312, 854, line=0),
+             _word("!", 588, 828, 596, 861, line=1), _word("VXPH6uQw1Muruw", 617, 828, 919, 861, line=1)]
+    assert best_candidates(words)[0]["linkage_key"].text.startswith("!")
