@@ -364,6 +364,49 @@ def _quad_by_flatness(grey_small: np.ndarray) -> np.ndarray | None:
     return quad
 
 
+#: An outline's edge inside the picture is a sheet's edge (or a box's rule) when at least this share
+#: of it runs along an edge in the picture (Canny, as ``_quad_and_paper`` finds them, give or take
+#: ``EDGE_SLACK`` of the picture's long side).
+EDGE_SUPPORT = 0.1
+EDGE_SLACK = 0.003
+#: Edges this close to the picture's (share of its long side) run along the frame, where a sheet
+#: cut by it has no edge of its own.
+FRAME_MARGIN = 0.02
+
+
+def _inner_edge_support(grey_small: np.ndarray, quad: np.ndarray) -> list[float]:
+    """For each edge of the outline clear of the picture's frame, the share of it that runs along
+    an edge in the picture."""
+    h, w = grey_small.shape
+    blur = cv2.GaussianBlur(grey_small, (5, 5), 0)
+    k = 2 * max(1, round(EDGE_SLACK * max(h, w))) + 1
+    edges = cv2.dilate(cv2.Canny(blur, 40, 120), np.ones((k, k), np.uint8))
+    m = FRAME_MARGIN * max(w, h)
+
+    def sides(p: np.ndarray) -> tuple[bool, ...]:
+        return p[0] < m, p[1] < m, p[0] > w - m, p[1] > h - m
+
+    out = []
+    for a, b in zip(quad, np.roll(quad, -1, axis=0)):
+        if any(x and y for x, y in zip(sides(a), sides(b))):
+            continue  # along the frame
+        pts = [a + t * (b - a) for t in np.linspace(0.05, 0.95, 60)]
+        on = [bool(edges[int(y), int(x)]) for x, y in pts if 0 <= x < w and 0 <= y < h]
+        if on:
+            out.append(float(np.mean(on)))
+    return out
+
+
+def _edged(grey_small: np.ndarray, quad: np.ndarray) -> bool:
+    """Does anything in the picture stand where the outline leaves the frame?  A flatbed scan's
+    paper fills the picture and its lid's light falls off towards a corner: the brighter part's
+    outline ran across the page where nothing is drawn (seed 123's scanned email: its key warped
+    3 degrees askew, read `7QqsAxRB59e6T` for `ZQqsAxRB59e6T`).  A sheet's edge on a table, a box's
+    rule or a curled edge's shadow all leave edges along some of it."""
+    support = _inner_edge_support(grey_small, quad)
+    return not support or max(support) >= EDGE_SUPPORT
+
+
 def page_quad(grey_small: np.ndarray, chroma: Callable[[], np.ndarray | None] | None = None) -> np.ndarray | None:
     """``find_page_quad``, and where its outline is in doubt (not convincingly paper, or running
     along two edges of the picture) and the picture is colourful, ``find_page_quad`` again on the
@@ -676,6 +719,8 @@ def locate_page(image: np.ndarray, max_width: int = 2600, outline_from: np.ndarr
     small = _shrunk(grey if outline_from is None else to_grey(outline_from), DETECT_LONG_SIDE)
     f = small.shape[1] / grey.shape[1]
     quad = page_quad(small, chroma)
+    if quad is not None and not _edged(small, quad):
+        quad = None  # the outline of a lighting gradient, no sheet's
     if quad is not None:
         quad_full = quad / f
         warped, to_source = _rectify(grey, quad_full, max_width)
