@@ -15,7 +15,7 @@ import difflib
 import functools
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -792,6 +792,24 @@ def _disagreements(fname: str, value: str, probs: list[float], primary: Reading,
     return where, said, gaps
 
 
+def _past_a_colon_read(fname: str, reading: Reading) -> Reading:
+    """An ODS code's or account ID's reading with its label's end before a colon (the crop began
+    inside the label: seed 125's photo, `iDnumber:317068`): the part after the colon, when that
+    alone is a valid code.  Neither code has a colon; a key's reading stays whole."""
+    text = reading.text
+    if fname == "linkage_key" or ":" not in text:
+        return reading
+    cut = text.rindex(":") + 1
+    if not text[cut:].strip() or not _validated(fname, text[cut:].strip()).valid:
+        return reading
+
+    def part(xs: list) -> list:  # type: ignore[type-arg]
+        return list(xs[cut:]) if len(xs) == len(text) else xs
+
+    return replace(reading, text=text[cut:], probs=part(reading.probs), alternatives=part(reading.alternatives),
+                   centers=part(reading.centers), spaced=reading.spaced.rsplit(":", 1)[-1].strip())
+
+
 def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] | None = None,
          counted: Callable[[], bool] | None = None) -> CodeField:
     """Combine readings of one value into a field with per-character certainty.
@@ -806,6 +824,7 @@ def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] |
     ``counted()``: whether the value crop holds as many glyphs as the recogniser read characters
     (``shapes.glyphs_as_many_as``), asked only where another reading has an extra character.
     """
+    readings = [_past_a_colon_read(fname, r) for r in readings]
     valid = []
     for r in readings:
         chk = _validated(fname, r.text)

@@ -219,6 +219,21 @@ def test_an_account_id_whose_crop_lost_a_figure_the_page_read_is_given_whole_for
         assert f.value == "833066675", other
 
 
+def test_a_code_read_with_its_labels_end_before_a_colon_is_the_part_after_it():
+    # Independent seed 125's photo: the account ID's crop began inside `Account ID number:`; the
+    # recogniser read `iDnumber:317068`, no account ID, and Tesseract's `917068` (its `9` 0.19 sure)
+    # went out.  The recogniser's figures after the colon, sure, are the value.
+    probs = [0.37, 0.8, 0.8, 0.94, 0.93, 0.81, 0.91, 0.97, 0.98, 0.99, 1.0, 1.0, 1.0, 1.0, 1.0]
+    page = Reading("page", "317068", [0.5] * 6, [[] for _ in range(6)])
+    t = Reading("tesseract", "917068", [0.19, 0.98, 0.99, 0.99, 0.99, 0.9])
+    f = vote("account_id", [model("iDnumber:317068", probs), t, page])
+    assert f.value == "317068" and f.needs_review and [u.index for u in f.uncertain] == [0]
+    # A key's reading stays whole, colon and all (no key has one: it fails the format).
+    assert vote("linkage_key", [model("Key:tTALtBP3rLR16", [0.99] * 17)]).value != "tTALtBP3rLR16"
+    # After the colon, no valid code: the reading is as it was (and the valid one wins).
+    assert vote("account_id", [model("iDnumber:31", [0.99] * 11), tess("317068")]).value == "317068"
+
+
 def test_many_slightly_unsure_characters_add_up():
     probs = [0.999] * 13
     for i in (1, 5, 8, 11):
