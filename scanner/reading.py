@@ -233,20 +233,29 @@ def _past_a_colon(page: np.ndarray, x0: int, word: int, y0: int, y1: int, h: flo
     if blobs is None:
         return x0
     _, stats, glyph_h = blobs
+    colons = _colon_ends(stats, glyph_h)
+    end = x0 + max(colons) + 1 if colons else x0
+    left, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_HEIGHT]
+    if end == x0 or not ((left > end - x0) & (height >= 0.5 * glyph_h)).any():
+        return x0  # no colon, or nothing glyph-sized after it
+    return end
+
+
+def _colon_ends(stats: np.ndarray, glyph_h: float) -> list[int]:
+    """Where each colon among a line's blobs (``_line_blobs``) ends: two dots (``COLON_DOT`` of
+    the glyph height or less) one above the other."""
     left, top, width, height = (stats[:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
                                                       cv2.CC_STAT_HEIGHT))
     dot = np.flatnonzero((width <= COLON_DOT * glyph_h) & (height <= COLON_DOT * glyph_h) & (width >= 2) &
                          (height >= 2) & (left > 0) & (width <= 2.5 * height) & (height <= 2.5 * width))
-    end = x0
+    ends = []
     for a in dot.tolist():
         for b in dot.tolist():
             lap = min(left[a] + width[a], left[b] + width[b]) - max(left[a], left[b])
             gap = top[b] - top[a] - height[a]
             if max(height[a], height[b]) <= gap <= glyph_h and 2 * lap >= min(width[a], width[b]):
-                end = max(end, x0 + int(max(left[a] + width[a], left[b] + width[b])) + 1)
-    if end == x0 or not ((left > end - x0) & (height >= 0.5 * glyph_h)).any():
-        return x0  # no colon, or nothing glyph-sized after it
-    return end
+                ends.append(int(max(left[a] + width[a], left[b] + width[b])))
+    return ends
 
 
 def upright(crop: np.ndarray, least_gain: float = SLANT_GAIN) -> np.ndarray:
@@ -424,6 +433,10 @@ def _line_blobs(page: np.ndarray, y0: int, y1: int, xa: int, xb: int,
     return (ink, stats, float(np.median(tall))) if tall.size else None
 
 
+#: How far before the label's box's end its colon is looked for, in line heights (``_label_end``).
+COLON_REACH = 2.0
+
+
 def _label_end(page: np.ndarray, floor: int, word: int, y0: int, y1: int, h: float) -> int:
     """Where the label before a value really ends: OCR's box of the label may reach into the
     value's first glyph (seed 26's photo_006, `Code:C40420` set tight: the `C` cut in half and
@@ -431,18 +444,40 @@ def _label_end(page: np.ndarray, floor: int, word: int, y0: int, y1: int, h: flo
     box begins inside is the value's: the label ends before it.  The two boxes may meet (a pixel
     apart, or one in rounding): a label read run into its value is cut by an estimate
     (``extract.unglued``), which a value set larger than its label throws out (seed 85's scan:
-    `number:0953596914`, the cut a few pixels inside the `0`, the account ID read `953596914`)."""
-    lo, hi = int(max(0, floor - h)), int(min(page.shape[1], word + h))
-    if not lo < floor <= word + 1 or not word < hi or y1 - y0 < 4:
+    `number:0953596914`, the cut a few pixels inside the `0`, the account ID read `953596914`).
+    And the label ends at its colon (within ``COLON_REACH`` line heights): a glyph after it that
+    the label's box reaches over is the value's, even where OCR's box of the value begins past it
+    (seed 123's FreeMono photo: the label's box ended inside the key's `0`, the value's began
+    after it, and the half `0` left was read `J`)."""
+    hi = int(min(page.shape[1], word + h))
+    if not 0 < floor <= word + 1 or not word < hi or y1 - y0 < 4:
         return floor
-    blobs = _line_blobs(page, y0, y1, lo, hi, (word, hi))
-    if blobs is None:
+
+    def glyphs_from(lo: int) -> tuple[np.ndarray, float, np.ndarray] | None:
+        blobs = _line_blobs(page, y0, y1, lo, hi, (word, hi))
+        if blobs is None:
+            return None
+        _, stats, glyph_h = blobs
+        height = stats[:, cv2.CC_STAT_HEIGHT]
+        return stats, glyph_h, (stats[:, cv2.CC_STAT_LEFT] > 0) & (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h)
+
+    lo = int(max(0, floor - h))
+    if (found := glyphs_from(lo)) is None:
         return floor
-    _, stats, glyph_h = blobs
-    left, height = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_HEIGHT]
-    end = left + stats[:, cv2.CC_STAT_WIDTH]
-    cut = (left > 0) & (left < floor - lo) & (end > word - lo) & (height >= 0.5 * glyph_h) & (height <= 1.5 * glyph_h)
-    return lo + int(left[cut].min()) - 1 if cut.any() else floor
+    stats, _, glyph = found
+    left = stats[:, cv2.CC_STAT_LEFT]
+    cut = glyph & (left < floor - lo) & (left + stats[:, cv2.CC_STAT_WIDTH] > word - lo)
+    if cut.any():
+        return lo + int(left[cut].min()) - 1
+    lo = int(max(0, floor - COLON_REACH * h))
+    if (found := glyphs_from(lo)) is None:
+        return floor
+    stats, glyph_h, glyph = found
+    left = stats[:, cv2.CC_STAT_LEFT]
+    colons = [c for c in _colon_ends(stats, glyph_h) if c < floor - lo]
+    if colons and (glyph & (left > max(colons)) & (left < floor - lo)).any():
+        return lo + max(colons) + 1
+    return floor
 
 
 def _letters_run_back(page: np.ndarray, x0: int, y0: int, y1: int, h: float, from_label: bool = False) -> int:

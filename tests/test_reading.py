@@ -663,6 +663,36 @@ def test_value_crop_from_the_label_keeps_a_wide_set_first_figure_of_a_value_larg
     assert int((crop < 128).sum()) == int((page[y0:y1, one:] < 128).sum()), "the `1` was left out"
 
 
+def test_a_label_boxed_over_the_values_first_glyph_ends_at_its_colon():
+    # Independent seed 123's FreeMono photo: OCR boxed `Key:` into the key's `0` and began the key's
+    # box after it, at the `U`; the crop began at the label's box and held the `0`'s right half,
+    # which the readers read `J`.  The label ends at its colon: the glyph after it is the value's.
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (700, 80), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 24), "Key:", font=ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 24), fill=0)
+    colon_end = int(np.flatnonzero((np.array(img) < 128).any(axis=0))[-1])
+    draw.text((colon_end + 12, 20), "0UvkcvJGOsWld",
+              font=ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeMono.ttf", 30), fill=0)
+    page = np.array(img)
+    inked = (page < 128).any(axis=0)
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], inked.astype(int), [0]])))
+    starts, ends = runs[::2], runs[1::2]
+    k = int(np.searchsorted(starts, colon_end + 1))
+    zero, zero_end, u_first = int(starts[k]), int(ends[k]), int(starts[k + 1])
+    ys = np.flatnonzero((page[:, u_first:] < 128).any(axis=1))
+    box = Box(u_first, int(ys[0]), int(ends[-1]), int(ys[-1]))
+    label_box_end = (zero + zero_end) // 2  # the label's box reaches halfway into the `0`
+    whole = int((crop_value(page, Box(zero, box.y0, box.x1, box.y1), 1.0, left_limit=colon_end + 1) < 128).sum())
+    crop = crop_value(page, box, 1.0, left_limit=label_box_end)
+    assert int((crop < 128).sum()) == whole, "the `0` was cut or the colon kept"
+    # Without a colon, the label's box still bounds the crop as before.
+    plain = page.copy()
+    plain[:, colon_end - 6:colon_end + 1] = 255
+    assert int((crop_value(plain, box, 1.0, left_limit=label_box_end) < 128).sum()) < whole
+
+
 def test_light_type_in_a_dark_cell_boxed_with_the_rule_under_it_is_cut_to_its_glyphs():
     # Seed 81's photo: an ODS code, light on a dark cell of a light page, boxed down over the light
     # rule under its cell into the next; the crop held the rule, and the recogniser read `T0a2s0`
