@@ -852,15 +852,23 @@ def _heads_a_column(lab: Label, labels: list[Label]) -> bool:
                and abs(o.box.cy - lab.box.cy) < 0.5 * h for o in labels)
 
 
-def _beside_another_label(first: Word, lab: Label, labels: list[Label]) -> bool:
-    """A label of another field, or of a thing not a code, ends before ``first`` on its line: the
-    words are that label's value, the next row of a list, not ``lab``'s under it (seed 120's
-    photo: `Passphrase: IoDcAH1 InGq39QmJ5` over `Username: FPATEL813`; the key beside its label
-    read split, the username under it was taken for the key).  A label named in a sentence there
-    is none (`passphrase is for other apps.` beside a key under its label)."""
+def _beside_another_label(first: Word, lab: Label, labels: list[Label], words: list[Word]) -> bool:
+    """A label of another field, or of a thing not a code, ends just before ``first`` on its line
+    (no word between): the words are that label's value, the next row of a list, not ``lab``'s
+    under it (seed 120's photo: `Passphrase: IoDcAH1 InGq39QmJ5` over `Username: FPATEL813`; the
+    key beside its label read split, the username under it was taken for the key).  A label named
+    in a sentence there is none (`passphrase is for other apps.` beside a key under its label), nor
+    one with other words of the line between (seed 127's sidebar photo: `The username and password
+    are for SystmOnline on our` in the letter's column, level with the key in the sidebar)."""
     h = _label_height(lab)
-    return any(o.field != lab.field and not o.in_prose and o.words[-1].box.x1 <= first.box.x0 + 2
-               and _on_line_of(o.words[-1], first, h) for o in labels)
+
+    def just_before(o: Label) -> bool:
+        end = o.words[-1]
+        return end.box.x1 <= first.box.x0 + 2 and _on_line_of(end, first, h) and not any(
+            w not in o.words and w is not first and _SPLIT.search(w.text) and end.box.x1 - 2 <= w.box.x0
+            and w.box.x1 <= first.box.x0 + 2 and _on_line_of(w, first, h) for w in words)
+
+    return any(o.field != lab.field and not o.in_prose and just_before(o) for o in labels)
 
 
 def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
@@ -888,7 +896,7 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                     vw = vw[1:]
                 if not vw:
                     vw = _value_on_next_line(lab, lead, words, label_words)
-            if not vw or (where == "below" and _beside_another_label(vw[0], lab, labels)):
+            if not vw or (where == "below" and _beside_another_label(vw[0], lab, labels, words)):
                 continue
             text = " ".join(w.text for w in vw)
             if not _validate(lab.field, text):

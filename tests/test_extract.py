@@ -1191,6 +1191,29 @@ def test_the_value_beside_the_next_rows_label_is_never_the_value_under_a_label()
              + _line(180, 2, (100, "Password:"), (250, "ImGS9e6W")))
     key = best_candidates(words)[0]["linkage_key"]
     assert key.text == "IoDcAH1 InGq39QmJ5" and key.where == "right"  # its crop is read again, whole
+    # A colon read apart is no word between a label and its value.
+    words = (_line(100, 0, (100, "Passphrase:"), (270, "IoDcAH1"), (390, "InGq39QmJ5"))
+             + _line(140, 1, (100, "Username"), (222, ":"), (250, "FPATEL813")))
+    assert best_candidates(words)[0]["linkage_key"].text == "IoDcAH1 InGq39QmJ5"
+
+
+def test_a_label_named_in_the_letters_sentence_level_with_a_key_under_its_label_leaves_the_key_its_own():
+    # Independent seed 127's sidebar photo (boxes as Tesseract gave them): the letter's sentence
+    # `... The username and password are for SystmOnline on our` stands level with the key in the
+    # sidebar, under `Third-party passphrase`; `username` there, a label with other words between
+    # it and the key, was taken for the label whose value the key is, and the key was lost.
+    def w(text: str, x0: int, x1: int, y0: int, y1: int, line: int) -> Word:
+        return _word(text, x0, y0, x1, y1, line=line)
+
+    words = [w("Third-party", 974, 1068, 563, 596, 3), w("passphrase", 1075, 1172, 563, 596, 3),
+             w("VXxvCXPK1RvGPOGv", 978, 1325, 607, 637, 2)]
+    for x0, text in ((120, "ano)"), (174, "to"), (200, "our"), (241, "practice."), (337, "The"), (375, "username"),
+                     (471, "and"), (515, "password"), (613, "are"), (652, "for"), (690, "SystmOnline"), (812, "on"),
+                     (843, "our")):
+        words.append(w(text, x0, x0 + 10 * len(text), 616, 647, 2))
+    words += [w("ODS", 978, 1020, 700, 725, 4), w("Code", 1028, 1080, 700, 725, 4), w("B59412", 978, 1080, 735, 765, 5)]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert key.text == "VXxvCXPK1RvGPOGv" and key.found_by == "label"
 
 
 def test_an_account_id_read_short_beside_its_label_never_replaces_one_read_whole_in_another_pass():
