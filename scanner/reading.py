@@ -838,11 +838,12 @@ def _past_a_colon_read(fname: str, reading: Reading) -> Reading:
     if not text[cut:].strip() or not _validated(fname, text[cut:].strip()).valid:
         return reading
 
-    def part(xs: list) -> list:  # type: ignore[type-arg]
-        return list(xs[cut:]) if len(xs) == len(text) else xs
-
-    return replace(reading, text=text[cut:], probs=part(reading.probs), alternatives=part(reading.alternatives),
-                   centers=part(reading.centers), spaced=reading.spaced.rsplit(":", 1)[-1].strip())
+    n = len(text)
+    return replace(reading, text=text[cut:],
+                   probs=reading.probs[cut:] if len(reading.probs) == n else reading.probs,
+                   alternatives=reading.alternatives[cut:] if len(reading.alternatives) == n else reading.alternatives,
+                   centers=reading.centers[cut:] if len(reading.centers) == n else reading.centers,
+                   spaced=reading.spaced.rsplit(":", 1)[-1].strip())
 
 
 def vote(fname: FieldName, readings: list[Reading], shapes: dict[int, Verdict] | None = None,
