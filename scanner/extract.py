@@ -551,14 +551,21 @@ def _far(label: Label, value: list[Word]) -> bool:
     return value[0].box.x0 - label.box.x1 > NEAR_CELL * _label_height(label)
 
 
+#: A date as letters print it (`05-Nov-2007`, `05 Now 2007`, `6/11/2025`): never a key, whose characters are
+#: random (seed 126's photo: a date of birth whose label OCR garbled, `potion 05-Now 2007`, passed for a key
+#: printed in groups).
+_DATE = regex.compile(r"(?<![\p{L}\p{N}])\d{1,2}[-/. ]+(?:\p{L}{3,9}|\d{1,2})[-/. ]+(?:19|20)\d{2}(?!\p{N})")
+
+
 def _validate(field: str, text: str) -> bool:
     """Plausible for its field.  Lenient for keys: page OCR often doubles an ambiguous glyph or
-    turns one into a stray symbol ('f' -> '£'), and the value is re-read from its own crop anyway."""
+    turns one into a stray symbol ('f' -> '£'), and the value is re-read from its own crop anyway;
+    but a date is none (``_DATE``)."""
     if field == "linkage_key":
         joined = "".join(text.split())
         keyish = sum(1 for ch in joined if regex.match(r"[\p{L}\p{N}/!?*+=\-|]", ch))
         return 6 <= len(joined) <= 20 and looks_random(joined) and keyish >= max(len(joined) - 2, 0.85 * len(joined)) \
-            and grouped_like_a_key(text.split())
+            and grouped_like_a_key(text.split()) and not _DATE.search(text)
     # The same leniency for the other codes: a stray symbol ('Y' doubled as 'Y¥') does not
     # stop a value from being the one next to its label.
     # A symbol may also stand for a character ('$' for S): try the text as read first.
@@ -1367,7 +1374,7 @@ def _key_in_the_codes_column(words: list[Word], labels: list[Label], chosen: dic
         keys = [row[k:] for k in range(1, len(row)) if 10 <= len(joined := "".join(w.text for w in row[k:])) <= KEY_MAX
                 and row[k].text.lower().strip(":") not in _LABEL_WORDS
                 and (_mixed_like_a_key(joined) or (listed and joined.lower() != joined != joined.upper()))
-                and _validate("linkage_key", joined)]
+                and _validate("linkage_key", joined) and not _DATE.search(" ".join(w.text for w in row[k:]))]
         if keys:
             value = keys[0]  # the longest
             found.append(Candidate("linkage_key", " ".join(w.text for w in value), _value_box(value), tuple(value),

@@ -1261,3 +1261,19 @@ def test_a_cells_corner_read_as_a_short_mark_before_a_key_leaves_the_keys_box_it
     words = [_word("Linkage", 171, 827, 263, 854, line=0), _word("Key", 270, 828, 312, 854, line=0),
              _word("!", 588, 828, 596, 861, line=1), _word("VXPH6uQw1Muruw", 617, 828, 919, 861, line=1)]
     assert best_candidates(words)[0]["linkage_key"].text.startswith("!")
+
+
+def test_a_date_is_never_a_key_printed_in_groups():
+    # Independent seed 126's blurred photo: `Date of birth: 05-Nov-2007`, its label read `potion`,
+    # passed for a key printed in groups (`potion 05-Now 2007`) beside the codes found by their
+    # labels, and was given as the key, flagged.
+    codes = (_line(300, 5, (100, "ODS"), (160, "code:"), (300, "F27434"))
+             + _line(340, 6, (100, "Account"), (220, "ID:"), (300, "454050759")))
+    dob = _line(260, 4, (100, "potion"), (230, "05-Now"), (350, "2007"))
+    assert "linkage_key" not in best_candidates(dob + codes)[0]
+    for date in (("05", "Nov", "2007"), ("6/11/2025",)):
+        line = _line(260, 4, *((100 + 120 * i, part) for i, part in enumerate(("born", *date))))
+        assert "linkage_key" not in best_candidates(line + codes)[0]
+    # A key in groups after such a garbled label is still one.
+    key = _line(260, 4, (100, "potion"), (230, "ezpw"), (330, "unSS"), (430, "0wZk"), (530, "pFoS"))
+    assert "".join(best_candidates(key + codes)[0]["linkage_key"].text.split()) == "ezpwunSS0wZkpFoS"
