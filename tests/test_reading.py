@@ -717,6 +717,29 @@ def test_light_type_in_a_dark_cell_boxed_with_the_rule_under_it_is_cut_to_its_gl
     assert _to_glyphs(plain, Box(115, 104, 230, 185), 1.0).y1 < 150
 
 
+def test_a_box_reaching_up_to_a_ragged_cell_edge_is_cut_to_its_glyphs_descenders_and_all():
+    # Seed 136's photo of dark cells, read with the cells inverted: OCR boxed the key from the
+    # cell's ragged top edge down to its descenders; the glyphs, the `q` and `/` with them, fill
+    # 0.56 of that box.  Kept as boxed, the crop held the edge and the cell's side, read `f1A6I...`
+    # for `lA6I...`, and the key lost its first group.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scanner.reading import _to_glyphs
+
+    img = Image.new("L", (700, 300), 230)
+    draw = ImageDraw.Draw(img)
+    draw.text((120, 123), "lA6IEzV7fX/qT", font=ImageFont.truetype(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf", 30), fill=40)
+    rows = np.flatnonzero((np.array(img)[110:200, 100:600] < 128).any(axis=1)) + 110
+    top = int(rows[0]) - 18
+    for x in range(90, 560, 18):
+        draw.line((x, top + 3, x + 11, top), fill=60, width=3)  # the inverted cell's ragged edge
+    box = Box(118, top, 420, int(rows[-1]) + 1)
+    assert 0.55 < (rows[-1] + 1 - rows[0]) / box.h < 0.7, "the setting no longer tests what it says"
+    cut = _to_glyphs(np.array(img), box, 1.0)
+    assert (cut.y0, cut.y1) == (rows[0], rows[-1] + 1)
+
+
 def test_value_crop_keeps_a_descender_ocr_boxed_the_word_without():
     # Seed 79's clean render, white Cantarell on a dark cell: OCR boxed `7rRCsBS17jTuY` down to the
     # baseline, the crop's margin cut the `j`'s tail off, and both readers read `i`, unflagged.
@@ -1373,6 +1396,11 @@ def test_a_ring_broken_at_its_thin_top_and_bottom_counts_as_one_glyph():
     crop = linegen.render_line(key, "P052-Roman.otf", 14, random.Random(90), degrade=True)
     assert glyphs_as_many_as(crop, key)  # (counting the `o`'s halves apart: one glyph more)
     assert not glyphs_as_many_as(crop, key + "X")
+    # The halves may abut, no column shared (seed 135's clean Pagella render of `poVX1CUSU1o1X`:
+    # counted as two, the vote again took a second `X` that two looks of five had read).
+    crop = linegen.render_line("poVX1CUSU1o1X", "texgyrepagella-regular.otf", 13, random.Random(8), degrade=True)
+    assert glyphs_as_many_as(crop, "poVX1CUSU1o1X")
+    assert not glyphs_as_many_as(crop, "poVXX1CUSU1o1X")
     # Glyphs side by side that each have a counter, or none together, stay apart.
     for text, font in (("UDn3PJ", "Caladea-Bold.ttf"), ("AVh3PJkq", "Lato-Bold.ttf"), ("cc7PJyo", "Lato-Bold.ttf")):
         img = linegen.render_line(text, font, 36, random.Random(6), degrade=False)
