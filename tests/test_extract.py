@@ -40,6 +40,23 @@ def test_stacked_layout_value_below_label_and_fuzzy_label():
     assert chosen["account_id"].text == "520993083"
 
 
+def test_a_key_ocr_split_beside_a_symbol_is_read_joined():
+    # Seed 141's clean DejaVu Serif Bold render: `E0lCKOcX!Ykk0Zxc` read `EOICKOcX! YkkOZxc`, the
+    # words 0.46 of their height apart (boxes as Tesseract gave them); the key was not found, and
+    # the words after `passphrase` in a sentence were taken instead.
+    words = (
+        _line(725, 0, (135, "passphrase"), (300, "is"), (331, "for"), (379, "other"), (462, "apps."))
+        + [_word("Pass", 1015, 800, 1064, 818, line=1), _word("phrase", 1074, 800, 1152, 823, line=1)]
+        + [_word("EOICKOcX!", 1015, 842, 1206, 868, line=2), _word("YkkOZxc", 1219, 838, 1359, 877, line=2)]
+    )
+    chosen, _ = best_candidates(words)
+    assert "".join(chosen["linkage_key"].text.split()) == "EOICKOcX!YkkOZxc"
+    # Split as far from a letter, with no symbol beside the gap, the words stay two.
+    words[-2:] = [_word("EOICKOcXa", 1015, 842, 1206, 868, line=2), _word("YkkOZxc", 1219, 838, 1359, 877, line=2)]
+    chosen, _ = best_candidates(words)
+    assert "linkage_key" not in chosen or chosen["linkage_key"].text != "EOICKOcXaYkkOZxc"
+
+
 def test_a_cell_border_between_values_keeps_the_next_cell_out():
     # Seed 64's photo_006 (boxes as Tesseract gave them): three stacked cells, small labels over
     # large values; the values' row read as one line with the cell borders as `|`, the account ID
