@@ -144,8 +144,10 @@ KEY_USUAL_MIN = 10
 #: A value's ink ends at a gap this many line heights wide (a word space)...
 WORD_GAP = 0.8
 #: ... or, for a key OCR read short of KEY_USUAL_MIN, this wide: a key printed in groups (a
-#: JetBrains Mono key's groups stand 0.92 line heights apart, and OCR read only the first two).
-KEY_GROUP_GAP = 1.5
+#: JetBrains Mono key's groups stand 0.92 line heights apart, and OCR read only the first two;
+#: seed 141's Liberation Mono close-up, `BD5S mtr3 lm82 6C`, 1.7 from the `3` to the `l`'s foot,
+#: and the key went out as `BD5Smtr3`, flagged with nothing pointed at).
+KEY_GROUP_GAP = 2.0
 
 
 @dataclass
@@ -717,6 +719,22 @@ def _frame_by_glyphs(counts: Callable[[str], bool], looks: list[Reading], model:
         if counts(text):
             return _vote_looks(looks, hint, frame=text)
     return model
+
+
+def _frame_by_groups(printed: str | None, looks: list[Reading], model: list[Reading],
+                     hint: str | None) -> list[Reading]:
+    """The vote again, aligned to the looks that read the key as long as OCR's page reading of its
+    printed groups shows it (``_printed_length``), where two looks at least did and the vote's frame
+    is another length: the groups are the page's evidence of the length, as the glyph count is the
+    crop's (seed 138's FreeSans photo: `tM-q s5Lz AaEW Oql` on the page, two looks of five reading
+    the `-` and two not, and the vote dropped it)."""
+    length = _printed_length(printed)
+    if length is None or not model or len(model[0].text) == length:
+        return model
+    texts = [r.text for r in looks if len(r.text) == length]
+    if len(texts) < 2:
+        return model
+    return _vote_looks(looks, hint, frame=max(texts, key=texts.count))
 
 
 def _likeness(text: str, hint: str | None) -> float:
@@ -1593,6 +1611,7 @@ def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEn
         model = _vote_looks(looks, tess.text if tess else None)
         if fname == "linkage_key" and model:
             model = _frame_by_glyphs(counts, looks, model, tess.text if tess else None)
+            model = _frame_by_groups(printed, looks, model, tess.text if tess else None)
     if fname == "linkage_key" and tess is not None and _tesseract_frames(printed, tess, model):
         readings = [tess, *model]
         shapes = look_alikes(crop, tess.text, None, zero)

@@ -1057,6 +1057,49 @@ def test_a_glyph_most_looks_dropped_is_kept_when_the_crop_holds_it():
     assert _frame_by_glyphs(counts(without), reads, voted, None)[0].text == "TLnbUGG4q33NPLz"
 
 
+def test_looks_as_long_as_the_printed_groups_frame_the_vote():
+    # Seed 138's FreeSans photo: `tM-q s5Lz AaEW Oql` on the page; two looks of five read the `-`,
+    # two did not, and the vote (framed by a garbled Tesseract hint) dropped it.  The groups the
+    # page shows are 15 characters: the looks of that length frame the vote.
+    from scanner.reading import _frame_by_groups, _vote_looks
+
+    def look(t: str) -> Reading:
+        return Reading("model", t, [0.9] * len(t), [[] for _ in t])
+
+    reads = [look(t) for t in ("tMqs5LzAaEWOql", "tMqs5LzAaEWOql", "tM-qs5LzAaEWOqi", "tM-qs5LzAaEWOqi",
+                               "WWqsSLzzAaEWOu")]
+    voted = _vote_looks(reads, "gs5LzABEWOal")
+    assert len(voted[0].text) == 14, "the setting no longer tests what it says"
+    assert len(_frame_by_groups("tM-q s5Lz AaEW Oql", reads, voted, "gs5LzABEWOal")[0].text) == 15
+    # One look of that length is no evidence; nor are groups not printed evenly.
+    assert _frame_by_groups("tM-q s5Lz AaEW Oql", reads[:3] + reads[4:], voted, None) is voted
+    assert _frame_by_groups("tM-qs5 Lz AaEW Oql", reads, voted, None) is voted
+
+
+def test_a_key_read_short_is_read_on_past_a_wide_group_space():
+    # Seed 141's Liberation Mono close-up, `BD5S mtr3 lm82 6C`: OCR read the first two groups; the
+    # gap from the `3` to the `l`'s foot is 1.7 line heights, and the key went out as `BD5Smtr3`.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scanner.reading import crop_value
+
+    font = ImageFont.truetype("LiberationMono-Regular.ttf", 56)
+    img = Image.new("L", (1400, 200), 235)
+    draw = ImageDraw.Draw(img)
+    h = font.getbbox("lB")[3] - font.getbbox("lB")[1]  # the line's height, as OCR boxes it
+    x, spans = 60, []
+    for group, gap in (("BD5S", 1.3), ("mtr3", 1.7), ("lm82", 1.3), ("6C", 0)):
+        left, _, right, _ = font.getbbox(group)
+        draw.text((x - left, 70), group, font=font, fill=30)
+        spans.append((x, x + right - left))
+        x += right - left + int(gap * h)
+    page = np.array(img)
+    rows = np.flatnonzero((page < 128).any(axis=1))
+    box = Box(spans[0][0], int(rows[0]), spans[1][1], int(rows[-1]) + 1)  # `BD5S mtr3`
+    assert 1.5 * box.h < spans[2][0] - spans[1][1] < KEY_GROUP_GAP * box.h, "the setting no longer tests what it says"
+    assert crop_value(page, box, 1.0, run_gap=KEY_GROUP_GAP).shape[1] > spans[-1][1] - spans[0][0]
+
+
 def test_a_glyph_one_look_and_tesseract_read_is_kept_when_the_crop_holds_it():
     # Independent seed 83's close-up of an oblique DejaVu Sans Mono key: four looks dropped its last
     # `X`, the fifth read it (and one `S` as `5`), and so did Tesseract. Two readers and the glyph
