@@ -383,8 +383,9 @@ def _margin_before(ink: np.ndarray, at: int, h: float) -> int:
 #: Glyphs whose rows fill more than this share of OCR's box fill it: the box is kept.  0.55 before:
 #: seed 136's inverted dark cell, its ragged top edge boxed with a key whose `q` and `/` took the
 #: glyphs to 0.56 of the box, kept the edge in the crop and lost the key's first group.  Over the
-#: samples and 47 seeds (3,001 pictures) 0.7 gave 3 more keys right and surer readings of 9 more
-#: (the crop's margins follow the glyphs' height, not the box's), none worse.
+#: samples and 46 seeds (3,001 pictures) 0.7 gave 2 more keys right and surer readings of 7 more
+#: (the crop's margins follow the glyphs' height, not the box's); one tilted photo's key, wrong and
+#: flagged either way, lost a character (seed 136's photo_018).
 GLYPHS_FILL = 0.7
 
 
