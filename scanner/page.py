@@ -450,10 +450,6 @@ def _rectify(image: np.ndarray, quad: np.ndarray, max_width: int) -> tuple[np.nd
     return warped, np.linalg.inv(m)
 
 
-#: The first, coarse search for the skew looks at this many ink pixels at most.
-COARSE_INK = 8000
-
-
 def skew_angle(grey: np.ndarray) -> float:
     """Angle (degrees, counter-clockwise, within +-45) that makes the text lines run straight
     across or straight up and down (quarter turns are decided later, from the text itself).
@@ -478,12 +474,12 @@ def skew_angle(grey: np.ndarray) -> float:
     xs = xs.astype(np.float32) - small.shape[1] / 2
     ys = ys.astype(np.float32) - height / 2
 
-    def sharpness(angle: float, step: int = 1) -> float:
+    def sharpness(angle: float) -> float:
         # Row sums of the ink turned by ``angle`` about the centre (as cv2.getRotationMatrix2D turns
-        # it), from the ink pixels' coordinates (every ``step``-th): each pixel shared between the two
-        # rows it falls between, or the lattice of pixel centres aliases into false peaks at 45 degrees.
+        # it), from the ink pixels' coordinates: each pixel shared between the two rows it falls
+        # between, or the lattice of pixel centres aliases into false peaks at 45 degrees.
         a = np.deg2rad(angle)
-        r = (np.cos(a) * ys[::step] - np.sin(a) * xs[::step]) + height / 2
+        r = (np.cos(a) * ys - np.sin(a) * xs) + height / 2
         lo = np.floor(r)
         frac = r - lo
         lo = lo.astype(np.int64)
@@ -494,12 +490,8 @@ def skew_angle(grey: np.ndarray) -> float:
 
     # The peak is narrow: a 6-degree first search missed it on 100 of 360 close-up-like crops of
     # the clean samples turned 4-37 degrees (52 of them by 5 degrees or more); 2-degree steps found
-    # every one within a degree, for about 6 ms more a page.  The 90 steps of that search look at
-    # COARSE_INK pixels at most, every n-th of the page's (the finer steps at all): on the 171 pages
-    # the samples and 80 pictures of two seeds straightened, the same angle on every one, 11.7 ->
-    # 10.1 ms a page (4,000 changed one page's angle by 1.25 degrees).
-    step = max(1, len(xs) // COARSE_INK)
-    best = max(np.arange(-89.0, 91.0, 2.0), key=lambda a: sharpness(a, step))
+    # every one within a degree, for about 6 ms more a page.
+    best = max(np.arange(-89.0, 91.0, 2.0), key=sharpness)
     best = max(np.arange(best - 1.0, best + 1.01, 0.5), key=sharpness)
     best = max(np.arange(best - 0.5, best + 0.51, 0.25), key=sharpness)
     return float(best - 90.0 * round(best / 90.0))
