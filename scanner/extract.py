@@ -309,6 +309,8 @@ def _label_tail(toks: list[tuple[Word, str]], i: int, j: int, used: set[int]) ->
 _MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
 #: What a cell's edge or a speck is read as, alone: a stroke or a dot.
 _SPECKS = set("1lI|'`.,:;")
+#: A key's symbols (besides the `-` a wrapped key may pick up).
+_KEY_SYMBOL_CHARS = "/!?*+="
 #: A key's symbols that stand as tall as its letters: read under half as tall, a speck too.
 _TALL_SYMBOLS = set("!?/")
 
@@ -322,7 +324,7 @@ def _strip_punct(words: list[Word], field: str) -> list[Word]:
     is: seed 124's `! VXPH6uQw1Muruw`, a cell's corner) or, in an ODS code or account
     ID, which have no symbols, a word of symbols alone.  Left in, a speck widens the value's box,
     and the crop cut from it, over the cell's edge."""
-    out = [w for w in words if _SPLIT.search(w.text) or len(w.text) > 1 or w.text in "/!?*+=-"]
+    out = [w for w in words if _SPLIT.search(w.text) or len(w.text) > 1 or w.text in _KEY_SYMBOL_CHARS + "-"]
     while out and out[0].text in (":", "-", "—", "|"):
         out = out[1:]
 
@@ -358,7 +360,7 @@ def _in_capitals(label: Label) -> bool:
 
 
 #: A word of a key's symbols alone (a group of one when a key is printed in groups).
-_KEY_SYMBOLS = regex.compile(r"[/!?*+=]{1,2}")
+_KEY_SYMBOLS = regex.compile(rf"[{regex.escape(_KEY_SYMBOL_CHARS)}]{{1,2}}")
 #: The key's symbols that begin a key read as a word of their own; an `=` or `-` there may stand
 #: between a label and its value (`Linkage Key = ...`).
 LEADING_SYMBOLS = set("/!?*+")
@@ -588,7 +590,7 @@ def _tight_text(vw: list[Word]) -> str:
     out = vw[0].text
     for a, b in zip(vw, vw[1:]):
         gap = b.box.x0 - a.box.x1
-        symbol = a.text[-1:] in "/!?*+=" or b.text[:1] in "/!?*+="
+        symbol = a.text[-1:] in _KEY_SYMBOL_CHARS or b.text[:1] in _KEY_SYMBOL_CHARS
         out += ("" if gap < (TIGHT_GAP_SYMBOL if symbol else TIGHT_GAP) * min(a.box.h, b.box.h) else " ") + b.text
     return out
 
