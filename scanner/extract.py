@@ -308,7 +308,7 @@ def _label_tail(toks: list[tuple[Word, str]], i: int, j: int, used: set[int]) ->
 #: A word of symbols and punctuation alone, no letter or figure.
 _MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
 #: What a cell's edge or a speck is read as, alone: a stroke or a dot.
-_SPECKS = set("1lI|'`.,:;")
+_SPECKS = set("1lIi|'`.,:;")
 #: A key's symbols (besides the `-` a wrapped key may pick up).
 _KEY_SYMBOL_CHARS = "/!?*+="
 #: A key's symbols that stand as tall as its letters: read under half as tall, a speck too.
@@ -327,18 +327,19 @@ def _strip_punct(words: list[Word], field: str) -> list[Word]:
     out = [w for w in words if _SPLIT.search(w.text) or len(w.text) > 1 or w.text in _KEY_SYMBOL_CHARS + "-"]
     while out and out[0].text in (":", "-", "—", "|"):
         out = out[1:]
-
-    def speck(w: Word, rest: list[Word]) -> bool:
-        if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
-            return True
-        return (w.text in _SPECKS or w.text in _TALL_SYMBOLS) and w.box.h < 0.5 * max(o.box.h for o in rest)
-
     lo, hi = 0, len(out)
-    while hi - lo > 1 and speck(out[lo], out[lo + 1:hi]):
+    while hi - lo > 1 and _speck(out[lo], field, out[lo + 1:hi]):
         lo += 1
-    while hi - lo > 1 and speck(out[hi - 1], out[lo:hi - 1]):
+    while hi - lo > 1 and _speck(out[hi - 1], field, out[lo:hi - 1]):
         hi -= 1
     return out[lo:hi]
+
+
+def _speck(w: Word, field: str, others: Sequence[Word]) -> bool:
+    """Is ``w`` a speck beside ``others``, the value's other words (``_strip_punct``)?"""
+    if field != "linkage_key" and _MARKS_ONLY.fullmatch(w.text):
+        return True
+    return (w.text in _SPECKS or w.text in _TALL_SYMBOLS) and w.box.h < 0.5 * max(o.box.h for o in others)
 
 
 #: How much taller than its label a value's word may be: values are often printed larger and bold
@@ -806,8 +807,8 @@ def wrapped_tail(vw: list[Word], words: list[Word], label_words: set[Word],
                    for w in line[k + len(rest):] if w.box.x0 < first.box.x1 + WRAP_ROW * h)
 
     loose, strict = rest_from(False), rest_from(True)
-    if not plausible(strict):
-        return none
+    if not plausible(strict) or all(_speck(w, "linkage_key", vw) for w in strict):
+        return none  # (a speck: a cell's corner under the key, read as `1`)
     if next_row(strict):
         # Not joined, but a key ending in a hyphen at the line's end is for a person to check.
         return (tuple(strict), False) if hyphen else none

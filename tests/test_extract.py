@@ -1294,3 +1294,25 @@ def test_a_date_is_never_a_key_printed_in_groups():
     # A key in groups after such a garbled label is still one.
     key = _line(260, 4, (100, "potion"), (230, "ezpw"), (330, "unSS"), (430, "0wZk"), (530, "pFoS"))
     assert "".join(best_candidates(key + codes)[0]["linkage_key"].text.split()) == "ezpwunSS0wZkpFoS"
+
+
+def test_specks_at_a_cards_sides_are_no_part_of_the_key_nor_its_wrapped_rest():
+    # Seed 143's cards photo (boxes as Tesseract gave them): the card's right side read as a short
+    # `i` after the key's last group, and a fleck at its left corner on the next line as a short
+    # `1`, taken for the key's wrapped rest.  The crop ran over the card's side into the shadow
+    # beyond and had the fleck stitched on; two looks of five read `yOGClow0APcL`.
+    words = [
+        _word("ACCOUNT", 872, 654, 961, 672, line=914), _word("LINKAGE", 970, 654, 1048, 671, line=914),
+        _word("KEY", 1058, 654, 1093, 670, line=914),
+        _word("i", 1253, 689, 1256, 706, line=917),
+        _word("y330", 871, 683, 945, 741, line=918), _word("GKXL", 963, 683, 1037, 741, line=918),
+        _word("owgA", 1055, 683, 1128, 741, line=918), _word("Pe", 1142, 683, 1182, 741, line=918),
+        _word("1", 845, 755, 850, 769, line=919),
+    ]
+    key = best_candidates(words)[0]["linkage_key"]
+    assert "".join(key.text.split()) == "y330GKXLowgAPe" and key.box.x1 == 1182 and not key.tail
+    # An `i` and a `1` as tall as the key's glyphs are its characters.
+    words[3] = _word("i", 1200, 683, 1210, 735, line=918)
+    words[-1] = _word("1", 871, 755, 881, 800, line=919)
+    key = best_candidates(words)[0]["linkage_key"]
+    assert "".join(key.text.split()) == "y330GKXLowgAPei" and [w.text for w in key.tail] == ["1"]
