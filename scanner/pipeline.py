@@ -52,7 +52,7 @@ from .page import (
 )
 from .panel import find_panels
 from .quality import assess, retake_advice
-from .reading import doubt_zeros_and_Os, read_value, zeros_read_as_O
+from .reading import Lean, doubt_zeros_and_Os, leans_italic, read_value, zeros_read_as_O
 from .shapes import OwnZeros, own_zeros
 from .validate import check_account, check_ods
 
@@ -783,7 +783,8 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     crops: dict[str, np.ndarray] = {}
     total_scale = f  # OCR image px per page px
     zero: OwnZeros | None = None  # how the letter draws its zeros, from the figures' codes
-    italic = False  # a code read before was set upright: the letter's face is italic
+    italic = False  # the letter's face is italic, as its codes read before lean (``leans_italic``)
+    leans: list[Lean] = []
     round_zeros = False  # a reader took a zero of the figures' codes for an `O`
     for fname in ("account_id", "ods_code", "linkage_key"):  # (the key's `0`s and `O`s are held to those zeros)
         cand = chosen.get(fname)
@@ -806,7 +807,9 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
             round_zeros = round_zeros or zeros_read_as_O(cf)
         elif round_zeros:
             cf = doubt_zeros_and_Os(cf)
-        italic = italic or slant > 0
+        if fname != "linkage_key":
+            leans.append(slant)
+            italic = leans_italic(leans)
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":
