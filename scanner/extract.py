@@ -28,6 +28,7 @@ from .validate import (
     KEY_CHARS,
     KEY_MAX,
     KEY_MIN,
+    KEY_SYMBOLS,
     ODS_FIRST,
     ODS_RE,
     PROSE_WORDS,
@@ -310,7 +311,7 @@ _MARKS_ONLY = regex.compile(r"[\p{S}\p{P}]+")
 #: What a cell's edge or a speck is read as, alone: a stroke or a dot.
 _SPECKS = set("1lIi|'`.,:;")
 #: A key's symbols (besides the `-` a wrapped key may pick up).
-_KEY_SYMBOL_CHARS = "/!?*+="
+_KEY_SYMBOL_CHARS = KEY_SYMBOLS.replace("-", "")
 #: A key's symbols that stand as tall as its letters: read under half as tall, a speck too.
 _TALL_SYMBOLS = set("!?/")
 

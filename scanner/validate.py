@@ -8,19 +8,21 @@ and every repair is reported as an uncertain character, never hidden.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 
 import regex
 
 ODS_RE = regex.compile(r"^(?:[A-HJ-NP-WY]\d{5}|(?:ALD|GUE|JER)\d{3})$")
 ACCOUNT_RE = regex.compile(r"^\d{6,15}$")
-KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/!?*+=-"
-#: The longest linkage key.
-KEY_MAX = 16
-KEY_RE = regex.compile(rf"^[A-Za-z0-9/!?*+=\-]{{6,{KEY_MAX}}}$")
+#: The punctuation a linkage key may hold besides letters and figures (``../shared/letters.md``).
+KEY_SYMBOLS = "/!?*+=-"
+KEY_CHARS = string.ascii_uppercase + string.ascii_lowercase + string.digits + KEY_SYMBOLS
+#: The shortest and longest linkage keys.
+KEY_MIN, KEY_MAX = 6, 16
+KEY_RE = regex.compile(rf"^[A-Za-z0-9{regex.escape(KEY_SYMBOLS)}]{{{KEY_MIN},{KEY_MAX}}}$")
 #: Quotes, brackets and a sentence's punctuation around a word (never part of a code).
 EDGE_PUNCT = "\"'“”‘’«»()[]<>.,;:"
-KEY_MIN, KEY_MAX = 6, 16
 
 #: What OCR confuses a digit with, seen from the letter side.
 TO_DIGIT = {"O": "0", "o": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
@@ -188,7 +190,7 @@ def _bare(token: str) -> str:
 def not_a_word(token: str) -> bool:
     """A short token no sentence has: it holds a figure or a key's symbol, or a capital after a letter."""
     bare = _bare(token)
-    return any(c in "/!?*+=-" for c in token) or not bare.isalpha() or (len(bare) == 2 and bare[1].isupper())
+    return any(c in KEY_SYMBOLS for c in token) or not bare.isalpha() or (len(bare) == 2 and bare[1].isupper())
 
 
 def looks_random(value: str) -> bool:
