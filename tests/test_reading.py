@@ -1515,3 +1515,26 @@ def test_a_letter_whose_zeros_were_read_as_O_has_its_keys_zeros_and_Os_checked()
     # A key with no `0` or `O` is left as it was.
     plain = vote("linkage_key", [model("19iwnHUGVLUA1F", [0.99] * 14), tess("19iwnHUGVLUA1F")])
     assert doubt_zeros_and_Os(plain) == plain
+
+
+def test_a_key_character_tesseract_read_alike_twice_is_taken_where_the_recogniser_was_unsure():
+    # Seed 144's Go Mono photo (readings as given): Tesseract read `WWIvWqcU7UcRL` on the page and
+    # on the key's crop; the recogniser read both `W`s after the first as `M`, 0.43 and 0.42 sure,
+    # `W` its second choice, and the key went out `WMIvMqcU7UcRl`.
+    probs = [0.79, 0.43, 0.99, 0.93, 0.42, 0.99, 1.0, 0.99, 0.98, 0.97, 0.99, 0.99, 1.0]
+    alts = {1: [("W", 0.3), ("N", 0.05)], 4: [("W", 0.35)]}
+    page = Reading("page", "WWIvWqcU7UcRL", [0.5] * 13)
+    f = vote("linkage_key", [model("WMIvMqcU7UcRl", probs, alts), tess("WWIvWqcU7UcRL"), page])
+    # Where the recogniser was sure (`l`, 1.0) its reading stands; every place taken is pointed at.
+    assert f.value == "WWIvWqcU7UcRl" and f.needs_review
+    assert {1, 4} <= {u.index for u in f.uncertain}
+    # Tesseract's look-alikes (`l` for `I`, `O` for `0`) are its prior's, not evidence: never taken.
+    probs = [0.99] * 13
+    probs[2] = probs[7] = 0.4
+    f = vote("linkage_key", [model("WWIvWqc07UcRl", probs), tess("WWlvWqcO7UcRl"), Reading("page", "WWlvWqcO7UcRl", [0.5] * 13)])
+    assert f.value == "WWIvWqc07UcRl" and {2, 7} <= {u.index for u in f.uncertain}
+    # Nor where only one of Tesseract's readings has it.
+    probs = [0.79, 0.43, 0.99, 0.93, 0.42, 0.99, 1.0, 0.99, 0.98, 0.97, 0.99, 0.99, 1.0]
+    f = vote("linkage_key", [model("WMIvMqcU7UcRl", probs, alts), tess("WWIvWqcU7UcRL"),
+                             Reading("page", "WMIvMqcU7UcRL", [0.5] * 13)])
+    assert f.value[1] == "M" and f.value[4] == "M" and f.needs_review
