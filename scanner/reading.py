@@ -193,6 +193,11 @@ def crop_value(page: np.ndarray, box: Box, scale: float, left_limit: float | Non
     return page[y0:y1, x0:x1]
 
 
+#: How far from the crop's start, in line heights, the value's ink is followed at least: OCR may box
+#: only the first characters of a 16-character key in a wide monospaced face as its word (seed 148's
+#: Noto Mono photo: 1.23 line heights a character, 13 of its 16 within 16 line heights).
+RUN_REACH = 22
+
 #: How far below the crop a glyph's descender may be followed, in line heights, and how tall the
 #: glyph may be at most (a `j` from its top to its tail; a photo's curled page edge beside a
 #: close-up's key, a stroke twice as tall, is none).
@@ -585,10 +590,9 @@ def _letter_gap(left: np.ndarray, end: np.ndarray) -> float:
 def _ink_runs_on(page: np.ndarray, x0: int, x1: int, y0: int, y1: int, h: float,
                  run_gap: float = WORD_GAP) -> int:
     """Where the value's ink really ends: the first gap of ``run_gap`` line heights to the right of
-    ``x1`` (or a ruled line, or 8 glyph heights on, and at least 16 from the crop's start: OCR may
-    box only the first characters of a 16-character key in a wide monospaced face as its word),
+    ``x1`` (or a ruled line, or 8 glyph heights on, and at least ``RUN_REACH`` from the crop's start),
     keeping the usual margin after it."""
-    reach = int(min(page.shape[1], max(x1 + 8 * h, x0 + 16 * h)))
+    reach = int(min(page.shape[1], max(x1 + 8 * h, x0 + RUN_REACH * h)))
     if reach <= x1 or y1 - y0 < 4 or x1 <= x0:
         return x1
     ink = _line_ink(page, y0, y1, x0, reach, (x0, x1))

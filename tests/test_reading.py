@@ -1190,6 +1190,25 @@ def _ink_from(page: "np.ndarray", box: Box, x: int) -> int:
     return int((page[int(box.y0 - 0.22 * h):int(box.y1 + 0.22 * h), x:] < 128).sum())
 
 
+def test_value_crop_follows_a_wide_monospaced_key_ocr_boxed_only_the_start_of():
+    # Seed 148's Noto Mono photo: OCR boxed the key's first two glyphs as its word, and the crop
+    # followed the ink 16 line heights on, 13 of the key's 16 characters at 1.23 line heights each;
+    # read so, `ZYnWdbZxr7ppt` went out 0.997 sure.
+    from PIL import Image, ImageDraw, ImageFont
+
+    key, size = "ZYnWdbZxr7pptv0d", 24
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", size)
+    img = Image.new("L", (900, 80), 255)
+    for i, ch in enumerate(key):  # set wide, as letter-spacing in a letter's style sheet sets it
+        ImageDraw.Draw(img).text((20 + i * size, 20), ch, font=font, fill=0)
+    page = np.array(img)
+    first, last = _ink_columns(page)
+    box = _line_box(page, first, first + int(2 * size))  # `ZY`, OCR's word
+    assert (last - first) / (box.y1 - box.y0) > 16  # wider than 16 of its line heights
+    crop = crop_value(page, box, 1.0)
+    assert crop.shape[1] >= last - first  # every glyph of it
+
+
 def test_value_crop_holds_the_letters_before_a_word_box_begun_inside_the_word():
     # Independent seed 26's scan_008: light type on a dark cell, `OkwXMWelQul!8` in C059; OCR boxed
     # the key from its fourth letter, and the crop began there: the key went out three letters short.
