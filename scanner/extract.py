@@ -868,6 +868,23 @@ def _heads_a_column(lab: Label, labels: list[Label]) -> bool:
                and abs(o.box.cy - lab.box.cy) < 0.5 * h for o in labels)
 
 
+def _next_cards_heading(lab: Label, right: list[Word], under: list[Word], words: list[Word]) -> bool:
+    """The words ``right`` of ``lab`` are the heading of the next card or column, misread: ``lab``
+    has a valid value of its own under it, and an ODS code or account ID stands under ``right`` as
+    under a heading (seed 149's cards photo: `Surgery ID` over the next card's `F55461` read
+    `Ser gery 1`, which passed for a key beside `Account Linkage Key`, its key under it).  In a
+    table of labels and values, the value right of a label has the next row's value under it but
+    the label has the next row's label, no value, under it (that value, reaching under the label,
+    is no value of the label's: seed 133's `pass phrase` over `V89188`, which a key's lenient check
+    passes)."""
+    if not right or not under or not _validate(lab.field, " ".join(w.text for w in under)):
+        return False
+    h = _label_height(lab)
+    x0, x1, bottom = right[0].box.x0, right[-1].box.x1, max(w.box.y1 for w in right)
+    return any(w not in right and w not in under and 0 < w.box.y0 - bottom < 2.5 * h and w.box.x0 < x1
+               and w.box.x1 > x0 and (check_ods(w.text).valid or check_account(w.text).valid) for w in words)
+
+
 def _beside_another_label(first: Word, lab: Label, labels: list[Label], words: list[Word]) -> bool:
     """A label of another field, or of a thing not a code, ends just before ``first`` on its line
     (no word between): the words are that label's value, the next row of a list, not ``lab``'s
@@ -941,9 +958,9 @@ def label_candidates(words: list[Word], labels: list[Label]) -> list[Candidate]:
                 continue  # under a sentence is the rest of the paragraph; beside it, only a real code counts
             # A label named inside a sentence may still carry its value ("your Account Id is 4622...")
             # but loses to a label that stands alone.
+            heading = where == "right" and (_heads_a_column(lab, labels) or _next_cards_heading(lab, vw, under, words))
             score = (2.0 if valid else 0.0) + (0.3 if where == "below" else 0.5 if not _far(lab, vw) else 0.2) \
-                + 0.1 * len(lab.words) - (0.5 if lab.in_prose else 0.0) \
-                - (HEADER_RIGHT_PENALTY if where == "right" and _heads_a_column(lab, labels) else 0.0)
+                + 0.1 * len(lab.words) - (0.5 if lab.in_prose else 0.0) - (HEADER_RIGHT_PENALTY if heading else 0.0)
             if not valid and regex.search(r"\d", text) and not reads_like_prose(text.split()):
                 # Every code has digits; of two doubtful values, prefer the one that looks like one -
                 # not a sentence that has a date in it (the line under a key label, "... expire two

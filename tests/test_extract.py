@@ -1316,3 +1316,23 @@ def test_specks_at_a_cards_sides_are_no_part_of_the_key_nor_its_wrapped_rest():
     words[-1] = _word("1", 871, 755, 881, 800, line=919)
     key = best_candidates(words)[0]["linkage_key"]
     assert "".join(key.text.split()) == "y330GKXLowgAPei" and [w.text for w in key.tail] == ["1"]
+
+
+def test_the_next_cards_heading_misread_beside_a_key_label_is_not_its_key():
+    # Seed 149's cards photo (boxes as Tesseract gave them): the third card's `Surgery ID`, over its
+    # `F55461`, read `Ser gery 1`, stood 24 label heights right of `Account Linkage Key` and passed
+    # for the key beside it; the key under the label lost.
+    words = [
+        _word("Account", 651, 689, 722, 704, line=1001), _word("Linkage", 730, 688, 798, 707, line=1001),
+        _word("Key", 805, 688, 835, 706, line=1001), _word("CirU3xwBb2Se?", 651, 726, 850, 753, line=1002),
+        _word("Account", 140, 693, 211, 708, line=2001), _word("(0", 219, 692, 235, 707, line=2001),
+        _word("number", 242, 692, 307, 707, line=2001), _word("2289056486", 140, 731, 298, 757, line=2002),
+        _word("Ser", 1192, 684, 1219, 700, line=3000), _word("gery", 1221, 684, 1282, 703, line=3001),
+        _word("1", 1264, 680, 1285, 710, line=3001), _word("F55461", 1192, 723, 1282, 749, line=3002),
+    ]
+    assert best_candidates(words)[0]["linkage_key"].text == "CirU3xwBb2Se?"
+    # In a table of labels and values the key right of its label has the next row's value under
+    # it, and the label the next row's label: the key beside the label stands.
+    table = (_line(100, 0, (100, "Linkage"), (210, "Key:"), (500, "tTALtBP3rLR16"))
+             + _line(150, 1, (100, "ODS"), (160, "Code:"), (500, "A81001")))
+    assert best_candidates(table)[0]["linkage_key"].text == "tTALtBP3rLR16"
