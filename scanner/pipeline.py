@@ -630,6 +630,8 @@ def _goes_on(short: CodeField, longer: str) -> CodeField:
     as a glyph (given, over the samples and 58 seeds, it made four right account IDs and a right
     key wrong, and one wrong key right: seed 132's scan of dark cells, both readings in doubt)."""
     value = short.value or ""
+    if not value or value not in longer:
+        return short
     at = longer.index(value)
     uncertain = {u.index: u for u in short.uncertain}
     if at:

@@ -296,7 +296,7 @@ def leans_italic(leans: Sequence[Lean]) -> bool:
 
 
 def set_upright(crop: np.ndarray, least_gain: float = SLANT_GAIN) -> tuple[np.ndarray, Lean]:
-    """The value's line with an italic face's slant taken out, and that slant (0 where none): the
+    """The value's line with an italic face's slant taken out, and how it leans (``Lean``): the
     recogniser learned upright letters, and read an italic Roboto Condensed key as 15 doubtful
     characters of nonsense.  The slant is the shear that makes the ink's columns peakiest (upright
     strokes stack into narrow columns); only a clear one (``SLANT_MIN`` or more, and ``least_gain``
