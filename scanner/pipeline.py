@@ -810,8 +810,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
     crops: dict[str, np.ndarray] = {}
     total_scale = f  # OCR image px per page px
     zero: OwnZeros | None = None  # how the letter draws its zeros, from the figures' codes
-    italic = False  # the letter's face is italic, as its codes read before lean (``leans_italic``)
-    leans: list[Lean] = []
+    leans: list[Lean] = []  # how the figures' codes lean: the letter's face italic or not (``leans_italic``)
     round_zeros = False  # a reader took a zero of the figures' codes for an `O`
     for fname in ("account_id", "ods_code", "linkage_key"):  # (the key's `0`s and `O`s are held to those zeros)
         cand = chosen.get(fname)
@@ -827,16 +826,14 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
                                      cand.text.removesuffix("-") + rest if joined else cand.text, engine,
                                      recognizer if opts.use_model else None, tesseract=opts.tesseract_reads_values,
                                      rest=cand.tail_box() if joined else None, drop_hyphen=hyphen, left_limit=left,
-                                     zero=zero if fname == "linkage_key" else None, italic=italic)
+                                     zero=zero if fname == "linkage_key" else None, italic=leans_italic(leans))
         if fname != "linkage_key":
             if zero is None and cf.value is not None:
                 zero = own_zeros(crop, cf.value)
             round_zeros = round_zeros or zeros_read_as_O(cf)
+            leans.append(slant)
         elif round_zeros:
             cf = doubt_zeros_and_Os(cf)
-        if fname != "linkage_key":
-            leans.append(slant)
-            italic = leans_italic(leans)
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":
