@@ -819,10 +819,27 @@ def test_a_thin_stems_wavering_edge_is_no_ones_flag(monkeypatch):
 
     wavering = mask([".##"] * 2 + ["###"] * 4 + [".##"] * 5 + ["###"] * 3 + [".##"] * 4)
     one = mask(["....##"] * 2 + ["..####"] * 2 + [".#####"] * 2 + ["....##"] * 12)
+    monkeypatch.setattr(shapes, "FLAG_BEYOND_TOP", 0.0)  # (the reach alone, of the flag's two tests)
     assert not shapes._flagged(wavering, 5.7, 23.3)
     assert shapes._flagged(one, 5.7, 23.3)
     monkeypatch.setattr(shapes, "FLAG_OUT", 0.0)
     assert shapes._flagged(wavering, 5.7, 23.3), "the setting no longer tests what it says"
+
+
+def test_a_stems_edge_out_from_its_top_row_down_is_no_ones_flag(monkeypatch):
+    # Independent seed 151's photo_028 (Lato, a 16 px `l` at the key's end, blurred and JPEG'd):
+    # the stem's left edge wavered out 1.4 px at its top row and 1.9 px two rows down, which passed
+    # for a `1`'s flag; the key went out with a `1` for the `l`, 0.98 sure.  A flag grows out going
+    # down from a top that stands on the stem.  (The `l`'s mask as the photo gave it.)
+    rows = [".##.", ".###", "####", ".##.", ".##.", ".###", ".###", ".##.", ".##.", "###.", "###.", "###.",
+            "####", ".###", ".##.", ".##."]
+    blurred = np.array([[c == "#" for c in r] for r in ["...."] * 6 + rows + ["...."] * 9])
+    one = np.array([[c == "#" for c in r] for r in ["......"] * 6 + ["....##"] * 2 + ["..####"] * 2
+                    + [".#####"] * 2 + ["....##"] * 10 + ["......"] * 5])
+    assert not shapes._flagged(blurred, 5.87, 21.38)
+    assert shapes._flagged(one, 5.87, 21.38)
+    monkeypatch.setattr(shapes, "FLAG_BEYOND_TOP", 0.0)
+    assert shapes._flagged(blurred, 5.87, 21.38), "the setting no longer tests what it says"
 
 
 # Zeros on lines without a figure 2-9 to measure them against, as on seed 30's photos (DejaVu
