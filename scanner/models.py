@@ -71,10 +71,28 @@ class CodeField(BaseModel):
                 yield name, val
 
 
+#: A value a person must check is shown at most this sure.
+REVIEW_CONFIDENCE = 0.5
 #: Said when a key printed across two lines was joined (``mark_wrapped``).
 WRAPPED_WARNING = "The linkage key is printed across two lines: check that it was joined correctly."
 #: Said when a key ends its line and the next line starts with what may be its rest, not joined.
 MAY_CONTINUE_WARNING = "The linkage key may go on at the start of the next line: check it against the letter."
+
+
+def for_review(cf: CodeField, places: dict[int, list[str]] | None = None, reason: str = "") -> CodeField:
+    """A copy of ``cf`` for a person to check, at most ``REVIEW_CONFIDENCE`` sure, each of
+    ``places`` (index -> the character and its alternatives) among its uncertain characters for
+    ``reason`` unless already there."""
+    have = {u.index: u for u in cf.uncertain}
+    for i, options in (places or {}).items():
+        have.setdefault(i, UncertainChar(index=i, alternatives=options, reason=reason))
+    return cf.model_copy(update={"needs_review": True, "confidence": min(cf.confidence, REVIEW_CONFIDENCE),
+                                 "uncertain": sorted(have.values(), key=lambda u: u.index)})
+
+
+def sureness(cf: CodeField) -> tuple[bool, float]:
+    """How sure a reading of a code is, for choosing between two: not for review first, then by confidence."""
+    return not cf.needs_review, cf.confidence
 
 
 def drop_char(cf: CodeField, index: int) -> None:

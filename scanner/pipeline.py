@@ -29,8 +29,9 @@ from .models import (
     Quality,
     ScanResult,
     StageTimings,
-    UncertainChar,
     drop_char,
+    for_review,
+    sureness,
     wrap_warning,
 )
 from .ocr import PSM_AUTO, PSM_SINGLE_BLOCK, PSM_SINGLE_LINE, PSM_SPARSE, Box, OcrEngine, Word
@@ -583,7 +584,7 @@ def _codes_wanted(result: ScanResult) -> bool:
 
 def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:
     """``kept`` with each code the ``other`` reading of the same picture read better (surer, by
-    ``_rank``), where both found it, and either read it alike or were both in doubt: a scan's value
+    ``models.sureness``), where both found it, and either read it alike or were both in doubt: a scan's value
     cells, white on navy, read as they are gave the key right (every character flagged) and the
     ODS code in doubt; read inverted, the ODS code surer and the key wrong; the whole reading with
     more confidence in all kept the wrong key.  A sure reading never replaces another reading of
@@ -601,18 +602,18 @@ def _field_by_field(kept: ScanResult, other: ScanResult) -> ScanResult:
             # A code only the other reading found (seed 80's photo, a key in a dark cell read
             # only with the cells inverted, where the other two codes were read either way):
             # taken, for a person to check, as the reading kept did not see it.
-            setattr(kept, f, theirs.model_copy(update={"needs_review": True, "confidence": min(theirs.confidence, 0.5)}))
+            setattr(kept, f, for_review(theirs))
             continue
         if mine.value is None or theirs.value is None:
             continue
         if mine.value != theirs.value and not mine.needs_review and not theirs.needs_review:
             whole = theirs if mine.value in theirs.value else mine
-            setattr(kept, f, whole.model_copy(update={"needs_review": True, "confidence": min(whole.confidence, 0.5)}))
+            setattr(kept, f, for_review(whole))
             continue
         if mine.value != theirs.value and mine.value in theirs.value and not mine.needs_review:
             setattr(kept, f, _goes_on(mine, theirs.value))
             continue
-        if _rank(theirs) <= _rank(mine):
+        if sureness(theirs) <= sureness(mine):
             continue
         if theirs.value == mine.value or (mine.needs_review and theirs.needs_review):
             setattr(kept, f, theirs)  # (``other`` is dropped: its field needs no copy)
@@ -632,21 +633,12 @@ def _goes_on(short: CodeField, longer: str) -> CodeField:
     value = short.value or ""
     if not value or value not in longer:
         return short
-    at = longer.index(value)
-    uncertain = {u.index: u for u in short.uncertain}
+    at, end = longer.index(value), len(value) - 1
     if at:
-        uncertain.setdefault(0, UncertainChar(index=0, alternatives=[value[0], longer[:at + 1]],
-                                              reason="the picture read another way has more before it"))
+        short = for_review(short, {0: [value[0], longer[:at + 1]]}, "the picture read another way has more before it")
     if at + len(value) < len(longer):
-        end = len(value) - 1
-        uncertain.setdefault(end, UncertainChar(index=end, alternatives=[value[end], longer[at + end:]],
-                                                reason="the picture read another way goes on after it"))
-    return short.model_copy(update={"needs_review": True, "confidence": min(short.confidence, 0.5),
-                                    "uncertain": sorted(uncertain.values(), key=lambda u: u.index)})
-
-
-def _rank(cf: CodeField) -> tuple[bool, float]:
-    return not cf.needs_review, cf.confidence
+        short = for_review(short, {end: [value[end], longer[at + end:]]}, "the picture read another way goes on after it")
+    return short
 
 
 def _inverted(loaded: LoadedImage) -> LoadedImage:

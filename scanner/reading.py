@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from .enhance import even_line_light, line_for_ocr
-from .models import CodeField, FieldName, UncertainChar
+from .models import CodeField, FieldName, UncertainChar, for_review
 from .ocr import Box, OcrEngine
 from .shapes import OwnZeros, Verdict, glyphs_as_many_as, look_alikes, sevens
 from .validate import KEY_CHARS, ODS_RE, Checked, check_account, check_key, check_ods, evenly_grouped
@@ -1566,7 +1566,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
             (field, crop), grown = again, True
     if grown and field.value:
         # The characters past where OCR stopped were read by one reader only: the value is shown for review.
-        field = field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5)})
+        field = for_review(field)
     return field, crop, slant
 
 
@@ -1590,21 +1590,11 @@ def short_group(printed: str | None, value: str | None) -> range | None:
     return range(start, start + sizes[short[0]])
 
 
-def _flagged_at(field: CodeField, places: dict[int, list[str]], reason: str) -> CodeField:
-    """``field`` for review, each of ``places`` (index -> the character and its alternatives) among
-    its uncertain characters for ``reason`` unless already there."""
-    have = {u.index: u for u in field.uncertain}
-    for i, options in places.items():
-        have.setdefault(i, UncertainChar(index=i, alternatives=options, reason=reason))
-    return field.model_copy(update={"needs_review": True, "confidence": min(field.confidence, 0.5),
-                                    "uncertain": sorted(have.values(), key=lambda u: u.index)})
-
-
 def _flag_short_group(field: CodeField, places: range) -> CodeField:
     """``field`` for review, the characters of a group read short (``short_group``) flagged."""
     value = field.value or ""
-    return _flagged_at(field, {i: [value[i]] for i in places},
-                       "its group is shorter than the others: a character may be missing here")
+    return for_review(field, {i: [value[i]] for i in places},
+                      "its group is shorter than the others: a character may be missing here")
 
 
 def zeros_read_as_O(field: CodeField) -> bool:
@@ -1624,7 +1614,7 @@ def doubt_zeros_and_Os(field: CodeField) -> CodeField:
     places = {i: [c, "O" if c == "0" else "0"] for i, c in enumerate(field.value or "") if c in "0O" and i not in doubted}
     if not places:
         return field
-    return _flagged_at(field, places, "this letter's zeros were read as the letter O: check whether it is a zero or an O")
+    return for_review(field, places, "this letter's zeros were read as the letter O: check whether it is a zero or an O")
 
 
 def _read_crop(fname: FieldName, crop: np.ndarray, page_text: str, engine: OcrEngine, recognizer,  # noqa: ANN001
