@@ -1232,7 +1232,7 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
 
 #: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779"; a speck
 #: before the colon read as a mark: "Key;:n" on seed 65's FreeMono close-up).
-_GLUED = regex.compile(r"(\p{L}{2,}|(?i:[il1|][dbpo0]))([;.,]?):(?!/)(\S+)")  # not a web address's "https://"
+_GLUED = regex.compile(r"([\p{P}\p{S}]*)(\p{L}{2,}|(?i:[il1|][dbpo0]))([;.,]?):(?!/)(\S+)")  # not a web address's "https://"
 #: "ID" read with a figure is glued to a value only this long (with the word it runs on into): `10:30` is a time.
 _GLUED_FIGURE_VALUE = 5
 
@@ -1254,18 +1254,19 @@ def unglued(words: list[Word]) -> list[Word]:
     em, a code's characters 0.65): the value's crop starts there, and a cut inside the colon or a
     label letter leaves that glyph out whole, where one inside the value's first glyph would lose it
     (`Id:6605982260` cut in proportion to its characters lost the first `6`).  "ID" may be read
-    with a figure (`Surgery 10:Q21779` on an independent letter's photo)."""
+    with a figure (`Surgery 10:Q21779` on an independent letter's photo), and after a mark OCR read
+    before it, dropped (seed 157's close-up: `Account` `|ID:416362179`, the account ID unfound)."""
     out: list[Word] = []
     for w in words:
         m = _GLUED.fullmatch(w.text)
-        if m is None or (not m.group(1).isalpha() and (
-                len(m.group(3)) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m.group(3))):
+        if m is None or (not m.group(2).isalpha() and (
+                len(m.group(4)) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m.group(4))):
             out.append(w)
             continue
-        head, rest = len(m.group(1)) + len(m.group(2)), len(m.group(3))
+        head, rest = len(m.group(1)) + len(m.group(2)) + len(m.group(3)), len(m.group(4))
         cut = w.box.x0 + w.box.w * 0.5 * head / (0.5 * head + 0.25 + 0.65 * rest)
-        out.append(replace(w, text=m.group(1) + ":", box=Box(w.box.x0, w.box.y0, cut, w.box.y1)))
-        out.append(replace(w, text=m.group(3), box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
+        out.append(replace(w, text=m.group(2) + ":", box=Box(w.box.x0, w.box.y0, cut, w.box.y1)))
+        out.append(replace(w, text=m.group(4), box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
     return out
 
 

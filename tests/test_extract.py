@@ -795,12 +795,18 @@ def test_a_label_run_into_its_value_across_the_colon_gives_the_whole_value():
              _word("XESDOhuOSnmr", 575, 355, 931, 385)]
     chosen, _ = best_candidates(words)
     assert chosen["linkage_key"].text == "n XESDOhuOSnmr" and chosen["linkage_key"].label_box.x1 < 566 - 10
+    # Seed 157's DejaVu Serif close-up of an email: "Account ID: 416362179" read `Account` `|ID:416362179`, a
+    # mark before the label's word; the account ID went unfound.
+    words = [_word("Account", 208, 436, 348, 464), _word("|ID:416362179", 361, 425, 748, 464)]
+    chosen, _ = best_candidates(words)
+    assert chosen["account_id"].text == "416362179" and chosen["account_id"].found_by == "label"
     # A figure after a time's colon, a space from the next word, stays with the time.
     assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("01234", 60, 0, 110, 20)])] == ["10:30", "01234"]
     # A time or a web address is no label run into a value.
     assert [w.text for w in unglued([_word("10:30", 0, 0, 50, 20), _word("https://nhs.uk", 60, 0, 200, 20),
-                                     _word("10:30am", 0, 0, 70, 20), _word("10:30:45", 0, 0, 80, 20)])] == \
-        ["10:30", "https://nhs.uk", "10:30am", "10:30:45"]
+                                     _word("10:30am", 0, 0, 70, 20), _word("10:30:45", 0, 0, 80, 20),
+                                     _word("(https://nhs.uk)", 0, 0, 200, 20)])] == \
+        ["10:30", "https://nhs.uk", "10:30am", "10:30:45", "(https://nhs.uk)"]
 
 
 def test_a_key_in_groups_is_followed_along_its_own_line_where_the_pages_slant_is_off_there():
