@@ -41,6 +41,7 @@ from .models import (
     ScanResult,
     StageTimings,
     UncertainChar,
+    for_review,
     wrap_warning,
 )
 from .ocr import Box, Word
@@ -190,7 +191,7 @@ def _field_from(fname: str, cand: Candidate) -> tuple[CodeField, str | None]:
     if ambiguous:
         cf.needs_review, cf.confidence = True, min(cf.confidence, 0.6)
     if pattern:
-        cf.needs_review, cf.confidence = True, min(cf.confidence, 0.5)
+        cf = for_review(cf)
     note = wrap_warning(cf, joined_key, may_go_on, hyphen_at) if fname == "linkage_key" else None
     return cf, note
 

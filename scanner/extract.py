@@ -1231,7 +1231,8 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
 
 
 #: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779"; a speck
-#: before the colon read as a mark: "Key;:n" on seed 65's FreeMono close-up).
+#: before the colon read as a mark: "Key;:n" on seed 65's FreeMono close-up; marks before the word,
+#: dropped: "|ID:416362179" on seed 157's close-up).
 _GLUED = regex.compile(r"([\p{P}\p{S}]*)(\p{L}{2,}|(?i:[il1|][dbpo0]))([;.,]?):(?!/)(\S+)")  # not a web address's "https://"
 #: "ID" read with a figure is glued to a value only this long (with the word it runs on into): `10:30` is a time.
 _GLUED_FIGURE_VALUE = 5

@@ -829,8 +829,7 @@ def _scan_one(loaded: LoadedImage, engine: OcrEngine, recognizer, opts: Options,
         if cf.value is not None:
             cf.found_by = cand.found_by  # type: ignore[assignment]
             if cand.found_by == "pattern":
-                cf.needs_review = True
-                cf.confidence = min(cf.confidence, 0.5)
+                cf = for_review(cf)
             if fname == "linkage_key" and (note := _wrapped_key(cf, joined, bool(cand.tail), rest, hyphen)):
                 warnings.append(note)
         fields[fname] = cf

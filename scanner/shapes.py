@@ -147,7 +147,7 @@ FLAG_OUT = 0.1
 #: ... and reaching out beyond where the stem's top row does by at least this share of that reach:
 #: a flag grows out going down, where a blurred photo's small `l` (seed 151's Lato, 16 px, read
 #: `1`, unflagged, and the key out wrong) wavered out 1.4 px at its top and 1.9 px two rows down.
-#: On 2,400 renders of held-out and training fonts (seeds 701-704, 905-906, every `l I 1` read as
+#: On 3,600 renders of held-out and training fonts (seeds 701-704, 905-906, every `l I 1` read as
 #: `l`) the `1`s named 525 -> 520 of 1,210, none else (one Bookman Demi `l` before and after).
 FLAG_BEYOND_TOP = 1.0
 #: A bare stem (``_plain_stem``): at least this tall, nothing out beyond its edges as far as this
