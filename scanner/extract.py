@@ -1233,7 +1233,8 @@ def _lines_from(box: Box, anchors: list[Box]) -> float:
 #: A label word run into its value across the colon ("ID:C18754", "10:Q21779" for "ID:Q21779"; a speck
 #: before the colon read as a mark: "Key;:n" on seed 65's FreeMono close-up; marks before the word,
 #: dropped: "|ID:416362179" on seed 157's close-up).
-_GLUED = regex.compile(r"([\p{P}\p{S}]*)(\p{L}{2,}|(?i:[il1|][dbpo0]))([;.,]?):(?!/)(\S+)")  # not a web address's "https://"
+_GLUED = regex.compile(r"(?P<lead>[\p{P}\p{S}]*)(?P<label>\p{L}{2,}|(?i:[il1|][dbpo0]))(?P<speck>[;.,]?)"
+                       r":(?!/)(?P<value>\S+)")  # not a web address's "https://"
 #: "ID" read with a figure is glued to a value only this long (with the word it runs on into): `10:30` is a time.
 _GLUED_FIGURE_VALUE = 5
 
@@ -1260,14 +1261,14 @@ def unglued(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         m = _GLUED.fullmatch(w.text)
-        if m is None or (not m.group(2).isalpha() and (
-                len(m.group(4)) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m.group(4))):
+        if m is None or (not m["label"].isalpha() and (
+                len(m["value"]) + len(_run_on(w, words)) < _GLUED_FIGURE_VALUE or ":" in m["value"])):
             out.append(w)
             continue
-        head, rest = len(m.group(1)) + len(m.group(2)) + len(m.group(3)), len(m.group(4))
+        head, rest = m.start("value") - 1, len(m["value"])  # (everything before the colon)
         cut = w.box.x0 + w.box.w * 0.5 * head / (0.5 * head + 0.25 + 0.65 * rest)
-        out.append(replace(w, text=m.group(2) + ":", box=Box(w.box.x0, w.box.y0, cut, w.box.y1)))
-        out.append(replace(w, text=m.group(4), box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
+        out.append(replace(w, text=m["label"] + ":", box=Box(w.box.x0, w.box.y0, cut, w.box.y1)))
+        out.append(replace(w, text=m["value"], box=Box(cut, w.box.y0, w.box.x1, w.box.y1)))
     return out
 
 
