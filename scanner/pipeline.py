@@ -386,6 +386,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
     if read.panels:
         warnings.append("No complete code panel found; the whole page was read.")
     rows: list[Box] = []
+    by_rows: dict[str, Candidate] = {}  # codes the rows read gave beside their labels
     if recognizer is not None and read.text_h:
         missing = {f for f in FIELD_NAMES if not _settled(chosen.get(f))}
         rows, every = label_regions(read.flat, read.text_h * read.scale, recognizer, missing)
@@ -406,6 +407,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
                 # (on the fifth the same final value, flagged).
                 clock.lap("ocr")
                 return replace(read, chosen=quick, warnings=warnings, whole_read=True)
+        by_rows = {f: c for f, c in quick.items() if _settled(c)}
     band: Box | None = None
     page_words: list[Word] = []
     for psm in (PSM_AUTO, PSM_SPARSE, PSM_SINGLE_BLOCK):
@@ -435,6 +437,10 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
             chosen = _merge(chosen, found)
             if _complete(chosen):
                 break
+    # A code the rows read gave beside its label stands where the page read whole did not find it so
+    # (seed 155's close-up: a table whose shaded label cells the page-wide layout analysis dropped;
+    # the rows read the account ID and key beside theirs, but not the ODS code, and were set aside).
+    chosen = {**chosen, **{f: c for f, c in by_rows.items() if not _settled(chosen.get(f))}}
     clock.lap("ocr")
     return replace(read, chosen=chosen, warnings=warnings, whole_read=True)
 

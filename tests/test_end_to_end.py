@@ -506,3 +506,28 @@ def test_a_code_at_either_side_of_a_sheet_the_frame_cuts_may_run_past_it():
     assert _runs_off_page(read_with(edge - 4, 400))
     assert _runs_off_page(read_with(1000, 2000 - 2))  # ends at its right edge
     assert not _runs_off_page(read_with(edge + 40, 1600))  # a margin either side
+
+
+def test_codes_the_label_rows_read_beside_their_labels_are_kept_when_the_page_is_read_whole(monkeypatch):
+    # Seed 155's close-up: a table whose label cells are shaded.  The rows where the recogniser saw
+    # the labels, read alone, gave the account ID and key beside theirs but not the ODS code, so the
+    # page was read whole; its layout analysis dropped the shaded cells, and the account ID went
+    # unfound (the codes of the rows had been set aside).  Here Tesseract's page-wide reads of a
+    # sample lose the account ID's value, and the rows' reads the ODS code's.
+    import scanner.pipeline as pipeline
+
+    truth = next(s for s in load_labels() if s["file"] == "images/clean_003.png")
+    real = pipeline._words_in
+    seen = {"rows": 0, "page": 0}
+
+    def lossy(engine, img, region, psm, line_base):
+        words = real(engine, img, region, psm, line_base)
+        lost = truth["ods_code"] if line_base else truth["account_id"]
+        seen["rows" if line_base else "page"] += 1
+        return [w for w in words if lost not in w.text]
+
+    monkeypatch.setattr(pipeline, "_words_in", lossy)
+    r = scan(SAMPLES / truth["file"])
+    assert seen["rows"] and seen["page"], seen  # both reads ran: the setting tests what it says
+    assert r.account_id.value == truth["account_id"] and r.account_id.found_by == "label"
+    assert r.ods_code.value == truth["ods_code"]
