@@ -321,14 +321,8 @@ def set_upright(crop: np.ndarray, least_gain: float = SLANT_GAIN) -> tuple[np.nd
         return crop, Lean()
     ink = np.isin(labels, glyphs).astype(np.uint8)
 
-    def sheared(img: np.ndarray, s: float, interp: int, border: int) -> np.ndarray:
-        ih, iw = img.shape[:2]
-        pad = int(np.ceil(0.5 * SLANT_MAX * ih)) + 1
-        m = np.float32([[1, s, pad - s * ih / 2], [0, 1, 0]])  # x' = x + s (y - h/2): the top moves left
-        return cv2.warpAffine(img, m, (iw + 2 * pad, ih), flags=interp, borderMode=border)
-
     def peakiness(s: float) -> float:
-        cols = sheared(ink, s, cv2.INTER_NEAREST, cv2.BORDER_CONSTANT).sum(axis=0).astype(np.float64)
+        cols = _sheared(ink, s, cv2.INTER_NEAREST, cv2.BORDER_CONSTANT).sum(axis=0).astype(np.float64)
         return float((cols * cols).sum())
 
     slants = np.arange(0.0, SLANT_MAX + 1e-6, 0.05)  # italics lean forward, never back
@@ -337,7 +331,19 @@ def set_upright(crop: np.ndarray, least_gain: float = SLANT_GAIN) -> tuple[np.nd
     lean = Lean(float(slants[k]), scores[k] / max(scores[0], 1.0))
     if slants[k] < SLANT_MIN or scores[k] < least_gain * scores[0]:
         return crop, lean
-    return sheared(crop, lean.slant, cv2.INTER_LINEAR, cv2.BORDER_REPLICATE), lean._replace(taken=lean.slant)
+    return sheared_by(crop, lean.slant), lean._replace(taken=lean.slant)
+
+
+def sheared_by(crop: np.ndarray, slant: float) -> np.ndarray:
+    """``crop`` with a slant taken out (``set_upright``'s shear, once it is measured)."""
+    return _sheared(crop, slant, cv2.INTER_LINEAR, cv2.BORDER_REPLICATE)
+
+
+def _sheared(img: np.ndarray, s: float, interp: int, border: int) -> np.ndarray:
+    ih, iw = img.shape[:2]
+    pad = int(np.ceil(0.5 * SLANT_MAX * ih)) + 1
+    m = np.float32([[1, s, pad - s * ih / 2], [0, 1, 0]])  # x' = x + s (y - h/2): the top moves left
+    return cv2.warpAffine(img, m, (iw + 2 * pad, ih), flags=interp, borderMode=border)
 
 
 def _line_ink(page: np.ndarray, y0: int, y1: int, xa: int, xb: int, word: tuple[int, int]) -> np.ndarray:
@@ -1515,11 +1521,24 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     crop = crop_value(page, box, scale, left_limit)
     page_text = "".join(ocr_text.split())
 
+    def read_leaning(cut: np.ndarray, printed: str | None = None) -> tuple[tuple[CodeField, np.ndarray], Lean]:
+        """The reading of a crop set upright where it leans clearly; a key that leans, but not
+        clearly enough to be set upright on its own, is read both ways (``_either_way``).  Every
+        cut of a value is read so, the wider ones below too (read only as they leant, 154 renders
+        of keys in eight italic faces printed in groups a few spaces apart, OCR's box holding the
+        first three, read 54 right; read both ways, 99)."""
+        straight, lean = set_upright(cut, least)
+        read = _read_crop(fname, straight, page_text, engine, recognizer, tesseract, zero, printed)
+        if fname == "linkage_key" and not lean.taken and lean.slant >= SLANT_MIN and lean.gain >= LEAN_GAIN:
+            read = _either_way(read, _read_crop(fname, sheared_by(cut, lean.slant), page_text, engine,
+                                                recognizer, tesseract, zero, printed))
+        return read, lean
+
     def read_wider(wider: np.ndarray, than: np.ndarray) -> tuple[CodeField, np.ndarray] | None:
         """The reading of a crop cut wider than the one read, or None where it is no wider."""
         if wider.shape[1] <= than.shape[1]:
             return None
-        return _read_crop(fname, upright(wider, least), page_text, engine, recognizer, tesseract, zero)
+        return read_leaning(wider)[0]
 
     grown = False
     if fname == "linkage_key" and rest is None and len(page_text) < KEY_USUAL_MIN:
@@ -1529,14 +1548,7 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
         crop = wider
     if rest is not None:
         crop = stitched(crop, crop_value(page, rest, scale), drop_hyphen)
-    straight, slant = set_upright(crop, least)
-    printed = ocr_text if rest is None and not grown else None
-    read = _read_crop(fname, straight, page_text, engine, recognizer, tesseract, zero, printed)
-    if fname == "linkage_key" and not slant.taken and slant.slant >= SLANT_MIN and slant.gain >= LEAN_GAIN:
-        # A key that leans, but not clearly enough to be set upright on its own, is read both ways.
-        read = _either_way(read, _read_crop(fname, set_upright(crop, SLANT_GAIN_ITALIC)[0], page_text, engine,
-                                            recognizer, tesseract, zero, printed))
-    field, crop = read
+    (field, crop), slant = read_leaning(crop, ocr_text if rest is None and not grown else None)
     if (fname != "linkage_key" and field.value is None and left_limit is not None and rest is None
             and len(page_text) >= 4 and page_text.isdigit()):
         # An ODS code or account ID no reading fits, OCR's word all figures, may have lost a first
