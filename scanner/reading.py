@@ -1522,14 +1522,21 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     page_text = "".join(ocr_text.split())
 
     def read_leaning(cut: np.ndarray, printed: str | None = None) -> tuple[tuple[CodeField, np.ndarray], Lean]:
-        """The reading of a crop set upright where it leans clearly; a key that leans, but not
-        clearly enough to be set upright on its own, is read both ways (``_either_way``).  Every
+        """The reading of a crop set upright where it leans clearly, and read as printed too where it
+        was set upright on its own (not for a letter whose other codes were); a key that leans, but
+        not clearly enough to be set upright on its own, is read both ways (``_either_way``).  Every
         cut of a value is read so, the wider ones below too (read only as they leant, 154 renders
         of keys in eight italic faces printed in groups a few spaces apart, OCR's box holding the
         first three, read 54 right; read both ways, 99)."""
         straight, lean = set_upright(cut, least)
         read = _read_crop(fname, straight, page_text, engine, recognizer, tesseract, zero, printed)
-        if fname == "linkage_key" and not lean.taken and lean.slant >= SLANT_MIN and lean.gain >= LEAN_GAIN:
+        if lean.taken and not italic:
+            # Set upright on its own: read as printed too, an upright value's diagonals may lean it.
+            as_cut = _read_crop(fname, cut, page_text, engine, recognizer, tesseract, zero, printed)
+            read = _either_way(read, as_cut, sure_stands=fname != "linkage_key")
+            if read[1] is as_cut[1]:
+                lean = lean._replace(taken=0.0)  # upright print: no italic face for the codes after it
+        elif fname == "linkage_key" and not lean.taken and lean.slant >= SLANT_MIN and lean.gain >= LEAN_GAIN:
             read = _either_way(read, _read_crop(fname, sheared_by(cut, lean.slant), page_text, engine,
                                                 recognizer, tesseract, zero, printed))
         return read, lean
@@ -1587,24 +1594,31 @@ def read_value(fname: FieldName, page: np.ndarray, box: Box, scale: float, ocr_t
     return field, crop, slant
 
 
-def _either_way(as_cut: tuple[CodeField, np.ndarray],
-                upright_read: tuple[CodeField, np.ndarray]) -> tuple[CodeField, np.ndarray]:
-    """Of a key read as it leans and set upright, the surer reading, flagged where the two differ
-    (``models.sureness``): a key alone may lean a little where the letter's figures' codes stand upright
-    (seed 150's close-up, its key cell's oblique DejaVu Sans `j6t7KhFLModpXbKB`, 9.9 % peakier set
-    upright, read as it leant `/6t7KhfLModpXbKB`, its `/` 0.99 sure; set upright, 0.993 sure
-    and right), and an upright key's `7`s, `V`s and `W`s lean too.  (Blurred renders of 21 keys in
-    nine italic faces, 95 of 297 leaning so: 64 read right, 35 as cut, and wrong but not pointed at
-    in full 8, 22; in nine upright faces 11 of 297, 10 right either way.)"""
-    (mine, _), (theirs, _) = as_cut, upright_read
+def _either_way(one: tuple[CodeField, np.ndarray], other: tuple[CodeField, np.ndarray],
+                sure_stands: bool = False) -> tuple[CodeField, np.ndarray]:
+    """Of a value read two ways, as cut and set upright (``one`` the reading first made), the surer
+    reading, flagged where the two differ (``models.sureness``).  A key alone may lean a little
+    where the letter's figures' codes stand upright (seed 150's close-up, its key cell's oblique
+    DejaVu Sans `j6t7KhFLModpXbKB`, 9.9 % peakier set upright, read as it leant `/6t7KhfLModpXbKB`,
+    its `/` 0.99 sure; set upright, 0.993 sure and right), and an upright value's `7`s, `V`s and
+    `4`s lean too (seed 160's clean Cantarell Bold `V77674`, 11 % peakier sheared, read so
+    `N11614`).  ``sure_stands``: a reading needing no review stands unflagged against one that
+    needs it (for an ODS code or account ID, whose format the readings fit: in renders of such
+    codes set upright on their own, no wrong one went out so; keys are flagged where they differ,
+    which in italic faces left 5 keys wrong unflagged of 101, against 10).  (Blurred renders of
+    21 keys in nine italic faces, 95 of 297 leaning a little: 64 read right, 35 as cut, and wrong
+    but not pointed at in full 8, 22; in nine upright faces 11 of 297, 10 right either way.)"""
+    (mine, _), (theirs, _) = one, other
     if theirs.value is None or theirs.value == mine.value:
-        return as_cut
-    if mine.value is None:
-        return for_review(theirs), upright_read[1]
-    kept, crop, other = (*as_cut, theirs) if sureness(mine) >= sureness(theirs) else (*upright_read, mine)
-    differ = {i: [a, b] for i, (a, b) in enumerate(zip(kept.value, other.value))
-              if a != b} if len(other.value) == len(kept.value) else {}
-    return for_review(kept, differ, "read set upright, it differs"), crop
+        return one
+    kept, crop, alt = (*one, theirs) if mine.value is not None and sureness(mine) >= sureness(theirs) else (*other, mine)
+    if sure_stands and not kept.needs_review and (alt.value is None or alt.needs_review):
+        return kept, crop
+    if alt.value is None:
+        return for_review(kept), crop
+    differ = {i: [a, b] for i, (a, b) in enumerate(zip(kept.value, alt.value))
+              if a != b} if len(alt.value) == len(kept.value) else {}
+    return for_review(kept, differ, "read as printed and set upright, the two differ"), crop
 
 
 def short_group(printed: str | None, value: str | None) -> range | None:
