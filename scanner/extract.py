@@ -75,7 +75,10 @@ NARROWEST_LETTER = 0.35
 _ID_VARIANTS = {i + d for i in "il1|" for d in "dbpo0"} | {"iD", "lD", "ids"}
 #: What is left of "ID" when blur takes one of its letters: enough only after the label's other word
 #: (its D read as a zero: "Surgery 0" on seed 68's photo_014, a sideways page of blurred type).
-_ID_HALVES = {"1", "i", "l", "d", "0"}
+_ID_HALVES = {"1", "i", "l", "d", "0"} | {"©", "®"}
+#: ... or the one round blob blur makes of it, read as a mark (seed 158's photo: `Account © 081497256`,
+#: `Preetee © S$13875`; seed 162's photographed email: `Account © 7974522895`, its account ID unfound).
+_ID_MARKS = {"©", "®"}
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,8 @@ def find_labels(words: list[Word], fuzzy: bool = True) -> list[Label]:
     also many times faster than the edit-distance match."""
     toks: list[tuple[Word, str]] = []
     for w in sorted(words, key=lambda w: (w.line, w.box.x0)):
-        for t in _norm_tokens(w.text):
+        mark = w.text.strip(":;.,")
+        for t in _norm_tokens(w.text) or ([mark] if mark in _ID_MARKS else []):
             toks.append((w, t))
     synonyms = sorted(
         ((field, syn.split()) for field, syns in LABELS.items() for syn in syns), key=lambda fs: -len(fs[1])

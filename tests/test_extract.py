@@ -179,6 +179,10 @@ def test_labels_blurred_into_typical_ocr_misreads_still_anchor_values():
     # Seed 68's photo_014 (a sideways page of blurred type): "Surgery ID: K12052" read `Surgery` `0`
     # `K1` `2052`, the I lost and the D a zero; the ODS code was not found.
     ("Surgery", "0", "K12052", "ods_code", ("Account", "ID:", "606926")),
+    # Seed 162's photographed email: "Account ID:" read `Account` `©`, the ID one round blob (seed
+    # 158's photo read it so too); its account ID, ten figures like an NHS number, went unfound.
+    ("Account", "©", "7974522895", "account_id", ("Linkage", "Key:", "CXxOdOmpuXD")),
+    ("Practice", "®:", "V86119", "ods_code", ("Account", "ID:", "606926")),
 ])
 def test_an_id_that_blur_cut_to_one_glyph_still_anchors_its_value(label, half, value, field, other):
     words = (
