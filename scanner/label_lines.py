@@ -11,12 +11,14 @@ the whole page when these rows do not give every code.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
-from .extract import find_labels
+from .extract import Label, find_labels
 from .ocr import Box, Word
 
 #: How much of a line's start is read, in text heights: "Account Linkage Key:" and a little more.
@@ -114,8 +116,17 @@ def _value_region(runs: Sequence[Box], i: int, label: Box, text_h: float, field:
     return Box(region.x0 - pad, region.y0 - pad, region.x1 + pad, region.y1 + pad)
 
 
+class LabelLook(NamedTuple):
+    """What the quick look saw: the parts of the page around the code labels, each with where its
+    value may be; whether a label of every wanted field was seen; and those labels as read."""
+
+    regions: list[Box]
+    every: bool
+    labels: list[Label]
+
+
 def label_regions(flat: np.ndarray, text_h: float, recognizer,  # noqa: ANN001
-                  wanted: set[str]) -> tuple[list[Box], bool]:
+                  wanted: set[str]) -> LabelLook:
     """The parts of the page around the code labels the recogniser (a KeyRecognizer) reads at
     the start of its lines and cells, each with where its value may be; and whether it saw a
     label of every field in ``wanted`` (only then may those parts alone be read: the caller reads
@@ -123,7 +134,7 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer,  # noqa: ANN001
     every = line_starts(flat, text_h, SHORT_RUN)
     runs = [r for r in every if r.w >= LABEL_RUN * text_h]
     if len(runs) < MIN_RUNS or len(runs) > MAX_RUNS:
-        return [], False
+        return LabelLook([], False, [])
     crops, lefts = [], []
     for r in runs:
         m = round(0.25 * r.h)
@@ -137,7 +148,27 @@ def label_regions(flat: np.ndarray, text_h: float, recognizer,  # noqa: ANN001
     labels = [lab for lab in find_labels(words) if lab.field != "other" and not lab.in_prose]
     short = [r for r in every if r.w < LABEL_RUN * text_h]
     regions = _merged([_value_region(runs, lab.words[0].line, lab.box, text_h, lab.field, short) for lab in labels])
-    return regions, wanted <= {lab.field for lab in labels}
+    return LabelLook(regions, wanted <= {lab.field for lab in labels}, labels)
+
+
+def relabelled(words: list[Word], labels: Sequence[Label], fields: set[str]) -> list[Word]:
+    """Tesseract's ``words`` with each label of ``fields`` the look read (``LabelLook.labels``) put in
+    place of the words Tesseract read there, where those read as no label of that field: a small,
+    faint label Tesseract garbled (seed 165's photo: a card's `Linkage key` read `Lovage bey`, its
+    key under it left unfound), which the recogniser, trained on code labels, read `iinkasge key`.
+    The label's words take the line of the words they replace; where Tesseract read no word
+    there, nothing is added."""
+    out = list(words)
+    for lab in labels:
+        if lab.field not in fields:
+            continue
+        there = [w for w in out if _overlap(w.box.y0, w.box.y1, lab.box.y0, lab.box.y1) > 0.5 * min(w.box.h, lab.box.h)
+                 and lab.box.x0 <= (w.box.x0 + w.box.x1) / 2 <= lab.box.x1]
+        if not there or any(found.field == lab.field for found in find_labels(there)):
+            continue
+        line = Counter(w.line for w in there).most_common(1)[0][0]
+        out = [w for w in out if w not in there] + [Word(w.text, w.conf, w.box, line) for w in lab.words]
+    return out
 
 
 def _merged(boxes: Sequence[Box]) -> list[Box]:

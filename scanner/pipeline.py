@@ -20,8 +20,8 @@ import numpy as np
 
 from .enhance import erase_rules, estimate_text_height, flatten_light, scale_for_ocr
 from .errors import ScanTimeout
-from .extract import Candidate, best_candidates
-from .label_lines import label_regions, line_starts, same_row
+from .extract import Candidate, Label, best_candidates
+from .label_lines import label_regions, line_starts, relabelled, same_row
 from .load import LoadedImage
 from .models import (
     FIELD_NAMES,
@@ -387,9 +387,15 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         warnings.append("No complete code panel found; the whole page was read.")
     rows: list[Box] = []
     by_rows: dict[str, Candidate] = {}  # codes the rows read gave beside their labels
+    wanted = {f for f in FIELD_NAMES if not _settled(chosen.get(f))}
+    looked: list[Label] = []  # the labels the recogniser read at the lines' starts
+
+    def words_in(region: Box | None, psm: int, line_base: int) -> list[Word]:
+        # Where Tesseract garbled a label the recogniser read, the recogniser's reading stands.
+        return relabelled(_words_in(engine, read.flat, region, psm, line_base), looked, wanted)
+
     if recognizer is not None and read.text_h:
-        missing = {f for f in FIELD_NAMES if not _settled(chosen.get(f))}
-        rows, every = label_regions(read.flat, read.text_h * read.scale, recognizer, missing)
+        rows, every, looked = label_regions(read.flat, read.text_h * read.scale, recognizer, wanted)
         quick = chosen
         # The rows as a block first; as sparse text too where its layout analysis lost a label
         # (a faint grey label beside a bold value was dropped so).  Only when a label of every
@@ -398,7 +404,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         for psm in (PSM_AUTO, PSM_SPARSE) if rows and every else ():
             if psm == PSM_SPARSE and all(_settled(quick.get(f), 0.0) for f in FIELD_NAMES):
                 break  # every label seen: the block's reading stands (or the whole page is read)
-            words = [w for i, row in enumerate(rows) for w in _words_in(engine, read.flat, row, psm, 10000 * (i + 1))]
+            words = [w for i, row in enumerate(rows) for w in words_in(row, psm, 10000 * (i + 1))]
             quick = _merge(quick, best_candidates(words)[0])
             if all(_settled(quick.get(f), _HAS_DIGITS) for f in FIELD_NAMES):
                 # Every code beside its label, each with figures in it even where Tesseract's reading
@@ -413,7 +419,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
     for psm in (PSM_AUTO, PSM_SPARSE, PSM_SINGLE_BLOCK):
         if psm == PSM_SINGLE_BLOCK and any(map(_settled, chosen.values())):
             break  # a code found beside its label: the lines left unread are read below
-        words = _words_in(engine, read.flat, band, psm, 0)
+        words = words_in(band, psm, 0)
         page_words = page_words or words
         found, labels = best_candidates(words)
         chosen = _merge(chosen, found)

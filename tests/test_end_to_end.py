@@ -7,6 +7,8 @@ without codes gives no code at all.  Over the set: the accuracy floors.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
@@ -531,3 +533,31 @@ def test_codes_the_label_rows_read_beside_their_labels_are_kept_when_the_page_is
     assert seen["rows"] and seen["page"], seen  # both reads ran: the setting tests what it says
     assert r.account_id.value == truth["account_id"] and r.account_id.found_by == "label"
     assert r.ods_code.value == truth["ods_code"]
+
+
+@pytest.mark.parametrize("name", ["images/clean_004.png", "images/clean_003.png"])
+def test_a_key_label_tesseract_garbled_is_read_as_the_recogniser_read_it(monkeypatch, name):
+    # Seed 165's photo: a card's small, faint `Linkage key` label, read `Lovage bey` by Tesseract
+    # (no label: the key under it went unfound), read `iinkasge key` by the recogniser's look at
+    # the lines' starts.  Here every Tesseract read of a sample garbles its key label so.
+    import scanner.pipeline as pipeline
+
+    truth = next(s for s in load_labels() if s["file"] == name)
+    real = pipeline._words_in
+    garbled = []
+
+    def garbling(engine, img, region, psm, line_base):
+        words = real(engine, img, region, psm, line_base)
+        out = []
+        for w in words:
+            low = w.text.lower().strip(":")
+            if low in ("linkage", "key"):
+                w = replace(w, text={"linkage": "Lovage", "key": "bey"}[low])
+                garbled.append(w)
+            out.append(w)
+        return out
+
+    monkeypatch.setattr(pipeline, "_words_in", garbling)
+    r = scan(SAMPLES / truth["file"])
+    assert garbled  # the setting tests what it says
+    assert r.linkage_key.value == truth["linkage_key"] and r.linkage_key.found_by == "label"

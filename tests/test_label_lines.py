@@ -232,7 +232,7 @@ def test_labels_the_recogniser_sees_say_where_to_look_even_when_one_is_missing()
     sample = BY_FILE["images/clean_009.png"]
     grey = cv2.imread(str(SAMPLES / sample["file"]), cv2.IMREAD_GRAYSCALE)
     flat, text_h = flatten_light(grey), estimate_text_height(grey)
-    rows, every = label_regions(flat, text_h, _recognizer(), {"ods_code", "account_id"})
+    rows, every, _ = label_regions(flat, text_h, _recognizer(), {"ods_code", "account_id"})
     assert every and rows
-    more, every = label_regions(flat, text_h, _recognizer(), {"ods_code", "account_id", "a code never printed"})
+    more, every, _ = label_regions(flat, text_h, _recognizer(), {"ods_code", "account_id", "a code never printed"})
     assert not every and more == rows
