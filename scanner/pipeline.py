@@ -437,7 +437,7 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         band = _band_around(seen, (read.text_h or 20.0) * read.scale, read.flat.shape[1], missing)
         if band is None:
             break
-    if not _complete(chosen) and any(map(_settled, chosen.values())) and read.text_h:
+    if not _complete(chosen) and (any(map(_settled, chosen.values())) or not chosen) and read.text_h:
         for again in _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine):
             found = _found_on_lines_read_again(best_candidates(page_words + again)[0], set(again)) if again else {}
             chosen = _merge(chosen, found)
@@ -470,6 +470,9 @@ UNREAD_LINE_SCALES = (0.5, 2.0)
 #: ... when it stands within this many text heights of a code found beside its label, and reaches
 #: within this many of the column of the codes found and their labels.
 UNREAD_LINE_REACH, UNREAD_LINE_COLUMN = 8.0, 2.0
+#: Where no code was found at all, every row left unread is read again, if there are no more than this
+#: (more is a picture's texture or noise, not a letter's lines dropped).
+UNREAD_ROWS_ANYWHERE = 8
 
 
 def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chosen: dict[str, Candidate],
@@ -481,11 +484,17 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
     no word at the page's scale, read as a page, a block or a line, and was read right at half and
     at twice the scale.  A row is taken within the codes' column only: seed 55's sidebar box, its
     `F43937` row joined to the letter's `1. Download the NHS App ...` beside it, lost its `F` (alone,
-    read `F-43937` at half the scale and `F43937` at twice it)."""
+    read `F-43937` at half the scale and `F43937` at twice it).  Where no code was found at all, any
+    such rows of the page are read, up to ``UNREAD_ROWS_ANYWHERE`` of them: seed 163's photo, its
+    monospaced codes' three lines left out whole between lines of prose read right."""
     settled = [c for c in chosen.values() if _settled(c)]
-    anchors = [c.box for c in settled]
-    column = functools.reduce(Box.union, [*anchors, *(c.label_box for c in settled if c.label_box)])
-    left, right = column.x0 - UNREAD_LINE_COLUMN * text_h, column.x1 + UNREAD_LINE_COLUMN * text_h
+    if settled:
+        anchors = [c.box for c in settled]
+        column = functools.reduce(Box.union, [*anchors, *(c.label_box for c in settled if c.label_box)])
+        left, right = column.x0 - UNREAD_LINE_COLUMN * text_h, column.x1 + UNREAD_LINE_COLUMN * text_h
+    else:
+        anchors = [Box(0.0, 0.0, float(flat.shape[1]), float(flat.shape[0]))]
+        left, right = 0.0, float(flat.shape[1])
     runs = [r for r in line_starts(flat, text_h)
             if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)
             and r.x1 > left and r.x0 < right]
@@ -500,7 +509,7 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
         row = functools.reduce(Box.union, (o for o in runs if same_row(o, r)))  # with a label's cell, read or not
         if row not in rows:
             rows.append(row)
-    if not rows:
+    if not rows or (not settled and len(rows) > UNREAD_ROWS_ANYWHERE):
         return
     pad = 0.5 * text_h
     crops = [_inside(flat, Box(row.x0 - pad, row.y0 - pad, row.x1 + pad, row.y1 + pad)) for row in rows]

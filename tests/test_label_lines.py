@@ -185,6 +185,40 @@ def test_a_line_tesseract_gave_no_word_for_is_read_again_near_the_codes():
     assert list(pipeline._lines_left_unread(page, 26.0, engine.words(page, PSM_AUTO), chosen, engine)) == []
 
 
+def test_the_code_lines_tesseract_left_out_whole_are_read_again_where_nothing_was_found():
+    # Seed 163's photo: every line of prose read right, and the three lines of its monospaced codes
+    # between them given no word at all, so no code was found.  With nothing found there is no
+    # code to look near: every row left unread is read again (up to ``UNREAD_ROWS_ANYWHERE``).
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scanner.extract import best_candidates
+    from scanner.ocr import PSM_AUTO, get_engine
+
+    sans = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 24)
+    mono = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 26)
+    im = Image.new("L", (1300, 520), 250)
+    draw = ImageDraw.Draw(im)
+    draw.text((40, 30), "Please use the details below to connect the NHS App to our practice.", font=sans, fill=30)
+    codes = (("Linkage Key:", "kAXP Q2VN y?t7 3jZR"), ("ODS Code:", "H92273"), ("Account ID:", "164672386"))
+    for i, (label, value) in enumerate(codes):
+        draw.text((40, 110 + 70 * i), f"{label:13}{value}", font=mono, fill=25)
+    draw.text((40, 340), "Please note: the codes can only be used once and expire in 14 days.", font=sans, fill=30)
+    draw.text((40, 400), "How to link your record", font=sans, fill=30)
+    page = np.array(im)
+    engine = get_engine()
+    code_rows = (100, 320)
+    words = [w for w in engine.words(page, PSM_AUTO) if not code_rows[0] < w.box.cy < code_rows[1]]
+    assert best_candidates(words)[0] == {}
+    again = next(pipeline._lines_left_unread(page, 26.0, words, {}, engine))
+    assert again and all(code_rows[0] < w.box.cy < code_rows[1] for w in again)
+    found, _ = best_candidates(words + again)
+    assert found["ods_code"].text == "H92273" and found["account_id"].text == "164672386"
+    assert "".join(found["linkage_key"].text.split()) == "kAXPQ2VNy?t73jZR"
+    # A page with more rows unread than a letter's dropped lines (a picture's texture) is left as read.
+    assert list(pipeline._lines_left_unread(np.vstack([page, page]), 26.0, [], {}, engine)) == []
+
+
 def test_a_table_whose_values_the_layout_analysis_drops_is_read_as_a_block(monkeypatch):
     # Independent seed 75's photo_007: a small, blurred photo of a table, grey labels beside bold
     # values.  Tesseract's page and sparse layout analyses both dropped every value (blurred bold
