@@ -438,8 +438,16 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
         if band is None:
             break
     if not _complete(chosen) and (any(map(_settled, chosen.values())) or not chosen) and read.text_h:
+        anchorless = not chosen
         for again in _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine):
-            found = _found_on_lines_read_again(best_candidates(page_words + again)[0], set(again)) if again else {}
+            every = best_candidates(page_words + again)[0] if again else {}
+            found = _found_on_lines_read_again(every, set(again))
+            if anchorless and any(map(_settled, found.values())):
+                # Nothing was found before, and a row read again gave a code beside its label: the
+                # page's other codes found by their formats count now, as they would have had that
+                # row been read the first time (seed 158's photo: the key's row left out, the ODS
+                # code and account ID read right beside labels blur garbled past knowing).
+                found = every
             chosen = _merge(chosen, found)
             if _complete(chosen):
                 break
