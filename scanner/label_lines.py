@@ -162,8 +162,7 @@ def relabelled(words: list[Word], labels: Sequence[Label], fields: set[str]) -> 
     for lab in labels:
         if lab.field not in fields:
             continue
-        there = [w for w in out if _overlap(w.box.y0, w.box.y1, lab.box.y0, lab.box.y1) > 0.5 * min(w.box.h, lab.box.h)
-                 and lab.box.x0 <= (w.box.x0 + w.box.x1) / 2 <= lab.box.x1]
+        there = [w for w in out if same_row(w.box, lab.box) and lab.box.x0 <= (w.box.x0 + w.box.x1) / 2 <= lab.box.x1]
         if not there or any(found.field == lab.field for found in find_labels(there)):
             continue
         line = Counter(w.line for w in there).most_common(1)[0][0]

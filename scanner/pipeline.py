@@ -440,14 +440,14 @@ def _read_whole(read: _PageRead, engine: OcrEngine, clock: _Clock, recognizer=No
     if not _complete(chosen) and (any(map(_settled, chosen.values())) or not chosen) and read.text_h:
         anchorless = not chosen
         for again in _lines_left_unread(read.flat, read.text_h * read.scale, page_words, chosen, engine):
-            every = best_candidates(page_words + again)[0] if again else {}
-            found = _found_on_lines_read_again(every, set(again))
+            all_found = best_candidates(page_words + again)[0] if again else {}
+            found = _found_on_lines_read_again(all_found, set(again))
             if anchorless and any(map(_settled, found.values())):
                 # Nothing was found before, and a row read again gave a code beside its label: the
                 # page's other codes found by their formats count now, as they would have had that
                 # row been read the first time (seed 158's photo: the key's row left out, the ODS
                 # code and account ID read right beside labels blur garbled past knowing).
-                found = every
+                found = all_found
             chosen = _merge(chosen, found)
             if _complete(chosen):
                 break
@@ -496,16 +496,14 @@ def _lines_left_unread(flat: np.ndarray, text_h: float, words: list[Word], chose
     such rows of the page are read, up to ``UNREAD_ROWS_ANYWHERE`` of them: seed 163's photo, its
     monospaced codes' three lines left out whole between lines of prose read right."""
     settled = [c for c in chosen.values() if _settled(c)]
+    runs = line_starts(flat, text_h)
     if settled:
         anchors = [c.box for c in settled]
         column = functools.reduce(Box.union, [*anchors, *(c.label_box for c in settled if c.label_box)])
         left, right = column.x0 - UNREAD_LINE_COLUMN * text_h, column.x1 + UNREAD_LINE_COLUMN * text_h
-    else:
-        anchors = [Box(0.0, 0.0, float(flat.shape[1]), float(flat.shape[0]))]
-        left, right = 0.0, float(flat.shape[1])
-    runs = [r for r in line_starts(flat, text_h)
-            if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)
-            and r.x1 > left and r.x0 < right]
+        runs = [r for r in runs
+                if any(r.y1 > a.y0 - UNREAD_LINE_REACH * text_h and r.y0 < a.y1 + UNREAD_LINE_REACH * text_h for a in anchors)
+                and r.x1 > left and r.x0 < right]
 
     def read(r: Box) -> bool:
         """Has a word of text over it (Tesseract also gives empty "words": blocks it took for pictures)."""
